@@ -1,0 +1,92 @@
+//! partnerbook turns a library outreach guide (Markdown playbooks and YAML
+//! partner profiles) into a static website. The pipeline, used alike by
+//! `build` and `check`:
+//!
+//! ```text
+//! load (disk -> Sources) -> link (Sources -> Guide) -> render (Guide -> Site) -> write (Site -> disk)
+//! ```
+
+pub mod cli;
+pub mod cmd;
+pub mod diag;
+pub mod fs;
+pub mod link;
+pub mod load;
+pub mod render;
+pub mod source;
+pub mod write;
+
+use std::path::PathBuf;
+
+use diag::Diagnostics;
+use load::{LoadError, Sources};
+
+/// What `build` and `check` are asked to do, resolved from the command line.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// The guide folder.
+    pub guide: PathBuf,
+    /// The output folder (ignored by `check`).
+    pub out_dir: PathBuf,
+    /// How to link: base URL, drafts, today.
+    pub link: link::LinkOptions,
+}
+
+/// Why a run failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// The guide has errors; they are in the diagnostics, with their files.
+    Content(Box<(Sources, Diagnostics)>),
+    /// Reading or writing failed.
+    Io(fs::IoError),
+    /// The folder is not a guide.
+    NotAGuide(PathBuf),
+    /// A template could not be parsed or rendered.
+    Template(String),
+}
+
+impl From<LoadError> for Failure {
+    fn from(e: LoadError) -> Self {
+        match e {
+            LoadError::Io(e) => Failure::Io(e),
+            LoadError::NotAGuide(p) => Failure::NotAGuide(p),
+        }
+    }
+}
+
+impl From<fs::IoError> for Failure {
+    fn from(e: fs::IoError) -> Self {
+        Failure::Io(e)
+    }
+}
+
+/// What a successful run reports.
+#[derive(Debug)]
+pub struct Report {
+    /// Files written (or that would be written).
+    pub files: usize,
+    /// The loaded sources, for rendering the warnings.
+    pub sources: Sources,
+    /// Warnings.
+    pub warnings: Diagnostics,
+}
+
+/// load -> link; fails when the guide has errors.
+pub fn check(opts: &BuildOptions) -> Result<(Sources, link::Guide, Diagnostics), Failure> {
+    let mut diags = Diagnostics::default();
+    let sources = load::load(&opts.guide, &mut diags)?;
+    let guide = link::link(&sources, &opts.link, &mut diags);
+    if diags.has_errors() {
+        return Err(Failure::Content(Box::new((sources, diags))));
+    }
+    Ok((sources, guide, diags))
+}
+
+/// load -> link -> render -> write.
+pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
+    let (sources, guide, warnings) = check(opts)?;
+    let theme = render::Theme::load(&guide.templates).map_err(Failure::Template)?;
+    let site = render::render(&guide, &theme).map_err(|e| Failure::Template(format!("{}: {}", e.page, e.message)))?;
+    write::publish(&site, &opts.out_dir)?;
+    Ok(Report { files: site.len(), sources, warnings })
+}

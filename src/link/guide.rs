@@ -1,0 +1,123 @@
+//! The output of `link`: a resolved, validated guide. Every reference in it
+//! points at something that exists; Markdown is already HTML.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::markdown::Rendered;
+use crate::load::fields::{Date, Partnership, Stage};
+use crate::load::partner::PartnerProfile;
+
+/// Site-wide settings after defaults and command-line overrides.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Title of the guide.
+    pub title: String,
+    /// One sentence about it.
+    pub description: String,
+    /// The institution.
+    pub institution: Option<String>,
+    /// URL path prefix of every link, starting and ending with `/` (e.g. `/outreach/`).
+    pub base_path: String,
+    /// The absolute base URL when one is configured (for feeds and canonical links).
+    pub base_url: Option<String>,
+    /// Edit link pattern with `{path}`.
+    pub edit_url: Option<String>,
+    /// Days without contact after which a partner needs attention.
+    pub stale_after_days: u32,
+}
+
+/// A playbook ready to render.
+#[derive(Clone, Debug)]
+pub struct Playbook {
+    /// Slug, e.g. `spaces/makerspace`.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Stage.
+    pub stage: Option<Stage>,
+    /// Partnership kind.
+    pub partnership: Option<Partnership>,
+    /// Partner slugs, from both sides of the reference, sorted.
+    pub partners: Vec<String>,
+    /// Tag names as written.
+    pub tags: Vec<String>,
+    /// Last update.
+    pub updated: Option<Date>,
+    /// Order within the stage.
+    pub order: i64,
+    /// Marked as draft (only present with `--drafts`).
+    pub draft: bool,
+    /// Body HTML and table of contents.
+    pub body: Rendered,
+    /// Path of the source file inside the guide.
+    pub path: String,
+}
+
+/// A partner ready to render.
+#[derive(Clone, Debug)]
+pub struct Partner {
+    /// Slug.
+    pub slug: String,
+    /// The profile as written (all strings still raw; templates escape them).
+    pub profile: PartnerProfile,
+    /// `notes` as HTML.
+    pub notes_html: Option<String>,
+    /// Each meeting's notes as HTML, in the order of `profile.meetings`.
+    pub meeting_notes_html: Vec<Option<String>>,
+    /// Playbook slugs, from both sides of the reference, sorted.
+    pub playbooks: Vec<String>,
+    /// Path of the source file inside the guide.
+    pub path: String,
+}
+
+/// A free page.
+#[derive(Clone, Debug)]
+pub struct Page {
+    /// Slug.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Body.
+    pub body: Rendered,
+    /// Path of the source file inside the guide.
+    pub path: String,
+}
+
+/// A tag and what carries it.
+#[derive(Clone, Debug, Default)]
+pub struct Tag {
+    /// The tag as first written.
+    pub name: String,
+    /// Playbook slugs.
+    pub playbooks: Vec<String>,
+    /// Partner slugs.
+    pub partners: Vec<String>,
+}
+
+/// A linked guide.
+#[derive(Clone, Debug)]
+pub struct Guide {
+    /// Settings.
+    pub settings: Settings,
+    /// The date that counts as today.
+    pub today: NaiveDate,
+    /// Playbooks by slug.
+    pub playbooks: BTreeMap<String, Playbook>,
+    /// Partners by slug.
+    pub partners: BTreeMap<String, Partner>,
+    /// Free pages by slug.
+    pub pages: BTreeMap<String, Page>,
+    /// Tags by slug.
+    pub tags: BTreeMap<String, Tag>,
+    /// Static files by path.
+    pub assets: Vec<(String, Arc<[u8]>)>,
+    /// Template overrides by name.
+    pub templates: Vec<(String, String)>,
+}

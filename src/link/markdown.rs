@@ -1,0 +1,260 @@
+//! Markdown to HTML for playbook bodies, free pages and the Markdown fields of
+//! partner profiles: GitHub heading ids, GFM alerts as callouts, `partner:` and
+//! `playbook:` links resolved and checked (anchors included), raw HTML shown as
+//! text, a table of contents. Pure: problems go to the `diags` it is given.
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Span, suggestion};
+use crate::source::FileId;
+
+/// Ids of the sections of every partner page, which `partner:SLUG#id` may name.
+pub const PARTNER_ANCHORS: &[&str] = &["contacts", "offers", "next-step", "action-items", "meetings", "playbooks", "notes"];
+
+/// One entry of a table of contents.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, Hash)]
+pub struct TocEntry {
+    /// 2 or 3.
+    pub level: u8,
+    /// The heading's id.
+    pub id: String,
+    /// The heading's text.
+    pub text: String,
+}
+
+/// What the links of a text may point at.
+pub struct Targets<'a> {
+    /// URL prefix of the site, ending in `/` (e.g. `/outreach/`).
+    pub base: &'a str,
+    /// Playbook slug -> heading ids of that playbook, and whether it is left out as a draft.
+    pub playbooks: &'a HashMap<String, (HashSet<String>, bool)>,
+    /// Known partner slugs.
+    pub partners: &'a HashSet<String>,
+}
+
+/// Where a Markdown text stands in its file, to turn its offsets into spans.
+#[derive(Clone, Copy)]
+pub enum Origin<'a> {
+    /// A Markdown body starting at this byte of the file.
+    Body {
+        /// The file.
+        file: FileId,
+        /// Byte where the body starts.
+        start: usize,
+    },
+    /// A Markdown string inside YAML: offsets are found by searching the file
+    /// text from `start` for the link destination (YAML block scalars are indented).
+    Yaml {
+        /// The file.
+        file: FileId,
+        /// Byte where the YAML value starts.
+        start: usize,
+        /// The whole file's text.
+        file_text: &'a str,
+    },
+}
+
+impl Origin<'_> {
+    fn span(&self, range: std::ops::Range<usize>, needle: &str) -> Span {
+        match *self {
+            Origin::Body { file, start } => Span::new(file, start + range.start, range.len()),
+            Origin::Yaml { file, start, file_text } => {
+                let at = file_text.get(start..).and_then(|t| t.find(needle)).map_or(start, |i| start + i);
+                Span::new(file, at, needle.len())
+            }
+        }
+    }
+}
+
+/// The result of rendering one Markdown text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Rendered {
+    /// The HTML.
+    pub html: String,
+    /// h2 and h3 headings.
+    pub toc: Vec<TocEntry>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// GitHub's heading id rule: lower case, keep letters, digits, `-` and `_`,
+/// spaces to hyphens, drop the rest.
+pub fn heading_id(text: &str) -> String {
+    text.trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Hands out unique ids: `a`, `a-1`, `a-2`, as GitHub does.
+#[derive(Default)]
+struct IdSet {
+    seen: HashSet<String>,
+}
+
+impl IdSet {
+    fn unique(&mut self, base: String) -> String {
+        let base = if base.is_empty() { "section".to_string() } else { base };
+        let mut id = base.clone();
+        let mut n = 0;
+        while !self.seen.insert(id.clone()) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        id
+    }
+}
+
+/// The heading ids of a Markdown text, in order (for anchor checks across files).
+pub fn heading_ids(markdown: &str) -> HashSet<String> {
+    let mut ids = IdSet::default();
+    let mut text: Option<String> = None;
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => text = Some(String::new()),
+            Event::Text(t) | Event::Code(t) if text.is_some() => text.as_mut().unwrap().push_str(&t),
+            Event::End(TagEnd::Heading(_)) => {
+                let t = text.take().unwrap_or_default();
+                ids.unique(heading_id(&t));
+            }
+            _ => {}
+        }
+    }
+    ids.seen
+}
+
+/// Renders Markdown to HTML, resolving and checking links.
+pub fn render(markdown: &str, targets: &Targets<'_>, origin: Origin<'_>, diags: &mut Vec<Diagnostic>) -> Rendered {
+    let mut ids = IdSet::default();
+    let mut toc = Vec::new();
+    let mut out: Vec<Event<'_>> = Vec::new();
+    // Index in `out` of the open heading's start event, and its text so far.
+    let mut heading: Option<(usize, HeadingLevel, String)> = None;
+
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((out.len(), level, String::new()));
+                out.push(Event::Text(CowStr::Borrowed("")));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let (at, _, text) = heading.take().unwrap_or((out.len(), level, String::new()));
+                let id = ids.unique(heading_id(&text));
+                let n = level as u8;
+                if n == 2 || n == 3 {
+                    toc.push(TocEntry { level: n, id: id.clone(), text: text.trim().to_string() });
+                }
+                out[at] = Event::Html(format!("<h{n} id=\"{id}\">").into());
+                out.push(Event::Html(
+                    format!("<a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{n}>\n").into(),
+                ));
+            }
+            Event::Text(t) | Event::Code(t) if heading.is_some() => {
+                heading.as_mut().unwrap().2.push_str(&t);
+                out.push(Event::Text(t));
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, label) = alert(kind);
+                out.push(Event::Html(
+                    format!("<aside class=\"callout callout-{class}\" aria-label=\"{label}\">\n<p class=\"callout-title\">{label}</p>\n").into(),
+                ));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => out.push(Event::Html("</aside>\n".into())),
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest = resolve(&dest_url, link_type, targets, |message, hint| {
+                    diags.push(Diagnostic::error(origin.span(range.clone(), &dest_url), message).with_hint_opt(hint));
+                });
+                out.push(Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }));
+            }
+            // Raw HTML in content is shown as text: content never injects markup or scripts.
+            Event::Html(h) | Event::InlineHtml(h) => out.push(Event::Text(h)),
+            other => out.push(other),
+        }
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    Rendered { html, toc }
+}
+
+fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// Turns a link destination into the URL to write, reporting problems through `report`.
+fn resolve(dest: &str, link_type: LinkType, targets: &Targets<'_>, mut report: impl FnMut(String, Option<String>)) -> String {
+    if matches!(link_type, LinkType::Email) {
+        return dest.to_string();
+    }
+    let scheme = dest.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+    match scheme.as_deref() {
+        Some("partner") | Some("playbook") => {}
+        Some("javascript") | Some("vbscript") | Some("data") => {
+            report(format!("`{}:` links are not allowed", scheme.unwrap_or_default()), Some("link to a web page (https://...) instead".into()));
+            return "#".into();
+        }
+        _ => return dest.to_string(),
+    }
+    let (kind, rest) = dest.split_once(':').unwrap_or_default();
+    let (slug, anchor) = match rest.split_once('#') {
+        Some((s, a)) => (s.trim_matches('/'), Some(a)),
+        None => (rest.trim_matches('/'), None),
+    };
+    let frag = anchor.map(|a| format!("#{a}")).unwrap_or_default();
+    if kind == "partner" {
+        if !targets.partners.contains(slug) {
+            let known: Vec<&str> = targets.partners.iter().map(String::as_str).collect();
+            report(format!("unknown partner `{slug}`"), Some(closest(slug, &known, "partners/")));
+            return "#".into();
+        }
+        if let Some(a) = anchor.filter(|a| !PARTNER_ANCHORS.contains(a)) {
+            report(format!("partner pages have no section `#{a}`"), Some(suggestion(a, PARTNER_ANCHORS)));
+        }
+        return format!("{}partners/{slug}/{frag}", targets.base);
+    }
+    let Some((heading_ids, left_out)) = targets.playbooks.get(slug) else {
+        let known: Vec<&str> = targets.playbooks.keys().map(String::as_str).collect();
+        report(format!("unknown playbook `{slug}`"), Some(closest(slug, &known, "playbooks/")));
+        return "#".into();
+    };
+    if let Some(a) = anchor.filter(|a| !heading_ids.contains(*a)) {
+        let mut ids: Vec<&str> = heading_ids.iter().map(String::as_str).collect();
+        ids.sort_unstable();
+        report(format!("playbook `{slug}` has no heading with id `{a}`"), Some(suggestion(a, &ids)));
+    }
+    if *left_out {
+        report(format!("playbook `{slug}` is a draft and is left out of this build"), Some("publish it (remove `draft: true`) or build with --drafts".into()));
+        return "#".into();
+    }
+    format!("{}playbooks/{slug}/{frag}", targets.base)
+}
+
+fn closest(slug: &str, known: &[&str], folder: &str) -> String {
+    match crate::diag::did_you_mean(slug, known.iter().copied()) {
+        Some(c) => format!("did you mean `{c}`?"),
+        None => format!("no file {folder}{slug} exists in this guide"),
+    }
+}
+
+#[cfg(test)]
+mod tests;

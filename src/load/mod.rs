@@ -1,0 +1,271 @@
+//! Stage 1, load: walk a guide folder and parse every file into [`Sources`].
+//! Spans are kept and nothing is resolved: a reference to a partner is still
+//! just a string with a position. Content problems go to [`Diagnostics`];
+//! only environment failures (unreadable folder) return `Err`.
+
+pub mod fields;
+pub mod front_matter;
+pub mod page;
+pub mod partner;
+pub mod playbook;
+pub mod site_config;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::fs::{self, IoError};
+use crate::source::{FileId, SourceFile, SourceFiles};
+use page::{PageMeta, PageSrc};
+use partner::{PartnerProfile, PartnerSrc};
+use playbook::{PlaybookMeta, PlaybookSrc};
+use site_config::SiteConfig;
+
+/// Everything read from a guide folder.
+#[derive(Debug, Default)]
+pub struct Sources {
+    /// The text of every file, for diagnostics.
+    pub files: SourceFiles,
+    /// `site.yaml`, or defaults when it failed to parse.
+    pub config: SiteConfig,
+    /// The file of `site.yaml`.
+    pub config_file: Option<FileId>,
+    /// Playbooks, sorted by slug.
+    pub playbooks: Vec<PlaybookSrc>,
+    /// Partners, sorted by slug.
+    pub partners: Vec<PartnerSrc>,
+    /// Free pages, sorted by slug.
+    pub pages: Vec<PageSrc>,
+    /// Files of `static/`, by path below it.
+    pub assets: Vec<(String, Arc<[u8]>)>,
+    /// Templates of the guide's `templates/` folder, by name.
+    pub templates: Vec<(String, String)>,
+}
+
+/// An environment failure that stops the load (content problems never do).
+#[derive(Debug)]
+pub enum LoadError {
+    /// A file or folder could not be read.
+    Io(IoError),
+    /// The folder has no `site.yaml`.
+    NotAGuide(PathBuf),
+}
+
+impl From<IoError> for LoadError {
+    fn from(e: IoError) -> Self {
+        LoadError::Io(e)
+    }
+}
+
+/// What a file of the guide is, from its place in the folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    Config,
+    Playbook,
+    Partner,
+    Page,
+    Asset,
+    Template,
+}
+
+/// Decides what a path (relative to the guide, `/`-separated) is; `None` for
+/// files partnerbook does not read (the output folder, READMEs, dot files).
+fn classify(rel: &str) -> Option<Role> {
+    if rel.split('/').any(|part| part.starts_with('.')) {
+        return None;
+    }
+    let (top, rest) = rel.split_once('/').unwrap_or((rel, ""));
+    match (top, rest) {
+        ("site.yaml", "") => Some(Role::Config),
+        ("playbooks", r) if r.ends_with(".md") => Some(Role::Playbook),
+        ("partners", r) if r.ends_with(".yaml") || r.ends_with(".yml") => Some(Role::Partner),
+        ("pages", r) if r.ends_with(".md") => Some(Role::Page),
+        ("static", r) if !r.is_empty() => Some(Role::Asset),
+        ("templates", r) if !r.is_empty() => Some(Role::Template),
+        _ => None,
+    }
+}
+
+/// The slug of a content file: its path below the role folder, without extension.
+fn slug_of(rel: &str) -> String {
+    let below = rel.split_once('/').map_or(rel, |(_, r)| r);
+    below.rsplit_once('.').map_or(below, |(s, _)| s).to_string()
+}
+
+/// One parsed file, before it is given its place in [`Sources`].
+enum Parsed {
+    Config(Option<SiteConfig>),
+    Playbook(PlaybookSrc),
+    Partner(PartnerSrc),
+    Page(PageSrc),
+}
+
+/// Loads the guide at `root`.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<Sources, LoadError> {
+    if !root.join("site.yaml").is_file() {
+        return Err(LoadError::NotAGuide(root.to_path_buf()));
+    }
+    let mut entries: Vec<(String, PathBuf, Role)> = Vec::new();
+    let walker = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(root).to_path_buf();
+                let rel = relative(root, &path);
+                if classify(&rel).is_none() && !rel.is_empty() {
+                    continue;
+                }
+                let source = e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop"));
+                return Err(LoadError::Io(IoError { action: "read", path, source }));
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = relative(root, entry.path());
+        if let Some(role) = classify(&rel) {
+            entries.push((rel, entry.into_path(), role));
+        }
+    }
+
+    let mut sources = Sources::default();
+    let (texts, binaries): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(_, _, role)| *role != Role::Asset);
+    for (rel, path, _) in binaries {
+        let bytes = fs::read(&path)?;
+        sources.assets.push((rel["static/".len()..].to_string(), bytes.into()));
+    }
+
+    // Parse in parallel; file ids are the positions in the sorted list, so the
+    // result does not depend on which thread finished first.
+    let results: Vec<Result<(SourceFile, Option<Parsed>, Vec<Diagnostic>), IoError>> = texts
+        .par_iter()
+        .enumerate()
+        .map(|(i, (rel, path, role))| {
+            let id = FileId(i as u32);
+            let bytes = fs::read(path)?;
+            let mut local = Vec::new();
+            let text = match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    local.push(
+                        Diagnostic::error(Span::new(id, at, 1), "this file is not valid UTF-8 text")
+                            .with_hint("save the file as UTF-8 in your editor"),
+                    );
+                    let file = SourceFile::new(rel.clone(), path.clone(), text);
+                    return Ok((file, None, local));
+                }
+            };
+            let parsed = parse_file(id, rel, &text, *role, &mut local);
+            Ok((SourceFile::new(rel.clone(), path.clone(), text), parsed, local))
+        })
+        .collect();
+
+    for (result, (rel, _, role)) in results.into_iter().zip(&texts) {
+        let (file, parsed, local) = result?;
+        let id = sources.files.add(file);
+        for d in local {
+            diags.push(d);
+        }
+        match parsed {
+            Some(Parsed::Config(config)) => {
+                sources.config_file = Some(id);
+                sources.config = config.unwrap_or_default();
+            }
+            Some(Parsed::Playbook(p)) => sources.playbooks.push(p),
+            Some(Parsed::Partner(p)) => sources.partners.push(p),
+            Some(Parsed::Page(p)) => sources.pages.push(p),
+            None if *role == Role::Template => {
+                let name = rel["templates/".len()..].to_string();
+                sources.templates.push((name, sources.files.get(id).text.clone()));
+            }
+            None => {}
+        }
+    }
+    Ok(sources)
+}
+
+fn parse_file(id: FileId, rel: &str, text: &str, role: Role, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
+    let slug = slug_of(rel);
+    Some(match role {
+        Role::Config => Parsed::Config(parse_yaml(id, text, 0, diags)),
+        Role::Partner => Parsed::Partner(PartnerSrc { slug, file: id, profile: parse_yaml::<PartnerProfile>(id, text, 0, diags) }),
+        Role::Playbook => {
+            let (meta, yaml_start, body) = parse_markdown::<PlaybookMeta>(id, text, diags);
+            Parsed::Playbook(PlaybookSrc { slug, file: id, yaml_start, meta, body })
+        }
+        Role::Page => {
+            let (meta, _, body) = parse_markdown::<PageMeta>(id, text, diags);
+            Parsed::Page(PageSrc { slug, file: id, meta, body })
+        }
+        Role::Asset | Role::Template => return None,
+    })
+}
+
+fn parse_yaml<T: DeserializeOwned>(id: FileId, yaml: &str, start: usize, diags: &mut Vec<Diagnostic>) -> Option<T> {
+    yaml::parse(id, yaml, start).map_err(|d| diags.push(d)).ok()
+}
+
+fn parse_markdown<T: DeserializeOwned>(
+    id: FileId,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> (Option<T>, usize, std::ops::Range<usize>) {
+    match front_matter::split(text) {
+        Some(split) => {
+            let meta = parse_yaml(id, &text[split.yaml.clone()], split.yaml.start, diags);
+            (meta, split.yaml.start, split.body)
+        }
+        None => {
+            diags.push(
+                Diagnostic::error(Span::new(id, 0, text.find('\n').unwrap_or(text.len())), "no front matter")
+                    .with_hint("start the file with a `---` line, then `title: ...`, then a closing `---` line"),
+            );
+            (None, 0, 0..text.len())
+        }
+    }
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classify_knows_every_folder_of_the_contract() {
+        let cases = [
+            ("site.yaml", Some(Role::Config)),
+            ("playbooks/a.md", Some(Role::Playbook)),
+            ("playbooks/spaces/makerspace.md", Some(Role::Playbook)),
+            ("playbooks/notes.txt", None),
+            ("partners/campus-it.yaml", Some(Role::Partner)),
+            ("partners/x.yml", Some(Role::Partner)),
+            ("pages/about.md", Some(Role::Page)),
+            ("static/logo.svg", Some(Role::Asset)),
+            ("templates/base.html", Some(Role::Template)),
+            ("public/index.html", None),
+            ("README.md", None),
+            ("playbooks/.a.md.swp", None),
+            (".git/config", None),
+        ];
+        for (rel, want) in cases {
+            assert_eq!(classify(rel), want, "{rel}");
+        }
+    }
+
+    #[test]
+    fn slugs_keep_sub_folders() {
+        assert_eq!(slug_of("playbooks/spaces/makerspace.md"), "spaces/makerspace");
+        assert_eq!(slug_of("partners/campus-it.yaml"), "campus-it");
+    }
+}

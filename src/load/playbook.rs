@@ -1,0 +1,49 @@
+//! Playbook front matter as written by editors.
+
+use serde::Deserialize;
+
+use super::fields::{Date, Partnership, Stage};
+use super::yaml::Spanned;
+use crate::source::FileId;
+
+/// The front matter of `playbooks/<slug>.md`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaybookMeta {
+    /// Title (required).
+    pub title: String,
+    /// One or two sentences for lists and search.
+    pub summary: Option<String>,
+    /// Outreach stage.
+    pub stage: Option<Stage>,
+    /// Which kind of partnership it serves.
+    pub partnership: Option<Partnership>,
+    /// Partner slugs this playbook concerns.
+    #[serde(default)]
+    pub partners: Vec<Spanned<String>>,
+    /// Free tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Date of the last real update.
+    pub updated: Option<Date>,
+    /// Position within its stage.
+    pub order: Option<i64>,
+    /// Left out of the site unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// A loaded playbook file.
+#[derive(Clone, Debug)]
+pub struct PlaybookSrc {
+    /// Slug from the path, e.g. `spaces/makerspace`.
+    pub slug: String,
+    /// The file.
+    pub file: FileId,
+    /// Byte offset where the YAML front matter starts.
+    pub yaml_start: usize,
+    /// Parsed front matter; `None` when it failed to parse (already reported).
+    pub meta: Option<PlaybookMeta>,
+    /// Byte range of the Markdown body in the file.
+    pub body: std::ops::Range<usize>,
+}

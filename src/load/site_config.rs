@@ -1,0 +1,23 @@
+//! `site.yaml`: the guide's settings.
+
+use serde::Deserialize;
+
+/// Settings of a guide, as written in `site.yaml`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Title of the guide.
+    pub title: String,
+    /// One sentence about it.
+    pub description: Option<String>,
+    /// Where the site is published, e.g. `https://lib.example.edu/outreach/`.
+    pub base_url: Option<String>,
+    /// The institution's name.
+    pub institution: Option<String>,
+    /// Link to edit a file; `{path}` becomes the file's path in the guide.
+    pub edit_url: Option<String>,
+    /// Days without contact after which a partner needs attention (default 60).
+    pub stale_after_days: Option<u32>,
+    /// Theme name (default: the embedded `default`).
+    pub theme: Option<String>,
+}

@@ -1,0 +1,122 @@
+//! The only module that names the YAML crate (serde-saphyr). It parses a YAML
+//! text into any serde type, turns YAML errors into [`Diagnostic`]s that point
+//! into the whole file, and provides [`Spanned`] for values a later stage must
+//! point at (slug references, Markdown fields).
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
+use crate::diag::{Diagnostic, Span, suggestion};
+use crate::source::FileId;
+
+/// A value with the byte range where it stands in the YAML text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    /// The value itself.
+    pub value: T,
+    /// Byte offset of the value in the YAML text (not yet shifted to the file).
+    pub offset: usize,
+    /// Length of the value's text in bytes.
+    pub len: usize,
+}
+
+impl<T> Spanned<T> {
+    /// The span of this value in the whole file, given where the YAML text starts.
+    pub fn span(&self, file: FileId, yaml_start: usize) -> Span {
+        Span::new(file, yaml_start + self.offset, self.len)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
+        let span = s.referenced.span();
+        Ok(Spanned {
+            value: s.value,
+            offset: span.byte_offset().unwrap_or(0) as usize,
+            len: span.byte_len().unwrap_or(0) as usize,
+        })
+    }
+}
+
+/// Parses `yaml` (which starts at byte `yaml_start` of file `file`) into `T`.
+/// On failure returns a diagnostic pointing at the offending value.
+pub fn parse<T: DeserializeOwned>(file: FileId, yaml: &str, yaml_start: usize) -> Result<T, Diagnostic> {
+    serde_saphyr::from_str::<T>(yaml).map_err(|e| to_diagnostic(&e, file, yaml, yaml_start))
+}
+
+fn to_diagnostic(err: &serde_saphyr::Error, file: FileId, yaml: &str, yaml_start: usize) -> Diagnostic {
+    use serde_saphyr::Error as E;
+    let err = err.without_snippet();
+    let (offset, len) = err
+        .location()
+        .and_then(|l| Some((l.span().byte_offset()? as usize, l.span().byte_len().unwrap_or(1) as usize)))
+        .unwrap_or((0, 0));
+    let offset = offset.min(yaml.len());
+    let len = token_len(&yaml[offset..]).max(len.min(yaml.len() - offset));
+    let span = Span::new(file, yaml_start + offset, len);
+    match err {
+        E::SerdeUnknownField { field, expected, .. } => {
+            Diagnostic::error(span, format!("unknown key `{field}`")).with_hint(suggestion(field, expected))
+        }
+        E::SerdeUnknownVariant { variant, expected, .. } => {
+            Diagnostic::error(span, format!("unknown value `{variant}`")).with_hint(suggestion(variant, expected))
+        }
+        E::SerdeMissingField { field, .. } => Diagnostic::error(span, format!("missing required key `{field}`"))
+            .with_hint(format!("add a line `{field}: ...`")),
+        other => {
+            let text = other.to_string();
+            let message = match text.rfind(" at line ") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            };
+            let message = message.replace("set DuplicateKeyPolicy in Options if acceptable", "each key may appear once");
+            Diagnostic::error(span, format!("invalid YAML: {message}"))
+        }
+    }
+}
+
+/// Length of the word starting a text (up to white space, `,` `]` `}` or the end of line),
+/// so that an error underlines the whole bad value rather than one character.
+fn token_len(text: &str) -> usize {
+    text.find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | ':')).unwrap_or(text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code, reason = "fields are read through Debug in assertions")]
+    struct Doc {
+        title: String,
+        partners: Option<Vec<Spanned<String>>>,
+    }
+
+    #[test]
+    fn spans_are_shifted_to_the_whole_file() {
+        let yaml = "title: a\npartners: [x, yy]\n";
+        let doc: Doc = parse(FileId(0), yaml, 4).unwrap();
+        let p = doc.partners.unwrap();
+        assert_eq!(p[1].value, "yy");
+        assert_eq!(p[1].span(FileId(0), 4).bytes, 4 + 23..4 + 25);
+    }
+
+    #[test]
+    fn errors_point_at_the_value_with_a_hint() {
+        let cases = [
+            ("title: a\ntitel: b\n", "unknown key `titel`", Some("did you mean `title`?"), 9),
+            ("partners: []\n", "missing required key `title`", None, 0),
+            ("title: [a\n", "invalid YAML", None, 7),
+        ];
+        for (yaml, msg, hint, offset) in cases {
+            let d = parse::<Doc>(FileId(0), yaml, 100).unwrap_err();
+            assert!(d.message.starts_with(msg), "{yaml:?}: {}", d.message);
+            if let Some(h) = hint {
+                assert_eq!(d.hint.as_deref(), Some(h));
+            }
+            assert_eq!(d.span.unwrap().bytes.start, 100 + offset, "{yaml:?}");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! The partnerbook binary: parse the command line, run one command, print
+//! once, exit once (0 ok, 1 content errors, 2 usage or environment errors).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use partnerbook::cli::{Cli, Command};
+use partnerbook::cmd::{self, Outcome};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match &cli.command {
+        Command::Check(args) => cmd::check::run(args),
+        Command::Build(args) => cmd::build::run(args),
+    };
+    match outcome {
+        Outcome::Ok(text) => {
+            eprint!("{text}");
+            ExitCode::SUCCESS
+        }
+        Outcome::ContentErrors(text) => {
+            eprint!("{text}");
+            ExitCode::from(1)
+        }
+        Outcome::Environment(text) => {
+            eprint!("{text}");
+            ExitCode::from(2)
+        }
+    }
+}

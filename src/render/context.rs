@@ -1,0 +1,200 @@
+//! One small serializable context per page. A page's context holds what that
+//! page shows and nothing more: never the whole guide. Every string here is
+//! raw text; templates escape it (autoescape is on for `.html`), and only the
+//! fields named `*_html` carry HTML that `link` produced from Markdown.
+
+use serde::Serialize;
+
+use crate::link::{Guide, Partner, Playbook, tag_slug};
+use crate::load::fields::{Date, Stage};
+use crate::load::partner::ActionItem;
+
+/// What every page knows about the site.
+#[derive(Serialize)]
+pub struct SiteCtx<'a> {
+    /// Guide title.
+    pub title: &'a str,
+    /// Guide description.
+    pub description: &'a str,
+    /// Institution.
+    pub institution: Option<&'a str>,
+    /// URL prefix, e.g. `/outreach/`.
+    pub base: &'a str,
+    /// Free pages, for the footer.
+    pub pages: Vec<Link>,
+}
+
+impl<'a> SiteCtx<'a> {
+    /// The site context of a guide.
+    pub fn new(guide: &'a Guide) -> Self {
+        let s = &guide.settings;
+        let pages = guide.pages.values().map(|p| Link { title: p.title.clone(), url: format!("{}{}/", s.base_path, p.slug) }).collect();
+        SiteCtx { title: &s.title, description: &s.description, institution: s.institution.as_deref(), base: &s.base_path, pages }
+    }
+}
+
+/// A titled link.
+#[derive(Clone, Serialize)]
+pub struct Link {
+    /// Text.
+    pub title: String,
+    /// URL.
+    pub url: String,
+}
+
+/// A playbook in a list.
+#[derive(Clone, Serialize)]
+pub struct PlaybookCard<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// URL.
+    pub url: String,
+    /// Summary.
+    pub summary: Option<&'a str>,
+    /// Stage label.
+    pub stage: Option<&'static str>,
+    /// Partnership label.
+    pub partnership: Option<&'static str>,
+    /// Draft marker.
+    pub draft: bool,
+}
+
+/// A partner in a list.
+#[derive(Clone, Serialize)]
+pub struct PartnerCard<'a> {
+    /// Name.
+    pub name: &'a str,
+    /// URL.
+    pub url: String,
+    /// Summary.
+    pub summary: Option<&'a str>,
+    /// Kind value and label.
+    pub kind: Option<&'static str>,
+    /// Kind label.
+    pub kind_label: Option<&'static str>,
+    /// Status value.
+    pub status: Option<&'static str>,
+    /// Status label.
+    pub status_label: Option<&'static str>,
+}
+
+/// URL of a playbook.
+pub fn playbook_url(guide: &Guide, slug: &str) -> String {
+    format!("{}playbooks/{slug}/", guide.settings.base_path)
+}
+
+/// URL of a partner.
+pub fn partner_url(guide: &Guide, slug: &str) -> String {
+    format!("{}partners/{slug}/", guide.settings.base_path)
+}
+
+/// URL of a tag page.
+pub fn tag_url(guide: &Guide, tag: &str) -> String {
+    format!("{}tags/{}/", guide.settings.base_path, tag_slug(tag))
+}
+
+/// The card of a playbook.
+pub fn playbook_card<'a>(guide: &Guide, p: &'a Playbook) -> PlaybookCard<'a> {
+    PlaybookCard {
+        title: &p.title,
+        url: playbook_url(guide, &p.slug),
+        summary: p.summary.as_deref(),
+        stage: p.stage.map(Stage::label),
+        partnership: p.partnership.map(|k| k.label()),
+        draft: p.draft,
+    }
+}
+
+/// The card of a partner.
+pub fn partner_card<'a>(guide: &Guide, p: &'a Partner) -> PartnerCard<'a> {
+    PartnerCard {
+        name: &p.profile.name,
+        url: partner_url(guide, &p.slug),
+        summary: p.profile.summary.as_deref(),
+        kind: p.profile.kind.map(|k| k.as_str()),
+        kind_label: p.profile.kind.map(|k| k.label()),
+        status: p.profile.status.map(|s| s.as_str()),
+        status_label: p.profile.status.map(|s| s.label()),
+    }
+}
+
+/// A stage and its playbooks, in order.
+#[derive(Serialize)]
+pub struct StageGroup<'a> {
+    /// Anchor id (`reach-out`), or `other`.
+    pub id: &'static str,
+    /// Label.
+    pub label: &'static str,
+    /// What the stage is about.
+    pub about: &'static str,
+    /// Playbooks.
+    pub playbooks: Vec<PlaybookCard<'a>>,
+}
+
+/// What each stage is for, shown above its playbooks.
+fn stage_about(stage: Option<Stage>) -> &'static str {
+    match stage {
+        Some(Stage::Prepare) => "Find the right partner and know what the library brings before you write to anyone.",
+        Some(Stage::ReachOut) => "Get an answer: the right person, the right channel, and a second route when the first is silent.",
+        Some(Stage::Meet) => "Make the meeting count: an agenda sent ahead, a clear ask, and respect for their time.",
+        Some(Stage::FollowUp) => "Turn a good meeting into work: thanks, a recap of action items, and an owner for each.",
+        Some(Stage::Sustain) => "Keep everyone at the table informed and the partnership growing.",
+        None => "Playbooks not yet placed in a stage.",
+    }
+}
+
+/// Playbooks grouped by stage, each group in `order`, then title.
+pub fn stage_groups(guide: &Guide) -> Vec<StageGroup<'_>> {
+    let stages = Stage::ALL.iter().map(|s| Some(*s)).chain(std::iter::once(None));
+    stages
+        .filter_map(|stage| {
+            let mut list: Vec<&Playbook> = guide.playbooks.values().filter(|p| p.stage == stage).collect();
+            if list.is_empty() {
+                return None;
+            }
+            list.sort_by(|a, b| (a.order, &a.title).cmp(&(b.order, &b.title)));
+            Some(StageGroup {
+                id: stage.map_or("other", Stage::as_str),
+                label: stage.map_or("Other playbooks", Stage::label),
+                about: stage_about(stage),
+                playbooks: list.into_iter().map(|p| playbook_card(guide, p)).collect(),
+            })
+        })
+        .collect()
+}
+
+/// An action item as shown.
+#[derive(Serialize)]
+pub struct ItemCtx<'a> {
+    /// Task.
+    pub task: &'a str,
+    /// Owner.
+    pub owner: Option<&'a str>,
+    /// Due date.
+    pub due: Option<String>,
+    /// Done.
+    pub done: bool,
+    /// Open and past due.
+    pub overdue: bool,
+}
+
+/// The context of an action item, judged against `today`.
+pub fn item(a: &ActionItem, today: chrono::NaiveDate) -> ItemCtx<'_> {
+    ItemCtx {
+        task: &a.task,
+        owner: a.owner.as_deref(),
+        due: a.due.map(|d| d.to_string()),
+        done: a.done,
+        overdue: !a.done && a.due.is_some_and(|d| d.0 < today),
+    }
+}
+
+/// A date as `YYYY-MM-DD`.
+pub fn date(d: Option<Date>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+/// The edit link of a source file, when `edit_url` is set.
+pub fn edit_url(guide: &Guide, path: &str) -> Option<String> {
+    guide.settings.edit_url.as_ref().map(|u| u.replace("{path}", path))
+}

@@ -1,0 +1,196 @@
+//! Stage 3, render: turn a [`Guide`] into a [`Site`], the bytes of every URL.
+//! Pure and parallel: one small context per page, templates parsed once.
+
+pub mod context;
+pub mod pages;
+pub mod theme;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::link::Guide;
+use context::{Link, SiteCtx, partner_card, playbook_card, stage_groups, tag_url};
+pub use theme::Theme;
+
+/// The finished bytes of one URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+    /// The file's bytes.
+    pub bytes: Arc<[u8]>,
+}
+
+/// Every file of the published site, by path below the output folder
+/// (`partners/campus-it/index.html`).
+#[derive(Clone, Debug, Default)]
+pub struct Site {
+    /// Files by path.
+    pub pages: BTreeMap<String, Output>,
+}
+
+impl Site {
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// True when there is no file.
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty()
+    }
+}
+
+/// A template failed to render.
+#[derive(Debug)]
+pub struct RenderError {
+    /// The page being rendered.
+    pub page: String,
+    /// Tera's message with its causes.
+    pub message: String,
+}
+
+/// Every page of the site.
+#[derive(Clone, Debug)]
+enum Route {
+    Home,
+    Playbooks,
+    Playbook(String),
+    Partners,
+    Partner(String),
+    Tags,
+    Tag(String),
+    Page(String),
+    NotFound,
+}
+
+impl Route {
+    fn path(&self) -> String {
+        match self {
+            Route::Home => "index.html".into(),
+            Route::Playbooks => "playbooks/index.html".into(),
+            Route::Playbook(s) => format!("playbooks/{s}/index.html"),
+            Route::Partners => "partners/index.html".into(),
+            Route::Partner(s) => format!("partners/{s}/index.html"),
+            Route::Tags => "tags/index.html".into(),
+            Route::Tag(s) => format!("tags/{s}/index.html"),
+            Route::Page(s) => format!("{s}/index.html"),
+            Route::NotFound => "404.html".into(),
+        }
+    }
+}
+
+fn routes(guide: &Guide) -> Vec<Route> {
+    let mut r = vec![Route::Home, Route::Playbooks, Route::Partners, Route::Tags, Route::NotFound];
+    r.extend(guide.playbooks.keys().cloned().map(Route::Playbook));
+    r.extend(guide.partners.keys().cloned().map(Route::Partner));
+    r.extend(guide.tags.keys().cloned().map(Route::Tag));
+    r.extend(guide.pages.keys().cloned().map(Route::Page));
+    r
+}
+
+/// Renders every page of the guide with the theme.
+pub fn render(guide: &Guide, theme: &Theme) -> Result<Site, RenderError> {
+    let site_ctx = SiteCtx::new(guide);
+    let related = pages::related(guide);
+    let rendered: Result<Vec<(String, Output)>, RenderError> = routes(guide)
+        .par_iter()
+        .map(|route| {
+            let path = route.path();
+            let bytes = render_route(guide, theme, &site_ctx, &related, route).map_err(|e| RenderError { page: path.clone(), message: e })?;
+            Ok((path, Output { bytes: bytes.into() }))
+        })
+        .collect();
+    let mut site = Site { pages: rendered?.into_iter().collect() };
+    for (path, bytes) in &theme.assets {
+        site.pages.insert(format!("assets/{path}"), Output { bytes: Arc::from(*bytes) });
+    }
+    for (path, bytes) in &guide.assets {
+        site.pages.insert(path.clone(), Output { bytes: bytes.clone() });
+    }
+    Ok(site)
+}
+
+/// What the base template needs to know about the page.
+#[derive(Serialize)]
+struct PageMeta<'a> {
+    title: &'a str,
+    description: &'a str,
+    /// Which navigation entry is current: home, playbooks, partners, tags, or none.
+    section: &'static str,
+}
+
+fn render_route(
+    guide: &Guide,
+    theme: &Theme,
+    site: &SiteCtx<'_>,
+    related: &std::collections::HashMap<&str, Vec<&str>>,
+    route: &Route,
+) -> Result<Vec<u8>, String> {
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", site);
+    let desc = guide.settings.description.as_str();
+    let (template, meta) = match route {
+        Route::Home => {
+            ctx.insert("stages", &stage_groups(guide));
+            let partners: Vec<_> = guide.partners.values().map(|p| partner_card(guide, p)).collect();
+            ctx.insert("partners", &partners);
+            ("home.html", PageMeta { title: &guide.settings.title, description: desc, section: "home" })
+        }
+        Route::Playbooks => {
+            ctx.insert("stages", &stage_groups(guide));
+            ("playbooks.html", PageMeta { title: "Playbooks", description: "Every playbook of the guide, by outreach stage.", section: "playbooks" })
+        }
+        Route::Playbook(slug) => {
+            let p = &guide.playbooks[slug];
+            let rel = related.get(slug.as_str()).map(Vec::as_slice).unwrap_or_default();
+            ctx.insert("playbook", &pages::playbook(guide, p, rel));
+            ("playbook.html", PageMeta { title: &p.title, description: p.summary.as_deref().unwrap_or(desc), section: "playbooks" })
+        }
+        Route::Partners => {
+            let mut groups: Vec<(&'static str, Vec<_>)> = Vec::new();
+            for kind in crate::load::fields::Kind::ALL.iter().map(|k| Some(*k)).chain([None]) {
+                let list: Vec<_> = guide.partners.values().filter(|p| p.profile.kind == kind).map(|p| partner_card(guide, p)).collect();
+                if !list.is_empty() {
+                    groups.push((kind.map_or("Not yet classified", |k| k.label()), list));
+                }
+            }
+            ctx.insert("groups", &groups);
+            ("partners.html", PageMeta { title: "Partners", description: "The campus partners of the guide, by kind.", section: "partners" })
+        }
+        Route::Partner(slug) => {
+            let p = &guide.partners[slug];
+            ctx.insert("partner", &pages::partner(guide, p));
+            ("partner.html", PageMeta { title: &p.profile.name, description: p.profile.summary.as_deref().unwrap_or(desc), section: "partners" })
+        }
+        Route::Tags => {
+            let tags: Vec<(Link, usize)> = guide
+                .tags
+                .values()
+                .map(|t| (Link { title: t.name.clone(), url: tag_url(guide, &t.name) }, t.playbooks.len() + t.partners.len()))
+                .collect();
+            ctx.insert("tags", &tags);
+            ("tags.html", PageMeta { title: "Tags", description: "Every tag of the guide.", section: "tags" })
+        }
+        Route::Tag(slug) => {
+            let t = &guide.tags[slug];
+            ctx.insert("tag", &t.name);
+            let playbooks: Vec<_> = t.playbooks.iter().filter_map(|s| guide.playbooks.get(s)).map(|p| playbook_card(guide, p)).collect();
+            let partners: Vec<_> = t.partners.iter().filter_map(|s| guide.partners.get(s)).map(|p| partner_card(guide, p)).collect();
+            ctx.insert("playbooks", &playbooks);
+            ctx.insert("partners", &partners);
+            ("tag.html", PageMeta { title: &t.name, description: desc, section: "tags" })
+        }
+        Route::Page(slug) => {
+            let p = &guide.pages[slug];
+            ctx.insert("body_html", &p.body.html);
+            ctx.insert("toc", &p.body.toc);
+            ctx.insert("edit_url", &context::edit_url(guide, &p.path));
+            ("page.html", PageMeta { title: &p.title, description: p.summary.as_deref().unwrap_or(desc), section: "" })
+        }
+        Route::NotFound => ("404.html", PageMeta { title: "Page not found", description: desc, section: "" }),
+    };
+    ctx.insert("page", &meta);
+    theme.tera.render(template, &ctx).map(String::into_bytes).map_err(|e| theme::error_text(&e))
+}
