@@ -138,8 +138,15 @@ fn render_one(d: &Diagnostic, files: &SourceFiles, renderer: &Renderer) -> Strin
     let mut group = Group::with_title(level.primary_title(d.message.as_str()));
     if let Some(span) = &d.span {
         let file = files.get(span.file);
-        let end = span.bytes.end.max(span.bytes.start).min(file.text.len());
-        let start = span.bytes.start.min(end);
+        let text = file.text.as_str();
+        let mut end = span.bytes.end.max(span.bytes.start).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let mut start = span.bytes.start.min(end);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
         let snippet = Snippet::source(file.text.as_str())
             .path(file.path.as_str())
             .fold(true)

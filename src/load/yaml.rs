@@ -64,6 +64,7 @@ fn to_diagnostic(err: &serde_saphyr::Error, file: FileId, yaml: &str, yaml_start
         }
         E::SerdeMissingField { field, .. } => Diagnostic::error(span, format!("missing required key `{field}`"))
             .with_hint(format!("add a line `{field}: ...`")),
+        E::Message { msg, .. } => Diagnostic::error(span, msg.clone()),
         other => {
             let text = other.to_string();
             let message = match text.rfind(" at line ") {
@@ -72,6 +73,7 @@ fn to_diagnostic(err: &serde_saphyr::Error, file: FileId, yaml: &str, yaml_start
             };
             let message = message.replace("set DuplicateKeyPolicy in Options if acceptable", "each key may appear once");
             Diagnostic::error(span, format!("invalid YAML: {message}"))
+                .with_hint("check the YAML syntax here; quote a value that contains `: ` or starts with `[`, `{`, `*`, `&` or `@`")
         }
     }
 }

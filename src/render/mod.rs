@@ -112,6 +112,21 @@ pub fn render(guide: &Guide, theme: &Theme) -> Result<Site, RenderError> {
     Ok(site)
 }
 
+/// A labelled group of partner cards.
+#[derive(Serialize)]
+struct Group<'a> {
+    label: &'static str,
+    items: Vec<context::PartnerCard<'a>>,
+}
+
+/// A tag and how many pages carry it.
+#[derive(Serialize)]
+struct TagCount {
+    #[serde(flatten)]
+    link: Link,
+    count: usize,
+}
+
 /// What the base template needs to know about the page.
 #[derive(Serialize)]
 struct PageMeta<'a> {
@@ -149,11 +164,11 @@ fn render_route(
             ("playbook.html", PageMeta { title: &p.title, description: p.summary.as_deref().unwrap_or(desc), section: "playbooks" })
         }
         Route::Partners => {
-            let mut groups: Vec<(&'static str, Vec<_>)> = Vec::new();
+            let mut groups: Vec<Group<'_>> = Vec::new();
             for kind in crate::load::fields::Kind::ALL.iter().map(|k| Some(*k)).chain([None]) {
                 let list: Vec<_> = guide.partners.values().filter(|p| p.profile.kind == kind).map(|p| partner_card(guide, p)).collect();
                 if !list.is_empty() {
-                    groups.push((kind.map_or("Not yet classified", |k| k.label()), list));
+                    groups.push(Group { label: kind.map_or("Not yet classified", |k| k.label()), items: list });
                 }
             }
             ctx.insert("groups", &groups);
@@ -165,10 +180,10 @@ fn render_route(
             ("partner.html", PageMeta { title: &p.profile.name, description: p.profile.summary.as_deref().unwrap_or(desc), section: "partners" })
         }
         Route::Tags => {
-            let tags: Vec<(Link, usize)> = guide
+            let tags: Vec<TagCount> = guide
                 .tags
                 .values()
-                .map(|t| (Link { title: t.name.clone(), url: tag_url(guide, &t.name) }, t.playbooks.len() + t.partners.len()))
+                .map(|t| TagCount { link: Link { title: t.name.clone(), url: tag_url(guide, &t.name) }, count: t.playbooks.len() + t.partners.len() })
                 .collect();
             ctx.insert("tags", &tags);
             ("tags.html", PageMeta { title: "Tags", description: "Every tag of the guide.", section: "tags" })

@@ -23,13 +23,10 @@ impl Theme {
     pub fn load(overrides: &[(String, String)]) -> Result<Theme, String> {
         let mut tera = tera::Tera::new();
         let templates = DEFAULT_THEME.get_dir("templates").ok_or("the embedded theme has no templates")?;
-        let mut sources: Vec<(String, String)> = templates
-            .files()
-            .map(|f| {
-                let name = f.path().strip_prefix("templates").unwrap_or(f.path()).to_string_lossy().into_owned();
-                (name, f.contents_utf8().unwrap_or_default().to_string())
-            })
-            .collect();
+        let mut embedded = Vec::new();
+        collect(templates, "templates", &mut embedded);
+        let mut sources: Vec<(String, String)> =
+            embedded.into_iter().map(|(name, bytes)| (name, String::from_utf8_lossy(bytes).into_owned())).collect();
         for (name, text) in overrides {
             match sources.iter_mut().find(|(n, _)| n == name) {
                 Some(slot) => slot.1 = text.clone(),
@@ -39,20 +36,21 @@ impl Theme {
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))).map_err(|e| error_text(&e))?;
         let mut assets = Vec::new();
         if let Some(dir) = DEFAULT_THEME.get_dir("static") {
-            collect(dir, &mut assets);
+            collect(dir, "static", &mut assets);
         }
         assets.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(Theme { tera, assets })
     }
 }
 
-fn collect(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
+/// Every file below `dir`, named by its path below `prefix`.
+fn collect(dir: &'static Dir<'static>, prefix: &str, out: &mut Vec<(String, &'static [u8])>) {
     for f in dir.files() {
-        let rel = f.path().strip_prefix("static").unwrap_or(f.path());
+        let rel = f.path().strip_prefix(prefix).unwrap_or(f.path());
         out.push((rel.to_string_lossy().replace('\\', "/"), f.contents()));
     }
     for d in dir.dirs() {
-        collect(d, out);
+        collect(d, prefix, out);
     }
 }
 
