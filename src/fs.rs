@@ -18,7 +18,13 @@ pub struct IoError {
 
 impl std::fmt::Display for IoError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "could not {} {}: {}", self.action, self.path.display(), self.source)
+        write!(
+            f,
+            "could not {} {}: {}",
+            self.action,
+            self.path.display(),
+            self.source
+        )
     }
 }
 
@@ -29,7 +35,11 @@ impl std::error::Error for IoError {
 }
 
 fn ctx<T>(action: &'static str, path: &Path, r: io::Result<T>) -> Result<T, IoError> {
-    r.map_err(|source| IoError { action, path: path.to_path_buf(), source })
+    r.map_err(|source| IoError {
+        action,
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Reads a whole file as bytes.
@@ -63,4 +73,9 @@ pub fn rename(from: &Path, to: &Path) -> Result<(), IoError> {
 /// Metadata of a path, following links.
 pub fn metadata(path: &Path) -> Result<std::fs::Metadata, IoError> {
     ctx("read metadata of", path, std::fs::metadata(path))
+}
+
+/// Creates one folder (its parent must exist).
+pub fn create_dir(path: &Path) -> Result<(), IoError> {
+    ctx("create folder", path, std::fs::create_dir(path))
 }

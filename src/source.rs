@@ -27,7 +27,12 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        SourceFile { path, disk_path, text, line_starts }
+        SourceFile {
+            path,
+            disk_path,
+            text,
+            line_starts,
+        }
     }
 
     /// 1-based line and 1-based column (counted in characters) of a byte offset.
@@ -36,14 +41,22 @@ impl SourceFile {
         let byte = floor_char_boundary(&self.text, byte.min(self.text.len()));
         let line = self.line_starts.partition_point(|&s| s <= byte) - 1;
         let start = self.line_starts[line];
-        let col = self.text[start..byte].trim_end_matches('\r').chars().count() + 1;
+        let col = self.text[start..byte]
+            .trim_end_matches('\r')
+            .chars()
+            .count()
+            + 1;
         (line + 1, col)
     }
 
     /// Byte range of the 1-based line `line`, without its line ending.
     pub fn line_range(&self, line: usize) -> Range<usize> {
         let start = self.line_starts[line - 1];
-        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
         let text = &self.text[start..end];
         start..start + text.trim_end_matches(['\n', '\r']).len()
     }
@@ -112,7 +125,16 @@ mod tests {
     #[test]
     fn line_col_is_one_based_on_every_line() {
         let f = file("ab\ncd\n\nef");
-        let cases = [(0, (1, 1)), (1, (1, 2)), (2, (1, 3)), (3, (2, 1)), (4, (2, 2)), (6, (3, 1)), (7, (4, 1)), (9, (4, 3))];
+        let cases = [
+            (0, (1, 1)),
+            (1, (1, 2)),
+            (2, (1, 3)),
+            (3, (2, 1)),
+            (4, (2, 2)),
+            (6, (3, 1)),
+            (7, (4, 1)),
+            (9, (4, 3)),
+        ];
         for (byte, want) in cases {
             assert_eq!(f.line_col(byte), want, "byte {byte}");
         }
@@ -131,7 +153,7 @@ mod tests {
     #[test]
     fn offset_of_inverts_line_col() {
         let f = file("title: x\nstage: méet\n");
-        for byte in [0, 5, 9, 16, 18] {
+        for byte in [0, 5, 9, 16, 19] {
             let (l, c) = f.line_col(byte);
             assert_eq!(f.offset_of(l, c), byte);
         }

@@ -5,14 +5,24 @@
 
 use std::collections::{HashMap, HashSet};
 
-use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Span, suggestion};
 use crate::source::FileId;
 
 /// Ids of the sections of every partner page, which `partner:SLUG#id` may name.
-pub const PARTNER_ANCHORS: &[&str] = &["contacts", "offers", "next-step", "action-items", "meetings", "playbooks", "notes"];
+pub const PARTNER_ANCHORS: &[&str] = &[
+    "contacts",
+    "offers",
+    "next-step",
+    "action-items",
+    "meetings",
+    "playbooks",
+    "notes",
+];
 
 /// One entry of a table of contents.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, Hash)]
@@ -61,8 +71,15 @@ impl Origin<'_> {
     fn span(&self, range: std::ops::Range<usize>, needle: &str) -> Span {
         match *self {
             Origin::Body { file, start } => Span::new(file, start + range.start, range.len()),
-            Origin::Yaml { file, start, file_text } => {
-                let at = file_text.get(start..).and_then(|t| t.find(needle)).map_or(start, |i| start + i);
+            Origin::Yaml {
+                file,
+                start,
+                file_text,
+            } => {
+                let at = file_text
+                    .get(start..)
+                    .and_then(|t| t.find(needle))
+                    .map_or(start, |i| start + i);
                 Span::new(file, at, needle.len())
             }
         }
@@ -109,7 +126,11 @@ struct IdSet {
 
 impl IdSet {
     fn unique(&mut self, base: String) -> String {
-        let base = if base.is_empty() { "section".to_string() } else { base };
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
         let mut id = base.clone();
         let mut n = 0;
         while !self.seen.insert(id.clone()) {
@@ -127,7 +148,9 @@ pub fn heading_ids(markdown: &str) -> HashSet<String> {
     for event in Parser::new_ext(markdown, options()) {
         match event {
             Event::Start(Tag::Heading { .. }) => text = Some(String::new()),
-            Event::Text(t) | Event::Code(t) if text.is_some() => text.as_mut().unwrap().push_str(&t),
+            Event::Text(t) | Event::Code(t) if text.is_some() => {
+                text.as_mut().unwrap().push_str(&t)
+            }
             Event::End(TagEnd::Heading(_)) => {
                 let t = text.take().unwrap_or_default();
                 ids.unique(heading_id(&t));
@@ -139,7 +162,12 @@ pub fn heading_ids(markdown: &str) -> HashSet<String> {
 }
 
 /// Renders Markdown to HTML, resolving and checking links.
-pub fn render(markdown: &str, targets: &Targets<'_>, origin: Origin<'_>, diags: &mut Vec<Diagnostic>) -> Rendered {
+pub fn render(
+    markdown: &str,
+    targets: &Targets<'_>,
+    origin: Origin<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Rendered {
     let mut ids = IdSet::default();
     let mut toc = Vec::new();
     let mut out: Vec<Event<'_>> = Vec::new();
@@ -157,7 +185,11 @@ pub fn render(markdown: &str, targets: &Targets<'_>, origin: Origin<'_>, diags: 
                 let id = ids.unique(heading_id(&text));
                 let n = level as u8;
                 if n == 2 || n == 3 {
-                    toc.push(TocEntry { level: n, id: id.clone(), text: text.trim().to_string() });
+                    toc.push(TocEntry {
+                        level: n,
+                        id: id.clone(),
+                        text: text.trim().to_string(),
+                    });
                 }
                 out[at] = Event::Html(format!("<h{n} id=\"{id}\">").into());
                 out.push(Event::Html(
@@ -175,12 +207,32 @@ pub fn render(markdown: &str, targets: &Targets<'_>, origin: Origin<'_>, diags: 
                 ));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => out.push(Event::Html("</aside>\n".into())),
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest = resolve(&dest_url, link_type, targets, |message, hint| {
-                    diags.push(Diagnostic::error(origin.span(range.clone(), &dest_url), message).with_hint_opt(hint));
+                    diags.push(
+                        Diagnostic::error(origin.span(range.clone(), &dest_url), message)
+                            .with_hint_opt(hint),
+                    );
                 });
-                out.push(Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }));
+                out.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest.into(),
+                    title,
+                    id,
+                }));
             }
+            // Footnote ids get a prefix so they never clash with heading ids (GitHub does the same).
+            Event::FootnoteReference(name) => {
+                out.push(Event::FootnoteReference(format!("fn-{name}").into()))
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => out.push(Event::Start(
+                Tag::FootnoteDefinition(format!("fn-{name}").into()),
+            )),
             // Raw HTML in content is shown as text: content never injects markup or scripts.
             Event::Html(h) | Event::InlineHtml(h) => out.push(Event::Text(h)),
             other => out.push(other),
@@ -202,7 +254,12 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
 }
 
 /// Turns a link destination into the URL to write, reporting problems through `report`.
-fn resolve(dest: &str, link_type: LinkType, targets: &Targets<'_>, mut report: impl FnMut(String, Option<String>)) -> String {
+fn resolve(
+    dest: &str,
+    link_type: LinkType,
+    targets: &Targets<'_>,
+    mut report: impl FnMut(String, Option<String>),
+) -> String {
     if matches!(link_type, LinkType::Email) {
         return dest.to_string();
     }
@@ -210,7 +267,10 @@ fn resolve(dest: &str, link_type: LinkType, targets: &Targets<'_>, mut report: i
     match scheme.as_deref() {
         Some("partner") | Some("playbook") => {}
         Some("javascript") | Some("vbscript") | Some("data") => {
-            report(format!("`{}:` links are not allowed", scheme.unwrap_or_default()), Some("link to a web page (https://...) instead".into()));
+            report(
+                format!("`{}:` links are not allowed", scheme.unwrap_or_default()),
+                Some("link to a web page (https://...) instead".into()),
+            );
             return "#".into();
         }
         _ => return dest.to_string(),
@@ -224,26 +284,46 @@ fn resolve(dest: &str, link_type: LinkType, targets: &Targets<'_>, mut report: i
     if kind == "partner" {
         if !targets.partners.contains(slug) {
             let known: Vec<&str> = targets.partners.iter().map(String::as_str).collect();
-            report(format!("unknown partner `{slug}`"), Some(closest(slug, &known, "partners/")));
+            report(
+                format!("unknown partner `{slug}`"),
+                Some(closest(slug, &known, "partners/")),
+            );
             return "#".into();
         }
         if let Some(a) = anchor.filter(|a| !PARTNER_ANCHORS.contains(a)) {
-            report(format!("partner pages have no section `#{a}`"), Some(suggestion(a, PARTNER_ANCHORS)));
+            report(
+                format!("partner pages have no section `#{a}`"),
+                Some(suggestion(a, PARTNER_ANCHORS)),
+            );
         }
         return format!("{}partners/{slug}/{frag}", targets.base);
     }
     let Some((heading_ids, left_out)) = targets.playbooks.get(slug) else {
         let known: Vec<&str> = targets.playbooks.keys().map(String::as_str).collect();
-        report(format!("unknown playbook `{slug}`"), Some(closest(slug, &known, "playbooks/")));
+        report(
+            format!("unknown playbook `{slug}`"),
+            Some(closest(slug, &known, "playbooks/")),
+        );
         return "#".into();
     };
     if let Some(a) = anchor.filter(|a| !heading_ids.contains(*a)) {
         let mut ids: Vec<&str> = heading_ids.iter().map(String::as_str).collect();
         ids.sort_unstable();
-        report(format!("playbook `{slug}` has no heading with id `{a}`"), Some(suggestion(a, &ids)));
+        let hint = match crate::diag::did_you_mean(a, ids.iter().copied()) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None if ids.is_empty() => format!("`{slug}` has no headings"),
+            None => format!("the heading ids of `{slug}` are: {}", ids.join(", ")),
+        };
+        report(
+            format!("playbook `{slug}` has no heading with id `{a}`"),
+            Some(hint),
+        );
     }
     if *left_out {
-        report(format!("playbook `{slug}` is a draft and is left out of this build"), Some("publish it (remove `draft: true`) or build with --drafts".into()));
+        report(
+            format!("playbook `{slug}` is a draft and is left out of this build"),
+            Some("publish it (remove `draft: true`) or build with --drafts".into()),
+        );
         return "#".into();
     }
     format!("{}playbooks/{slug}/{frag}", targets.base)

@@ -110,7 +110,9 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<Sources, LoadError> 
         return Err(LoadError::NotAGuide(root.to_path_buf()));
     }
     let mut entries: Vec<(String, PathBuf, Role)> = Vec::new();
-    let walker = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -120,8 +122,14 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<Sources, LoadError> 
                 if classify(&rel).is_none() && !rel.is_empty() {
                     continue;
                 }
-                let source = e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop"));
-                return Err(LoadError::Io(IoError { action: "read", path, source }));
+                let source = e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("file system loop"));
+                return Err(LoadError::Io(IoError {
+                    action: "read",
+                    path,
+                    source,
+                }));
             }
         };
         if !entry.file_type().is_file() {
@@ -134,10 +142,14 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<Sources, LoadError> 
     }
 
     let mut sources = Sources::default();
-    let (texts, binaries): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(_, _, role)| *role != Role::Asset);
+    let (texts, binaries): (Vec<_>, Vec<_>) = entries
+        .into_iter()
+        .partition(|(_, _, role)| *role != Role::Asset);
     for (rel, path, _) in binaries {
         let bytes = fs::read(&path)?;
-        sources.assets.push((rel["static/".len()..].to_string(), bytes.into()));
+        sources
+            .assets
+            .push((rel["static/".len()..].to_string(), bytes.into()));
     }
 
     // Parse in parallel; file ids are the positions in the sorted list, so the
@@ -155,15 +167,22 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<Sources, LoadError> 
                     let at = e.utf8_error().valid_up_to();
                     let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
                     local.push(
-                        Diagnostic::error(Span::new(id, at, 1), "this file is not valid UTF-8 text")
-                            .with_hint("save the file as UTF-8 in your editor"),
+                        Diagnostic::error(
+                            Span::new(id, at, 1),
+                            "this file is not valid UTF-8 text",
+                        )
+                        .with_hint("save the file as UTF-8 in your editor"),
                     );
                     let file = SourceFile::new(rel.clone(), path.clone(), text);
                     return Ok((file, None, local));
                 }
             };
             let parsed = parse_file(id, rel, &text, *role, &mut local);
-            Ok((SourceFile::new(rel.clone(), path.clone(), text), parsed, local))
+            Ok((
+                SourceFile::new(rel.clone(), path.clone(), text),
+                parsed,
+                local,
+            ))
         })
         .collect();
 
@@ -183,7 +202,9 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<Sources, LoadError> 
             Some(Parsed::Page(p)) => sources.pages.push(p),
             None if *role == Role::Template => {
                 let name = rel["templates/".len()..].to_string();
-                sources.templates.push((name, sources.files.get(id).text.clone()));
+                sources
+                    .templates
+                    .push((name, sources.files.get(id).text.clone()));
             }
             None => {}
         }
@@ -191,24 +212,50 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<Sources, LoadError> 
     Ok(sources)
 }
 
-fn parse_file(id: FileId, rel: &str, text: &str, role: Role, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
+fn parse_file(
+    id: FileId,
+    rel: &str,
+    text: &str,
+    role: Role,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Parsed> {
     let slug = slug_of(rel);
     Some(match role {
         Role::Config => Parsed::Config(parse_yaml(id, text, 0, diags)),
-        Role::Partner => Parsed::Partner(PartnerSrc { slug, file: id, profile: parse_yaml::<PartnerProfile>(id, text, 0, diags) }),
+        Role::Partner => Parsed::Partner(PartnerSrc {
+            slug,
+            file: id,
+            profile: parse_yaml::<PartnerProfile>(id, text, 0, diags),
+        }),
         Role::Playbook => {
             let (meta, yaml_start, body) = parse_markdown::<PlaybookMeta>(id, text, diags);
-            Parsed::Playbook(PlaybookSrc { slug, file: id, yaml_start, meta, body })
+            Parsed::Playbook(PlaybookSrc {
+                slug,
+                file: id,
+                yaml_start,
+                meta,
+                body,
+            })
         }
         Role::Page => {
             let (meta, _, body) = parse_markdown::<PageMeta>(id, text, diags);
-            Parsed::Page(PageSrc { slug, file: id, meta, body })
+            Parsed::Page(PageSrc {
+                slug,
+                file: id,
+                meta,
+                body,
+            })
         }
         Role::Asset | Role::Template => return None,
     })
 }
 
-fn parse_yaml<T: DeserializeOwned>(id: FileId, yaml: &str, start: usize, diags: &mut Vec<Diagnostic>) -> Option<T> {
+fn parse_yaml<T: DeserializeOwned>(
+    id: FileId,
+    yaml: &str,
+    start: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
     yaml::parse(id, yaml, start).map_err(|d| diags.push(d)).ok()
 }
 
@@ -234,7 +281,10 @@ fn parse_markdown<T: DeserializeOwned>(
 
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(test)]
@@ -265,7 +315,10 @@ mod tests {
 
     #[test]
     fn slugs_keep_sub_folders() {
-        assert_eq!(slug_of("playbooks/spaces/makerspace.md"), "spaces/makerspace");
+        assert_eq!(
+            slug_of("playbooks/spaces/makerspace.md"),
+            "spaces/makerspace"
+        );
         assert_eq!(slug_of("partners/campus-it.yaml"), "campus-it");
     }
 }

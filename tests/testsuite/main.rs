@@ -1,0 +1,8 @@
+//! The integration tests of partnerbook: one test binary that runs the real
+//! `partnerbook` executable on small fixture guides. See `support` for the
+//! harness; fixtures live beside each module in a folder of the same name.
+
+mod build;
+mod check;
+mod render;
+mod support;
