@@ -76,22 +76,9 @@ pub fn default_guide(cwd: &Path) -> PathBuf {
 
 impl CommonArgs {
     fn options(&self, out_dir: PathBuf, base_url: Option<String>) -> BuildOptions {
-        let guide = self
-            .guide
-            .clone()
-            .unwrap_or_else(|| default_guide(Path::new(".")));
-        let today = self
-            .today
-            .unwrap_or_else(|| chrono::Local::now().date_naive());
-        BuildOptions {
-            guide,
-            out_dir,
-            link: LinkOptions {
-                base_url,
-                drafts: self.drafts,
-                today,
-            },
-        }
+        let guide = self.guide.clone().unwrap_or_else(|| default_guide(Path::new(".")));
+        let today = self.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+        BuildOptions { guide, out_dir, link: LinkOptions { base_url, drafts: self.drafts, today } }
     }
 }
 
@@ -105,7 +92,6 @@ impl CheckArgs {
 impl BuildArgs {
     /// Resolved options.
     pub fn options(&self) -> BuildOptions {
-        self.common
-            .options(self.output.clone(), self.base_url.clone())
+        self.common.options(self.output.clone(), self.base_url.clone())
     }
 }

@@ -21,10 +21,7 @@ pub struct Span {
 impl Span {
     /// A span of `len` bytes starting at `start`.
     pub fn new(file: FileId, start: usize, len: usize) -> Self {
-        Span {
-            file,
-            bytes: start..start + len,
-        }
+        Span { file, bytes: start..start + len }
     }
 }
 
@@ -53,22 +50,12 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at a span.
     pub fn error(span: Span, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            span: Some(span),
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { severity: Severity::Error, span: Some(span), message: message.into(), hint: None }
     }
 
     /// A warning at a span.
     pub fn warning(span: Span, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            span: Some(span),
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { severity: Severity::Warning, span: Some(span), message: message.into(), hint: None }
     }
 
     /// Adds a hint.
@@ -106,10 +93,7 @@ impl Diagnostics {
 
     /// Number of errors.
     pub fn error_count(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.items.iter().filter(|d| d.severity == Severity::Error).count()
     }
 
     /// Number of warnings.
@@ -136,11 +120,7 @@ impl Diagnostics {
 
     /// Renders every problem for a terminal, sorted, with a source snippet each.
     pub fn render(&self, files: &SourceFiles, color: bool) -> String {
-        let renderer = if color {
-            Renderer::styled()
-        } else {
-            Renderer::plain()
-        };
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
         let mut out = String::new();
         for d in self.sorted(files) {
             out.push_str(&render_one(d, files, &renderer));
@@ -175,18 +155,13 @@ fn render_one(d: &Diagnostic, files: &SourceFiles, renderer: &Renderer) -> Strin
     }
     let mut report: Vec<Group<'_>> = vec![group];
     if let Some(hint) = &d.hint {
-        report.push(Group::with_title(
-            Level::HELP.secondary_title(hint.as_str()),
-        ));
+        report.push(Group::with_title(Level::HELP.secondary_title(hint.as_str())));
     }
     renderer.render(&report)
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
@@ -211,10 +186,7 @@ mod tests {
     fn did_you_mean_finds_typos_and_ignores_strangers() {
         let c = ["campus-it", "research-computing", "art-department"];
         assert_eq!(did_you_mean("campus-itt", c), Some("campus-it"));
-        assert_eq!(
-            did_you_mean("reserch-computing", c),
-            Some("research-computing")
-        );
+        assert_eq!(did_you_mean("reserch-computing", c), Some("research-computing"));
         assert_eq!(did_you_mean("zzz", c), None);
     }
 

@@ -18,13 +18,7 @@ pub struct IoError {
 
 impl std::fmt::Display for IoError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "could not {} {}: {}",
-            self.action,
-            self.path.display(),
-            self.source
-        )
+        write!(f, "could not {} {}: {}", self.action, self.path.display(), self.source)
     }
 }
 
@@ -35,11 +29,7 @@ impl std::error::Error for IoError {
 }
 
 fn ctx<T>(action: &'static str, path: &Path, r: io::Result<T>) -> Result<T, IoError> {
-    r.map_err(|source| IoError {
-        action,
-        path: path.to_path_buf(),
-        source,
-    })
+    r.map_err(|source| IoError { action, path: path.to_path_buf(), source })
 }
 
 /// Reads a whole file as bytes.

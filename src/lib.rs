@@ -86,12 +86,7 @@ pub fn check(opts: &BuildOptions) -> Result<(Sources, link::Guide, Diagnostics),
 pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     let (sources, guide, warnings) = check(opts)?;
     let theme = render::Theme::load(&guide.templates).map_err(Failure::Template)?;
-    let site = render::render(&guide, &theme)
-        .map_err(|e| Failure::Template(format!("{}: {}", e.page, e.message)))?;
+    let site = render::render(&guide, &theme).map_err(|e| Failure::Template(format!("{}: {}", e.page, e.message)))?;
     write::publish(&site, &opts.out_dir)?;
-    Ok(Report {
-        files: site.len(),
-        sources,
-        warnings,
-    })
+    Ok(Report { files: site.len(), sources, warnings })
 }

@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Index of a file inside [`SourceFiles`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -18,21 +19,17 @@ pub struct SourceFile {
     pub disk_path: PathBuf,
     /// The whole text of the file.
     pub text: String,
+    /// A fast hash of the text, to tell whether it changed.
+    pub hash: u64,
     line_starts: Vec<usize>,
 }
 
 impl SourceFile {
     /// Wraps a file's text and indexes its line starts.
     pub fn new(path: String, disk_path: PathBuf, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        SourceFile {
-            path,
-            disk_path,
-            text,
-            line_starts,
-        }
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let hash = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
+        SourceFile { path, disk_path, text, hash, line_starts }
     }
 
     /// 1-based line and 1-based column (counted in characters) of a byte offset.
@@ -41,22 +38,14 @@ impl SourceFile {
         let byte = floor_char_boundary(&self.text, byte.min(self.text.len()));
         let line = self.line_starts.partition_point(|&s| s <= byte) - 1;
         let start = self.line_starts[line];
-        let col = self.text[start..byte]
-            .trim_end_matches('\r')
-            .chars()
-            .count()
-            + 1;
+        let col = self.text[start..byte].trim_end_matches('\r').chars().count() + 1;
         (line + 1, col)
     }
 
     /// Byte range of the 1-based line `line`, without its line ending.
     pub fn line_range(&self, line: usize) -> Range<usize> {
         let start = self.line_starts[line - 1];
-        let end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
         let text = &self.text[start..end];
         start..start + text.trim_end_matches(['\n', '\r']).len()
     }
@@ -66,10 +55,7 @@ impl SourceFile {
         let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
             return self.text.len();
         };
-        self.text[start..]
-            .char_indices()
-            .nth(col.saturating_sub(1))
-            .map_or(self.text.len(), |(i, _)| start + i)
+        self.text[start..].char_indices().nth(col.saturating_sub(1)).map_or(self.text.len(), |(i, _)| start + i)
     }
 }
 
@@ -83,24 +69,19 @@ fn floor_char_boundary(text: &str, mut byte: usize) -> usize {
 /// Every file read by `load`, addressed by [`FileId`].
 #[derive(Debug, Default)]
 pub struct SourceFiles {
-    files: Vec<SourceFile>,
+    files: Vec<Arc<SourceFile>>,
 }
 
 impl SourceFiles {
     /// Adds a file and returns its id.
-    pub fn add(&mut self, file: SourceFile) -> FileId {
-        self.files.push(file);
+    pub fn add(&mut self, file: impl Into<Arc<SourceFile>>) -> FileId {
+        self.files.push(file.into());
         FileId(u32::try_from(self.files.len() - 1).expect("fewer than 4 billion files"))
     }
 
     /// The file with this id.
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
-    }
-
-    /// Replaces the text of a file, keeping its id (used by `serve` on reload).
-    pub fn replace(&mut self, id: FileId, file: SourceFile) {
-        self.files[id.0 as usize] = file;
     }
 
     /// Number of files.
@@ -125,16 +106,8 @@ mod tests {
     #[test]
     fn line_col_is_one_based_on_every_line() {
         let f = file("ab\ncd\n\nef");
-        let cases = [
-            (0, (1, 1)),
-            (1, (1, 2)),
-            (2, (1, 3)),
-            (3, (2, 1)),
-            (4, (2, 2)),
-            (6, (3, 1)),
-            (7, (4, 1)),
-            (9, (4, 3)),
-        ];
+        let cases =
+            [(0, (1, 1)), (1, (1, 2)), (2, (1, 3)), (3, (2, 1)), (4, (2, 2)), (6, (3, 1)), (7, (4, 1)), (9, (4, 3))];
         for (byte, want) in cases {
             assert_eq!(f.line_col(byte), want, "byte {byte}");
         }

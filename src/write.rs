@@ -16,9 +16,7 @@ pub fn publish(site: &Site, out: &Path) -> Result<(), IoError> {
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent)?;
-    let name = out
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     clean_stale(&parent, &name);
     let pid = std::process::id();
     let fresh = parent.join(format!(".{name}.partnerbook-new-{pid}"));
@@ -50,11 +48,7 @@ pub fn publish(site: &Site, out: &Path) -> Result<(), IoError> {
 fn remove_tree(root: &Path) -> Result<(), IoError> {
     let mut files = Vec::new();
     let mut dirs: Vec<(usize, PathBuf)> = Vec::new();
-    for entry in walkdir::WalkDir::new(root)
-        .min_depth(1)
-        .into_iter()
-        .flatten()
-    {
+    for entry in walkdir::WalkDir::new(root).min_depth(1).into_iter().flatten() {
         if entry.file_type().is_dir() {
             dirs.push((entry.depth(), entry.into_path()));
         } else {
@@ -96,13 +90,9 @@ fn write_all(site: &Site, root: &Path) -> Result<(), IoError> {
     dirs.dedup();
     io_pool().install(|| {
         for level in dirs.chunk_by(|a, b| a.0 == b.0) {
-            level
-                .par_iter()
-                .try_for_each(|(_, d)| fs::create_dir(&root.join(d)))?;
+            level.par_iter().try_for_each(|(_, d)| fs::create_dir(&root.join(d)))?;
         }
-        site.pages
-            .par_iter()
-            .try_for_each(|(path, out)| fs::write(&root.join(path), &out.bytes))
+        site.pages.par_iter().try_for_each(|(path, out)| fs::write(&root.join(path), &out.bytes))
     })
 }
 
@@ -111,12 +101,7 @@ fn io_pool() -> rayon::ThreadPool {
     rayon::ThreadPoolBuilder::new()
         .num_threads(16)
         .build()
-        .unwrap_or_else(|_| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(1)
-                .build()
-                .expect("a one-thread pool")
-        })
+        .unwrap_or_else(|_| rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a one-thread pool"))
 }
 
 /// Removes temporary folders left by builds that were killed half way.
@@ -124,10 +109,7 @@ fn clean_stale(parent: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
-    let prefixes = [
-        format!(".{name}.partnerbook-new-"),
-        format!(".{name}.partnerbook-old-"),
-    ];
+    let prefixes = [format!(".{name}.partnerbook-new-"), format!(".{name}.partnerbook-old-")];
     for e in entries.flatten() {
         let file_name = e.file_name().to_string_lossy().into_owned();
         if prefixes.iter().any(|p| file_name.starts_with(p)) {
@@ -144,12 +126,7 @@ mod tests {
     fn site(files: &[(&str, &str)]) -> Site {
         let mut s = Site::default();
         for (p, t) in files {
-            s.pages.insert(
-                p.to_string(),
-                Output {
-                    bytes: t.as_bytes().into(),
-                },
-            );
+            s.pages.insert(p.to_string(), Output { bytes: t.as_bytes().into() });
         }
         s
     }
@@ -158,25 +135,11 @@ mod tests {
     fn publish_replaces_the_whole_folder() {
         let dir = std::env::temp_dir().join(format!("pb-write-{}", std::process::id()));
         let out = dir.join("public");
-        publish(
-            &site(&[("index.html", "one"), ("a/b/index.html", "b")]),
-            &out,
-        )
-        .unwrap();
+        publish(&site(&[("index.html", "one"), ("a/b/index.html", "b")]), &out).unwrap();
         publish(&site(&[("index.html", "two")]), &out).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(out.join("index.html")).unwrap(),
-            "two"
-        );
-        assert!(
-            !out.join("a").exists(),
-            "files of the previous build are gone"
-        );
-        let leftovers: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert!(!out.join("a").exists(), "files of the previous build are gone");
+        let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
         std::fs::remove_dir_all(&dir).unwrap();
     }

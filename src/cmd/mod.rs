@@ -24,11 +24,7 @@ pub fn describe(failure: Failure) -> Outcome {
             let (sources, diags) = *b;
             let mut text = diags.render(&sources.files, color());
             let (e, w) = (diags.error_count(), diags.warning_count());
-            text.push_str(&format!(
-                "{e} error{}, {w} warning{}; nothing was written\n",
-                plural(e),
-                plural(w)
-            ));
+            text.push_str(&format!("{e} error{}, {w} warning{}; nothing was written\n", plural(e), plural(w)));
             Outcome::ContentErrors(text)
         }
         Failure::Io(e) => Outcome::Environment(format!("error: {e}\n")),

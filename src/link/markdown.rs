@@ -5,24 +5,15 @@
 
 use std::collections::{HashMap, HashSet};
 
-use pulldown_cmark::{
-    BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Span, suggestion};
 use crate::source::FileId;
 
 /// Ids of the sections of every partner page, which `partner:SLUG#id` may name.
-pub const PARTNER_ANCHORS: &[&str] = &[
-    "contacts",
-    "offers",
-    "next-step",
-    "action-items",
-    "meetings",
-    "playbooks",
-    "notes",
-];
+pub const PARTNER_ANCHORS: &[&str] =
+    &["contacts", "offers", "next-step", "action-items", "meetings", "playbooks", "notes"];
 
 /// One entry of a table of contents.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, Hash)]
@@ -71,15 +62,8 @@ impl Origin<'_> {
     fn span(&self, range: std::ops::Range<usize>, needle: &str) -> Span {
         match *self {
             Origin::Body { file, start } => Span::new(file, start + range.start, range.len()),
-            Origin::Yaml {
-                file,
-                start,
-                file_text,
-            } => {
-                let at = file_text
-                    .get(start..)
-                    .and_then(|t| t.find(needle))
-                    .map_or(start, |i| start + i);
+            Origin::Yaml { file, start, file_text } => {
+                let at = file_text.get(start..).and_then(|t| t.find(needle)).map_or(start, |i| start + i);
                 Span::new(file, at, needle.len())
             }
         }
@@ -126,11 +110,7 @@ struct IdSet {
 
 impl IdSet {
     fn unique(&mut self, base: String) -> String {
-        let base = if base.is_empty() {
-            "section".to_string()
-        } else {
-            base
-        };
+        let base = if base.is_empty() { "section".to_string() } else { base };
         let mut id = base.clone();
         let mut n = 0;
         while !self.seen.insert(id.clone()) {
@@ -148,9 +128,7 @@ pub fn heading_ids(markdown: &str) -> HashSet<String> {
     for event in Parser::new_ext(markdown, options()) {
         match event {
             Event::Start(Tag::Heading { .. }) => text = Some(String::new()),
-            Event::Text(t) | Event::Code(t) if text.is_some() => {
-                text.as_mut().unwrap().push_str(&t)
-            }
+            Event::Text(t) | Event::Code(t) if text.is_some() => text.as_mut().unwrap().push_str(&t),
             Event::End(TagEnd::Heading(_)) => {
                 let t = text.take().unwrap_or_default();
                 ids.unique(heading_id(&t));
@@ -162,12 +140,7 @@ pub fn heading_ids(markdown: &str) -> HashSet<String> {
 }
 
 /// Renders Markdown to HTML, resolving and checking links.
-pub fn render(
-    markdown: &str,
-    targets: &Targets<'_>,
-    origin: Origin<'_>,
-    diags: &mut Vec<Diagnostic>,
-) -> Rendered {
+pub fn render(markdown: &str, targets: &Targets<'_>, origin: Origin<'_>, diags: &mut Vec<Diagnostic>) -> Rendered {
     let mut ids = IdSet::default();
     let mut toc = Vec::new();
     let mut out: Vec<Event<'_>> = Vec::new();
@@ -185,15 +158,12 @@ pub fn render(
                 let id = ids.unique(heading_id(&text));
                 let n = level as u8;
                 if n == 2 || n == 3 {
-                    toc.push(TocEntry {
-                        level: n,
-                        id: id.clone(),
-                        text: text.trim().to_string(),
-                    });
+                    toc.push(TocEntry { level: n, id: id.clone(), text: text.trim().to_string() });
                 }
                 out[at] = Event::Html(format!("<h{n} id=\"{id}\">").into());
                 out.push(Event::Html(
-                    format!("<a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{n}>\n").into(),
+                    format!("<a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{n}>\n")
+                        .into(),
                 ));
             }
             Event::Text(t) | Event::Code(t) if heading.is_some() => {
@@ -207,32 +177,17 @@ pub fn render(
                 ));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => out.push(Event::Html("</aside>\n".into())),
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest = resolve(&dest_url, link_type, targets, |message, hint| {
-                    diags.push(
-                        Diagnostic::error(origin.span(range.clone(), &dest_url), message)
-                            .with_hint_opt(hint),
-                    );
+                    diags.push(Diagnostic::error(origin.span(range.clone(), &dest_url), message).with_hint_opt(hint));
                 });
-                out.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest.into(),
-                    title,
-                    id,
-                }));
+                out.push(Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }));
             }
             // Footnote ids get a prefix so they never clash with heading ids (GitHub does the same).
-            Event::FootnoteReference(name) => {
-                out.push(Event::FootnoteReference(format!("fn-{name}").into()))
+            Event::FootnoteReference(name) => out.push(Event::FootnoteReference(format!("fn-{name}").into())),
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                out.push(Event::Start(Tag::FootnoteDefinition(format!("fn-{name}").into())))
             }
-            Event::Start(Tag::FootnoteDefinition(name)) => out.push(Event::Start(
-                Tag::FootnoteDefinition(format!("fn-{name}").into()),
-            )),
             // Raw HTML in content is shown as text: content never injects markup or scripts.
             Event::Html(h) | Event::InlineHtml(h) => out.push(Event::Text(h)),
             other => out.push(other),
@@ -284,26 +239,17 @@ fn resolve(
     if kind == "partner" {
         if !targets.partners.contains(slug) {
             let known: Vec<&str> = targets.partners.iter().map(String::as_str).collect();
-            report(
-                format!("unknown partner `{slug}`"),
-                Some(closest(slug, &known, "partners/")),
-            );
+            report(format!("unknown partner `{slug}`"), Some(closest(slug, &known, "partners/")));
             return "#".into();
         }
         if let Some(a) = anchor.filter(|a| !PARTNER_ANCHORS.contains(a)) {
-            report(
-                format!("partner pages have no section `#{a}`"),
-                Some(suggestion(a, PARTNER_ANCHORS)),
-            );
+            report(format!("partner pages have no section `#{a}`"), Some(suggestion(a, PARTNER_ANCHORS)));
         }
         return format!("{}partners/{slug}/{frag}", targets.base);
     }
     let Some((heading_ids, left_out)) = targets.playbooks.get(slug) else {
         let known: Vec<&str> = targets.playbooks.keys().map(String::as_str).collect();
-        report(
-            format!("unknown playbook `{slug}`"),
-            Some(closest(slug, &known, "playbooks/")),
-        );
+        report(format!("unknown playbook `{slug}`"), Some(closest(slug, &known, "playbooks/")));
         return "#".into();
     };
     if let Some(a) = anchor.filter(|a| !heading_ids.contains(*a)) {
@@ -314,10 +260,7 @@ fn resolve(
             None if ids.is_empty() => format!("`{slug}` has no headings"),
             None => format!("the heading ids of `{slug}` are: {}", ids.join(", ")),
         };
-        report(
-            format!("playbook `{slug}` has no heading with id `{a}`"),
-            Some(hint),
-        );
+        report(format!("playbook `{slug}` has no heading with id `{a}`"), Some(hint));
     }
     if *left_out {
         report(

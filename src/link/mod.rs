@@ -29,16 +29,7 @@ pub struct LinkOptions {
 }
 
 /// Route names that free pages may not take.
-const RESERVED: &[&str] = &[
-    "playbooks",
-    "partners",
-    "tags",
-    "actions",
-    "assets",
-    "search",
-    "static",
-    "404",
-];
+const RESERVED: &[&str] = &["playbooks", "partners", "tags", "actions", "assets", "search", "static", "404"];
 
 /// Links the guide.
 pub fn link(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> Guide {
@@ -51,11 +42,8 @@ pub fn link(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> G
     for p in &sources.partners {
         if !partner_slugs.insert(p.slug.clone()) {
             diags.push(
-                Diagnostic::error(
-                    Span::new(p.file, 0, 0),
-                    format!("two partner files have the slug `{}`", p.slug),
-                )
-                .with_hint("keep one of partners/SLUG.yaml and partners/SLUG.yml"),
+                Diagnostic::error(Span::new(p.file, 0, 0), format!("two partner files have the slug `{}`", p.slug))
+                    .with_hint("keep one of partners/SLUG.yaml and partners/SLUG.yml"),
             );
         }
     }
@@ -68,11 +56,7 @@ pub fn link(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> G
             (p.slug.clone(), (markdown::heading_ids(text), left_out))
         })
         .collect();
-    let targets = Targets {
-        base: &settings.base_path,
-        playbooks: &playbook_targets,
-        partners: &partner_slugs,
-    };
+    let targets = Targets { base: &settings.base_path, playbooks: &playbook_targets, partners: &partner_slugs };
 
     // Playbooks: front-matter references, then bodies (in parallel).
     let mut playbook_refs: HashMap<String, BTreeSet<String>> = HashMap::new();
@@ -84,21 +68,10 @@ pub fn link(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> G
         }
         for r in &meta.partners {
             if partner_slugs.contains(&r.value) {
-                partner_refs
-                    .entry(r.value.clone())
-                    .or_default()
-                    .insert(p.slug.clone());
-                playbook_refs
-                    .entry(p.slug.clone())
-                    .or_default()
-                    .insert(r.value.clone());
+                partner_refs.entry(r.value.clone()).or_default().insert(p.slug.clone());
+                playbook_refs.entry(p.slug.clone()).or_default().insert(r.value.clone());
             } else {
-                diags.push(unknown_ref(
-                    "partner",
-                    &r.value,
-                    r.span(p.file, p.yaml_start),
-                    partner_slugs.iter(),
-                ));
+                diags.push(unknown_ref("partner", &r.value, r.span(p.file, p.yaml_start), partner_slugs.iter()));
             }
         }
     }
@@ -107,22 +80,11 @@ pub fn link(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> G
         for r in &profile.playbooks {
             match playbook_targets.get(&r.value) {
                 Some((_, false)) => {
-                    partner_refs
-                        .entry(p.slug.clone())
-                        .or_default()
-                        .insert(r.value.clone());
-                    playbook_refs
-                        .entry(r.value.clone())
-                        .or_default()
-                        .insert(p.slug.clone());
+                    partner_refs.entry(p.slug.clone()).or_default().insert(r.value.clone());
+                    playbook_refs.entry(r.value.clone()).or_default().insert(p.slug.clone());
                 }
                 Some((_, true)) => {}
-                None => diags.push(unknown_ref(
-                    "playbook",
-                    &r.value,
-                    r.span(p.file, 0),
-                    playbook_targets.keys(),
-                )),
+                None => diags.push(unknown_ref("playbook", &r.value, r.span(p.file, 0), playbook_targets.keys())),
             }
         }
     }
@@ -139,10 +101,7 @@ pub fn link(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> G
             let body = markdown::render(
                 &file.text[p.body.clone()],
                 &targets,
-                Origin::Body {
-                    file: p.file,
-                    start: p.body.start,
-                },
+                Origin::Body { file: p.file, start: p.body.start },
                 &mut local,
             );
             let playbook = Playbook {
@@ -151,10 +110,7 @@ pub fn link(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> G
                 summary: meta.summary.clone(),
                 stage: meta.stage,
                 partnership: meta.partnership,
-                partners: playbook_refs
-                    .get(&p.slug)
-                    .map(|s| s.iter().cloned().collect())
-                    .unwrap_or_default(),
+                partners: playbook_refs.get(&p.slug).map(|s| s.iter().cloned().collect()).unwrap_or_default(),
                 tags: meta.tags.clone(),
                 updated: meta.updated,
                 order: meta.order.unwrap_or(i64::MAX),
@@ -179,24 +135,13 @@ pub fn link(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> G
         let mut local = Vec::new();
         let file = files.get(p.file);
         let mut md = |text: &crate::load::yaml::Spanned<String>| {
-            let origin = Origin::Yaml {
-                file: p.file,
-                start: text.offset,
-                file_text: &file.text,
-            };
+            let origin = Origin::Yaml { file: p.file, start: text.offset, file_text: &file.text };
             markdown::render(&text.value, &targets, origin, &mut local).html
         };
         let notes_html = profile.notes.as_ref().map(&mut md);
-        let meeting_notes_html = profile
-            .meetings
-            .iter()
-            .map(|m| m.notes.as_ref().map(&mut md))
-            .collect();
+        let meeting_notes_html = profile.meetings.iter().map(|m| m.notes.as_ref().map(&mut md)).collect();
         local.into_iter().for_each(|d| diags.push(d));
-        let playbooks = partner_refs
-            .get(&p.slug)
-            .map(|s| s.iter().cloned().collect())
-            .unwrap_or_default();
+        let playbooks = partner_refs.get(&p.slug).map(|s| s.iter().cloned().collect()).unwrap_or_default();
         partners.insert(
             p.slug.clone(),
             Partner {
@@ -216,14 +161,8 @@ pub fn link(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> G
         let file = files.get(p.file);
         if RESERVED.contains(&p.slug.as_str()) || p.slug.contains('/') {
             diags.push(
-                Diagnostic::error(
-                    Span::new(p.file, 0, 3),
-                    format!("a free page cannot be called `{}`", p.slug),
-                )
-                .with_hint(format!(
-                    "rename the file; these names are taken by the site: {}",
-                    RESERVED.join(", ")
-                )),
+                Diagnostic::error(Span::new(p.file, 0, 3), format!("a free page cannot be called `{}`", p.slug))
+                    .with_hint(format!("rename the file; these names are taken by the site: {}", RESERVED.join(", "))),
             );
             continue;
         }
@@ -231,10 +170,7 @@ pub fn link(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> G
         let body = markdown::render(
             &file.text[p.body.clone()],
             &targets,
-            Origin::Body {
-                file: p.file,
-                start: p.body.start,
-            },
+            Origin::Body { file: p.file, start: p.body.start },
             &mut local,
         );
         local.into_iter().for_each(|d| diags.push(d));
@@ -270,17 +206,10 @@ fn sorted_profile(profile: &PartnerProfile) -> PartnerProfile {
     p
 }
 
-fn unknown_ref<'a>(
-    what: &str,
-    slug: &str,
-    span: Span,
-    known: impl Iterator<Item = &'a String>,
-) -> Diagnostic {
+fn unknown_ref<'a>(what: &str, slug: &str, span: Span, known: impl Iterator<Item = &'a String>) -> Diagnostic {
     let hint = match crate::diag::did_you_mean(slug, known.map(String::as_str)) {
         Some(c) => format!("did you mean `{c}`?"),
-        None => format!(
-            "no {what} file has the slug `{slug}`; the slug is the file name without extension"
-        ),
+        None => format!("no {what} file has the slug `{slug}`; the slug is the file name without extension"),
     };
     Diagnostic::error(span, format!("unknown {what} `{slug}`")).with_hint(hint)
 }
@@ -290,26 +219,19 @@ pub fn tag_slug(tag: &str) -> String {
     heading_id(tag)
 }
 
-fn tags(
-    playbooks: &BTreeMap<String, Playbook>,
-    partners: &BTreeMap<String, Partner>,
-) -> BTreeMap<String, Tag> {
+fn tags(playbooks: &BTreeMap<String, Playbook>, partners: &BTreeMap<String, Partner>) -> BTreeMap<String, Tag> {
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
     for p in playbooks.values() {
         for name in dedup(&p.tags) {
-            let t = tags.entry(tag_slug(name)).or_insert_with(|| Tag {
-                name: name.trim().to_string(),
-                ..Tag::default()
-            });
+            let t =
+                tags.entry(tag_slug(name)).or_insert_with(|| Tag { name: name.trim().to_string(), ..Tag::default() });
             t.playbooks.push(p.slug.clone());
         }
     }
     for p in partners.values() {
         for name in dedup(&p.profile.tags) {
-            let t = tags.entry(tag_slug(name)).or_insert_with(|| Tag {
-                name: name.trim().to_string(),
-                ..Tag::default()
-            });
+            let t =
+                tags.entry(tag_slug(name)).or_insert_with(|| Tag { name: name.trim().to_string(), ..Tag::default() });
             t.partners.push(p.slug.clone());
         }
     }
@@ -324,11 +246,7 @@ fn dedup(tags: &[String]) -> Vec<&String> {
 
 fn settings(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> Settings {
     let config = &sources.config;
-    let raw = opts
-        .base_url
-        .clone()
-        .or_else(|| config.base_url.clone())
-        .unwrap_or_else(|| "/".into());
+    let raw = opts.base_url.clone().or_else(|| config.base_url.clone()).unwrap_or_else(|| "/".into());
     let (base_url, base_path) = match split_base_url(&raw) {
         Ok(v) => v,
         Err(hint) => {
@@ -336,11 +254,8 @@ fn settings(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> S
                 let text = &sources.files.get(file).text;
                 let at = text.find("base_url").unwrap_or(0);
                 diags.push(
-                    Diagnostic::error(
-                        Span::new(file, at, 8),
-                        format!("`{raw}` is not a usable base URL"),
-                    )
-                    .with_hint(hint),
+                    Diagnostic::error(Span::new(file, at, 8), format!("`{raw}` is not a usable base URL"))
+                        .with_hint(hint),
                 );
             }
             (None, "/".into())
@@ -361,10 +276,7 @@ fn settings(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> S
 /// prefix every link starts with, which always starts and ends with `/`.
 pub fn split_base_url(raw: &str) -> Result<(Option<String>, String), String> {
     let raw = raw.trim();
-    let (absolute, path) = if let Some(rest) = raw
-        .strip_prefix("https://")
-        .or_else(|| raw.strip_prefix("http://"))
-    {
+    let (absolute, path) = if let Some(rest) = raw.strip_prefix("https://").or_else(|| raw.strip_prefix("http://")) {
         let path = rest.find('/').map_or("/", |i| &rest[i..]);
         if rest.is_empty() || rest.starts_with('/') {
             return Err("write it as https://host/path/".into());
@@ -373,10 +285,7 @@ pub fn split_base_url(raw: &str) -> Result<(Option<String>, String), String> {
     } else if raw.starts_with('/') {
         (None, raw)
     } else {
-        return Err(
-            "use an absolute URL (https://lib.example.edu/outreach/) or a path starting with `/`"
-                .into(),
-        );
+        return Err("use an absolute URL (https://lib.example.edu/outreach/) or a path starting with `/`".into());
     };
     if path.contains(['?', '#', ' ', '"', '<', '>']) {
         return Err("a base URL has no query, fragment, spaces or quotes".into());
@@ -392,21 +301,9 @@ mod tests {
     #[test]
     fn base_urls_split_into_absolute_and_path() {
         let cases = [
-            (
-                "https://lib.example.edu/outreach/",
-                Some("https://lib.example.edu/outreach/"),
-                "/outreach/",
-            ),
-            (
-                "https://lib.example.edu/outreach",
-                Some("https://lib.example.edu/outreach/"),
-                "/outreach/",
-            ),
-            (
-                "https://lib.example.edu",
-                Some("https://lib.example.edu/"),
-                "/",
-            ),
+            ("https://lib.example.edu/outreach/", Some("https://lib.example.edu/outreach/"), "/outreach/"),
+            ("https://lib.example.edu/outreach", Some("https://lib.example.edu/outreach/"), "/outreach/"),
+            ("https://lib.example.edu", Some("https://lib.example.edu/"), "/"),
             ("/", None, "/"),
             ("/a/b", None, "/a/b/"),
         ];

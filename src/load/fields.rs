@@ -14,9 +14,7 @@ pub struct Date(pub chrono::NaiveDate);
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
-        parse_date(&text)
-            .map(Date)
-            .map_err(serde::de::Error::custom)
+        parse_date(&text).map(Date).map_err(serde::de::Error::custom)
     }
 }
 
@@ -133,15 +131,7 @@ mod tests {
     #[test]
     fn dates_parse_and_explain_failures() {
         assert_eq!(parse_date("2026-02-28").unwrap().to_string(), "2026-02-28");
-        assert!(
-            parse_date("2026-02-30")
-                .unwrap_err()
-                .contains("not a date in the calendar")
-        );
-        assert!(
-            parse_date("28/02/2026")
-                .unwrap_err()
-                .contains("expected YYYY-MM-DD")
-        );
+        assert!(parse_date("2026-02-30").unwrap_err().contains("not a date in the calendar"));
+        assert!(parse_date("28/02/2026").unwrap_err().contains("expected YYYY-MM-DD"));
     }
 }

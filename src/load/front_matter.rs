@@ -29,10 +29,7 @@ pub fn split(text: &str) -> Option<Split> {
         let line = text[pos..line_end].trim_end();
         if line == "---" || line == "..." {
             let body_start = (line_end + 1).min(text.len());
-            return Some(Split {
-                yaml: yaml_start..pos,
-                body: body_start..text.len(),
-            });
+            return Some(Split { yaml: yaml_start..pos, body: body_start..text.len() });
         }
         if line_end == text.len() {
             break;

@@ -11,6 +11,7 @@ pub mod playbook;
 pub mod site_config;
 pub mod yaml;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -97,6 +98,7 @@ fn slug_of(rel: &str) -> String {
 }
 
 /// One parsed file, before it is given its place in [`Sources`].
+#[derive(Clone, Debug)]
 enum Parsed {
     Config(Option<SiteConfig>),
     Playbook(PlaybookSrc),
@@ -104,15 +106,61 @@ enum Parsed {
     Page(PageSrc),
 }
 
+impl Parsed {
+    /// The same parse result, for the file at a new position.
+    fn with_file(&self, id: FileId) -> Parsed {
+        let mut p = self.clone();
+        match &mut p {
+            Parsed::Config(_) => {}
+            Parsed::Playbook(x) => x.file = id,
+            Parsed::Partner(x) => x.file = id,
+            Parsed::Page(x) => x.file = id,
+        }
+        p
+    }
+}
+
+/// Size and modification time: a file whose stamp is unchanged is not read again.
+type Stamp = (u64, Option<std::time::SystemTime>);
+
+/// A file read and parsed by an earlier load (file ids and spans as of then).
+#[derive(Clone, Debug)]
+struct Cached {
+    stamp: Stamp,
+    file: Arc<SourceFile>,
+    parsed: Option<Parsed>,
+    diags: Vec<Diagnostic>,
+}
+
+/// What earlier loads read, so that `serve` re-reads only files that changed.
+/// A `build` starts from an empty cache.
+#[derive(Debug, Default)]
+pub struct Cache {
+    texts: HashMap<String, Cached>,
+    assets: HashMap<String, (Stamp, Arc<[u8]>)>,
+}
+
+impl Cache {
+    /// Forgets a file (by its path inside the guide), so that the next load reads it again
+    /// even if its size and time look unchanged.
+    pub fn forget(&mut self, rel: &str) {
+        self.texts.remove(rel);
+        self.assets.remove(rel);
+    }
+}
+
 /// Loads the guide at `root`.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<Sources, LoadError> {
+    load_with(root, &mut Cache::default(), diags)
+}
+
+/// Loads the guide at `root`, reusing what `cache` holds for files that did not change.
+pub fn load_with(root: &Path, cache: &mut Cache, diags: &mut Diagnostics) -> Result<Sources, LoadError> {
     if !root.join("site.yaml").is_file() {
         return Err(LoadError::NotAGuide(root.to_path_buf()));
     }
-    let mut entries: Vec<(String, PathBuf, Role)> = Vec::new();
-    let walker = walkdir::WalkDir::new(root)
-        .follow_links(true)
-        .sort_by_file_name();
+    let mut entries: Vec<(String, PathBuf, Role, Stamp)> = Vec::new();
+    let walker = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -122,14 +170,8 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<Sources, LoadError> 
                 if classify(&rel).is_none() && !rel.is_empty() {
                     continue;
                 }
-                let source = e
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("file system loop"));
-                return Err(LoadError::Io(IoError {
-                    action: "read",
-                    path,
-                    source,
-                }));
+                let source = e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop"));
+                return Err(LoadError::Io(IoError { action: "read", path, source }));
             }
         };
         if !entry.file_type().is_file() {
@@ -137,62 +179,46 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<Sources, LoadError> 
         }
         let rel = relative(root, entry.path());
         if let Some(role) = classify(&rel) {
-            entries.push((rel, entry.into_path(), role));
+            let stamp = entry.metadata().map(|m| (m.len(), m.modified().ok())).unwrap_or((0, None));
+            entries.push((rel, entry.into_path(), role, stamp));
         }
     }
 
     let mut sources = Sources::default();
-    let (texts, binaries): (Vec<_>, Vec<_>) = entries
-        .into_iter()
-        .partition(|(_, _, role)| *role != Role::Asset);
-    for (rel, path, _) in binaries {
-        let bytes = fs::read(&path)?;
-        sources
-            .assets
-            .push((rel["static/".len()..].to_string(), bytes.into()));
+    let (texts, binaries): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(_, _, role, _)| *role != Role::Asset);
+    let mut assets = HashMap::new();
+    for (rel, path, _, stamp) in binaries {
+        let bytes = match cache.assets.remove(&rel) {
+            Some((old, bytes)) if old == stamp => bytes,
+            _ => fs::read(&path)?.into(),
+        };
+        sources.assets.push((rel["static/".len()..].to_string(), bytes.clone()));
+        assets.insert(rel, (stamp, bytes));
     }
+    cache.assets = assets;
 
-    // Parse in parallel; file ids are the positions in the sorted list, so the
-    // result does not depend on which thread finished first.
-    let results: Vec<Result<(SourceFile, Option<Parsed>, Vec<Diagnostic>), IoError>> = texts
+    // Read and parse what changed, in parallel. Cached results carry the file
+    // ids of their load; they are renumbered below by position in the sorted list.
+    let old = std::mem::take(&mut cache.texts);
+    let results: Vec<Result<Cached, IoError>> = texts
         .par_iter()
-        .enumerate()
-        .map(|(i, (rel, path, role))| {
-            let id = FileId(i as u32);
-            let bytes = fs::read(path)?;
-            let mut local = Vec::new();
-            let text = match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    local.push(
-                        Diagnostic::error(
-                            Span::new(id, at, 1),
-                            "this file is not valid UTF-8 text",
-                        )
-                        .with_hint("save the file as UTF-8 in your editor"),
-                    );
-                    let file = SourceFile::new(rel.clone(), path.clone(), text);
-                    return Ok((file, None, local));
-                }
-            };
-            let parsed = parse_file(id, rel, &text, *role, &mut local);
-            Ok((
-                SourceFile::new(rel.clone(), path.clone(), text),
-                parsed,
-                local,
-            ))
+        .map(|(rel, path, role, stamp)| match old.get(rel) {
+            Some(c) if c.stamp == *stamp && stamp.1.is_some() => Ok(c.clone()),
+            _ => read_and_parse(rel, path, *role, *stamp),
         })
         .collect();
 
-    for (result, (rel, _, role)) in results.into_iter().zip(&texts) {
-        let (file, parsed, local) = result?;
-        let id = sources.files.add(file);
-        for d in local {
+    for (result, (rel, _, role, _)) in results.into_iter().zip(&texts) {
+        let cached = result?;
+        let id = sources.files.add(cached.file.clone());
+        for d in &cached.diags {
+            let mut d = d.clone();
+            if let Some(span) = &mut d.span {
+                span.file = id;
+            }
             diags.push(d);
         }
-        match parsed {
+        match cached.parsed.as_ref().map(|p| p.with_file(id)) {
             Some(Parsed::Config(config)) => {
                 sources.config_file = Some(id);
                 sources.config = config.unwrap_or_default();
@@ -202,60 +228,58 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<Sources, LoadError> 
             Some(Parsed::Page(p)) => sources.pages.push(p),
             None if *role == Role::Template => {
                 let name = rel["templates/".len()..].to_string();
-                sources
-                    .templates
-                    .push((name, sources.files.get(id).text.clone()));
+                sources.templates.push((name, cached.file.text.clone()));
             }
             None => {}
         }
+        cache.texts.insert(rel.clone(), cached);
     }
     Ok(sources)
 }
 
-fn parse_file(
-    id: FileId,
-    rel: &str,
-    text: &str,
-    role: Role,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Parsed> {
+/// Reads one text file and parses it; its diagnostics use `FileId(0)` until renumbered.
+fn read_and_parse(rel: &str, path: &Path, role: Role, stamp: Stamp) -> Result<Cached, IoError> {
+    let id = FileId(0);
+    let bytes = fs::read(path)?;
+    let mut diags = Vec::new();
+    let (text, parsed) = match String::from_utf8(bytes) {
+        Ok(text) => {
+            let parsed = parse_file(id, rel, &text, role, &mut diags);
+            (text, parsed)
+        }
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            diags.push(
+                Diagnostic::error(Span::new(id, at, 1), "this file is not valid UTF-8 text")
+                    .with_hint("save the file as UTF-8 in your editor"),
+            );
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), None)
+        }
+    };
+    let file = Arc::new(SourceFile::new(rel.to_string(), path.to_path_buf(), text));
+    Ok(Cached { stamp, file, parsed, diags })
+}
+
+fn parse_file(id: FileId, rel: &str, text: &str, role: Role, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
     let slug = slug_of(rel);
     Some(match role {
         Role::Config => Parsed::Config(parse_yaml(id, text, 0, diags)),
-        Role::Partner => Parsed::Partner(PartnerSrc {
-            slug,
-            file: id,
-            profile: parse_yaml::<PartnerProfile>(id, text, 0, diags),
-        }),
+        Role::Partner => {
+            Parsed::Partner(PartnerSrc { slug, file: id, profile: parse_yaml::<PartnerProfile>(id, text, 0, diags) })
+        }
         Role::Playbook => {
             let (meta, yaml_start, body) = parse_markdown::<PlaybookMeta>(id, text, diags);
-            Parsed::Playbook(PlaybookSrc {
-                slug,
-                file: id,
-                yaml_start,
-                meta,
-                body,
-            })
+            Parsed::Playbook(PlaybookSrc { slug, file: id, yaml_start, meta, body })
         }
         Role::Page => {
             let (meta, _, body) = parse_markdown::<PageMeta>(id, text, diags);
-            Parsed::Page(PageSrc {
-                slug,
-                file: id,
-                meta,
-                body,
-            })
+            Parsed::Page(PageSrc { slug, file: id, meta, body })
         }
         Role::Asset | Role::Template => return None,
     })
 }
 
-fn parse_yaml<T: DeserializeOwned>(
-    id: FileId,
-    yaml: &str,
-    start: usize,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<T> {
+fn parse_yaml<T: DeserializeOwned>(id: FileId, yaml: &str, start: usize, diags: &mut Vec<Diagnostic>) -> Option<T> {
     yaml::parse(id, yaml, start).map_err(|d| diags.push(d)).ok()
 }
 
@@ -281,10 +305,7 @@ fn parse_markdown<T: DeserializeOwned>(
 
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 #[cfg(test)]
@@ -315,10 +336,7 @@ mod tests {
 
     #[test]
     fn slugs_keep_sub_folders() {
-        assert_eq!(
-            slug_of("playbooks/spaces/makerspace.md"),
-            "spaces/makerspace"
-        );
+        assert_eq!(slug_of("playbooks/spaces/makerspace.md"), "spaces/makerspace");
         assert_eq!(slug_of("partners/campus-it.yaml"), "campus-it");
     }
 }

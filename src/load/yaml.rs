@@ -41,20 +41,11 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
 
 /// Parses `yaml` (which starts at byte `yaml_start` of file `file`) into `T`.
 /// On failure returns a diagnostic pointing at the offending value.
-pub fn parse<T: DeserializeOwned>(
-    file: FileId,
-    yaml: &str,
-    yaml_start: usize,
-) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(file: FileId, yaml: &str, yaml_start: usize) -> Result<T, Diagnostic> {
     serde_saphyr::from_str::<T>(yaml).map_err(|e| to_diagnostic(&e, file, yaml, yaml_start))
 }
 
-fn to_diagnostic(
-    err: &serde_saphyr::Error,
-    file: FileId,
-    yaml: &str,
-    yaml_start: usize,
-) -> Diagnostic {
+fn to_diagnostic(err: &serde_saphyr::Error, file: FileId, yaml: &str, yaml_start: usize) -> Diagnostic {
     use serde_saphyr::Error as E;
     let err = err.without_snippet();
     let (offset, len) = match err.location() {
@@ -66,27 +57,19 @@ fn to_diagnostic(
         None => (0, 0),
     };
     // A missing key is missing from the whole mapping: point at its start.
-    let (offset, len) = if matches!(err, E::SerdeMissingField { .. }) {
-        (0, 0)
-    } else {
-        (offset, len)
-    };
+    let (offset, len) = if matches!(err, E::SerdeMissingField { .. }) { (0, 0) } else { (offset, len) };
     let offset = offset.min(yaml.len());
     let len = token_len(&yaml[offset..]).max(len.min(yaml.len() - offset));
     let span = Span::new(file, yaml_start + offset, len);
     match err {
-        E::SerdeUnknownField {
-            field, expected, ..
-        } => Diagnostic::error(span, format!("unknown key `{field}`"))
-            .with_hint(suggestion(field, expected)),
-        E::SerdeUnknownVariant {
-            variant, expected, ..
-        } => Diagnostic::error(span, format!("unknown value `{variant}`"))
-            .with_hint(suggestion(variant, expected)),
-        E::SerdeMissingField { field, .. } => {
-            Diagnostic::error(span, format!("missing required key `{field}`"))
-                .with_hint(format!("add a line `{field}: ...`"))
+        E::SerdeUnknownField { field, expected, .. } => {
+            Diagnostic::error(span, format!("unknown key `{field}`")).with_hint(suggestion(field, expected))
         }
+        E::SerdeUnknownVariant { variant, expected, .. } => {
+            Diagnostic::error(span, format!("unknown value `{variant}`")).with_hint(suggestion(variant, expected))
+        }
+        E::SerdeMissingField { field, .. } => Diagnostic::error(span, format!("missing required key `{field}`"))
+            .with_hint(format!("add a line `{field}: ...`")),
         E::Message { msg, .. } => Diagnostic::error(span, msg.clone()),
         other => {
             let text = other.to_string();
@@ -94,34 +77,25 @@ fn to_diagnostic(
                 Some(i) => text[..i].to_string(),
                 None => text,
             };
-            let message = message.replace(
-                "set DuplicateKeyPolicy in Options if acceptable",
-                "each key may appear once",
-            );
-            Diagnostic::error(span, format!("invalid YAML: {message}"))
-                .with_hint("check the YAML syntax here; quote a value that contains `: ` or starts with `[`, `{`, `*`, `&` or `@`")
+            let message =
+                message.replace("set DuplicateKeyPolicy in Options if acceptable", "each key may appear once");
+            Diagnostic::error(span, format!("invalid YAML: {message}")).with_hint(
+                "check the YAML syntax here; quote a value that contains `: ` or starts with `[`, `{`, `*`, `&` or `@`",
+            )
         }
     }
 }
 
 /// Byte offset of a 1-based line and character column in `text`, clamped.
 fn offset_of(text: &str, line: usize, col: usize) -> usize {
-    let start = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum::<usize>();
-    text[start..]
-        .char_indices()
-        .nth(col.saturating_sub(1))
-        .map_or(text.len(), |(i, _)| start + i)
+    let start = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>();
+    text[start..].char_indices().nth(col.saturating_sub(1)).map_or(text.len(), |(i, _)| start + i)
 }
 
 /// Length of the word starting a text (up to white space, `,` `]` `}` or the end of line),
 /// so that an error underlines the whole bad value rather than one character.
 fn token_len(text: &str) -> usize {
-    text.find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | ':'))
-        .unwrap_or(text.len())
+    text.find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | ':')).unwrap_or(text.len())
 }
 
 #[cfg(test)]
@@ -148,12 +122,7 @@ mod tests {
     #[test]
     fn errors_point_at_the_value_with_a_hint() {
         let cases = [
-            (
-                "title: a\ntitel: b\n",
-                "unknown key `titel`",
-                Some("did you mean `title`?"),
-                9,
-            ),
+            ("title: a\ntitel: b\n", "unknown key `titel`", Some("did you mean `title`?"), 9),
             ("partners: []\n", "missing required key `title`", None, 0),
             ("title: [a\n", "invalid YAML", None, 7),
             ("title: a\npartners: x: y\n", "invalid YAML", None, 19),

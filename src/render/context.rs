@@ -31,10 +31,7 @@ impl<'a> SiteCtx<'a> {
         let pages = guide
             .pages
             .values()
-            .map(|p| Link {
-                title: p.title.clone(),
-                url: format!("{}{}/", s.base_path, p.slug),
-            })
+            .map(|p| Link { title: p.title.clone(), url: format!("{}{}/", s.base_path, p.slug) })
             .collect();
         SiteCtx {
             title: &s.title,
@@ -147,15 +144,11 @@ pub struct StageGroup<'a> {
 /// What each stage is for, shown above its playbooks.
 fn stage_about(stage: Option<Stage>) -> &'static str {
     match stage {
-        Some(Stage::Prepare) => {
-            "Find the right partner and know what the library brings before you write to anyone."
-        }
+        Some(Stage::Prepare) => "Find the right partner and know what the library brings before you write to anyone.",
         Some(Stage::ReachOut) => {
             "Get an answer: the right person, the right channel, and a second route when the first is silent."
         }
-        Some(Stage::Meet) => {
-            "Make the meeting count: an agenda sent ahead, a clear ask, and respect for their time."
-        }
+        Some(Stage::Meet) => "Make the meeting count: an agenda sent ahead, a clear ask, and respect for their time.",
         Some(Stage::FollowUp) => {
             "Turn a good meeting into work: thanks, a recap of action items, and an owner for each."
         }
@@ -166,17 +159,10 @@ fn stage_about(stage: Option<Stage>) -> &'static str {
 
 /// Playbooks grouped by stage, each group in `order`, then title.
 pub fn stage_groups(guide: &Guide) -> Vec<StageGroup<'_>> {
-    let stages = Stage::ALL
-        .iter()
-        .map(|s| Some(*s))
-        .chain(std::iter::once(None));
+    let stages = Stage::ALL.iter().map(|s| Some(*s)).chain(std::iter::once(None));
     stages
         .filter_map(|stage| {
-            let mut list: Vec<&Playbook> = guide
-                .playbooks
-                .values()
-                .filter(|p| p.stage == stage)
-                .collect();
+            let mut list: Vec<&Playbook> = guide.playbooks.values().filter(|p| p.stage == stage).collect();
             if list.is_empty() {
                 return None;
             }
@@ -224,9 +210,5 @@ pub fn date(d: Option<Date>) -> Option<String> {
 
 /// The edit link of a source file, when `edit_url` is set.
 pub fn edit_url(guide: &Guide, path: &str) -> Option<String> {
-    guide
-        .settings
-        .edit_url
-        .as_ref()
-        .map(|u| u.replace("{path}", path))
+    guide.settings.edit_url.as_ref().map(|u| u.replace("{path}", path))
 }

@@ -82,13 +82,7 @@ impl Route {
 }
 
 fn routes(guide: &Guide) -> Vec<Route> {
-    let mut r = vec![
-        Route::Home,
-        Route::Playbooks,
-        Route::Partners,
-        Route::Tags,
-        Route::NotFound,
-    ];
+    let mut r = vec![Route::Home, Route::Playbooks, Route::Partners, Route::Tags, Route::NotFound];
     r.extend(guide.playbooks.keys().cloned().map(Route::Playbook));
     r.extend(guide.partners.keys().cloned().map(Route::Partner));
     r.extend(guide.tags.keys().cloned().map(Route::Tag));
@@ -104,38 +98,17 @@ pub fn render(guide: &Guide, theme: &Theme) -> Result<Site, RenderError> {
         .par_iter()
         .map(|route| {
             let path = route.path();
-            let bytes = render_route(guide, theme, &site_ctx, &related, route).map_err(|e| {
-                RenderError {
-                    page: path.clone(),
-                    message: e,
-                }
-            })?;
-            Ok((
-                path,
-                Output {
-                    bytes: bytes.into(),
-                },
-            ))
+            let bytes = render_route(guide, theme, &site_ctx, &related, route)
+                .map_err(|e| RenderError { page: path.clone(), message: e })?;
+            Ok((path, Output { bytes: bytes.into() }))
         })
         .collect();
-    let mut site = Site {
-        pages: rendered?.into_iter().collect(),
-    };
+    let mut site = Site { pages: rendered?.into_iter().collect() };
     for (path, bytes) in &theme.assets {
-        site.pages.insert(
-            format!("assets/{path}"),
-            Output {
-                bytes: Arc::from(*bytes),
-            },
-        );
+        site.pages.insert(format!("assets/{path}"), Output { bytes: Arc::from(*bytes) });
     }
     for (path, bytes) in &guide.assets {
-        site.pages.insert(
-            path.clone(),
-            Output {
-                bytes: bytes.clone(),
-            },
-        );
+        site.pages.insert(path.clone(), Output { bytes: bytes.clone() });
     }
     Ok(site)
 }
@@ -177,20 +150,9 @@ fn render_route(
     let (template, meta) = match route {
         Route::Home => {
             ctx.insert("stages", &stage_groups(guide));
-            let partners: Vec<_> = guide
-                .partners
-                .values()
-                .map(|p| partner_card(guide, p))
-                .collect();
+            let partners: Vec<_> = guide.partners.values().map(|p| partner_card(guide, p)).collect();
             ctx.insert("partners", &partners);
-            (
-                "home.html",
-                PageMeta {
-                    title: &guide.settings.title,
-                    description: desc,
-                    section: "home",
-                },
-            )
+            ("home.html", PageMeta { title: &guide.settings.title, description: desc, section: "home" })
         }
         Route::Playbooks => {
             ctx.insert("stages", &stage_groups(guide));
@@ -205,27 +167,16 @@ fn render_route(
         }
         Route::Playbook(slug) => {
             let p = &guide.playbooks[slug];
-            let rel = related
-                .get(slug.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or_default();
+            let rel = related.get(slug.as_str()).map(Vec::as_slice).unwrap_or_default();
             ctx.insert("playbook", &pages::playbook(guide, p, rel));
             (
                 "playbook.html",
-                PageMeta {
-                    title: &p.title,
-                    description: p.summary.as_deref().unwrap_or(desc),
-                    section: "playbooks",
-                },
+                PageMeta { title: &p.title, description: p.summary.as_deref().unwrap_or(desc), section: "playbooks" },
             )
         }
         Route::Partners => {
             let mut groups: Vec<Group<'_>> = Vec::new();
-            for kind in crate::load::fields::Kind::ALL
-                .iter()
-                .map(|k| Some(*k))
-                .chain([None])
-            {
+            for kind in crate::load::fields::Kind::ALL.iter().map(|k| Some(*k)).chain([None]) {
                 let list: Vec<_> = guide
                     .partners
                     .values()
@@ -233,10 +184,7 @@ fn render_route(
                     .map(|p| partner_card(guide, p))
                     .collect();
                 if !list.is_empty() {
-                    groups.push(Group {
-                        label: kind.map_or("Not yet classified", |k| k.label()),
-                        items: list,
-                    });
+                    groups.push(Group { label: kind.map_or("Not yet classified", |k| k.label()), items: list });
                 }
             }
             ctx.insert("groups", &groups);
@@ -266,76 +214,33 @@ fn render_route(
                 .tags
                 .values()
                 .map(|t| TagCount {
-                    link: Link {
-                        title: t.name.clone(),
-                        url: tag_url(guide, &t.name),
-                    },
+                    link: Link { title: t.name.clone(), url: tag_url(guide, &t.name) },
                     count: t.playbooks.len() + t.partners.len(),
                 })
                 .collect();
             ctx.insert("tags", &tags);
-            (
-                "tags.html",
-                PageMeta {
-                    title: "Tags",
-                    description: "Every tag of the guide.",
-                    section: "tags",
-                },
-            )
+            ("tags.html", PageMeta { title: "Tags", description: "Every tag of the guide.", section: "tags" })
         }
         Route::Tag(slug) => {
             let t = &guide.tags[slug];
             ctx.insert("tag", &t.name);
-            let playbooks: Vec<_> = t
-                .playbooks
-                .iter()
-                .filter_map(|s| guide.playbooks.get(s))
-                .map(|p| playbook_card(guide, p))
-                .collect();
-            let partners: Vec<_> = t
-                .partners
-                .iter()
-                .filter_map(|s| guide.partners.get(s))
-                .map(|p| partner_card(guide, p))
-                .collect();
+            let playbooks: Vec<_> =
+                t.playbooks.iter().filter_map(|s| guide.playbooks.get(s)).map(|p| playbook_card(guide, p)).collect();
+            let partners: Vec<_> =
+                t.partners.iter().filter_map(|s| guide.partners.get(s)).map(|p| partner_card(guide, p)).collect();
             ctx.insert("playbooks", &playbooks);
             ctx.insert("partners", &partners);
-            (
-                "tag.html",
-                PageMeta {
-                    title: &t.name,
-                    description: desc,
-                    section: "tags",
-                },
-            )
+            ("tag.html", PageMeta { title: &t.name, description: desc, section: "tags" })
         }
         Route::Page(slug) => {
             let p = &guide.pages[slug];
             ctx.insert("body_html", &p.body.html);
             ctx.insert("toc", &p.body.toc);
             ctx.insert("edit_url", &context::edit_url(guide, &p.path));
-            (
-                "page.html",
-                PageMeta {
-                    title: &p.title,
-                    description: p.summary.as_deref().unwrap_or(desc),
-                    section: "",
-                },
-            )
+            ("page.html", PageMeta { title: &p.title, description: p.summary.as_deref().unwrap_or(desc), section: "" })
         }
-        Route::NotFound => (
-            "404.html",
-            PageMeta {
-                title: "Page not found",
-                description: desc,
-                section: "",
-            },
-        ),
+        Route::NotFound => ("404.html", PageMeta { title: "Page not found", description: desc, section: "" }),
     };
     ctx.insert("page", &meta);
-    theme
-        .tera
-        .render(template, &ctx)
-        .map(String::into_bytes)
-        .map_err(|e| theme::error_text(&e))
+    theme.tera.render(template, &ctx).map(String::into_bytes).map_err(|e| theme::error_text(&e))
 }

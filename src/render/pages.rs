@@ -30,25 +30,9 @@ pub fn playbook<'a>(guide: &'a Guide, p: &'a Playbook, related: &[&'a str]) -> P
         updated: date(p.updated),
         body_html: &p.body.html,
         toc: &p.body.toc,
-        tags: p
-            .tags
-            .iter()
-            .map(|t| Link {
-                title: t.clone(),
-                url: tag_url(guide, t),
-            })
-            .collect(),
-        partners: p
-            .partners
-            .iter()
-            .filter_map(|s| guide.partners.get(s))
-            .map(|x| partner_card(guide, x))
-            .collect(),
-        related: related
-            .iter()
-            .filter_map(|s| guide.playbooks.get(*s))
-            .map(|x| playbook_card(guide, x))
-            .collect(),
+        tags: p.tags.iter().map(|t| Link { title: t.clone(), url: tag_url(guide, t) }).collect(),
+        partners: p.partners.iter().filter_map(|s| guide.partners.get(s)).map(|x| partner_card(guide, x)).collect(),
+        related: related.iter().filter_map(|s| guide.playbooks.get(*s)).map(|x| playbook_card(guide, x)).collect(),
         edit_url: edit_url(guide, &p.path),
     }
 }
@@ -60,10 +44,7 @@ pub fn related(guide: &Guide) -> HashMap<&str, Vec<&str>> {
     let mut by_tag: HashMap<String, Vec<&str>> = HashMap::new();
     for p in guide.playbooks.values() {
         for t in &p.tags {
-            by_tag
-                .entry(crate::link::tag_slug(t))
-                .or_default()
-                .push(&p.slug);
+            by_tag.entry(crate::link::tag_slug(t)).or_default().push(&p.slug);
         }
     }
     let mut out = HashMap::new();
@@ -75,10 +56,7 @@ pub fn related(guide: &Guide) -> HashMap<&str, Vec<&str>> {
             }
         }
         for t in &p.tags {
-            let list = by_tag
-                .get(&crate::link::tag_slug(t))
-                .map(Vec::as_slice)
-                .unwrap_or_default();
+            let list = by_tag.get(&crate::link::tag_slug(t)).map(Vec::as_slice).unwrap_or_default();
             if list.len() <= 200 {
                 for other in list {
                     *score.entry(other).or_default() += 1;
@@ -86,16 +64,11 @@ pub fn related(guide: &Guide) -> HashMap<&str, Vec<&str>> {
             }
         }
         score.remove(p.slug.as_str());
-        let mut ranked: Vec<(&str, u32)> = score
-            .into_iter()
-            .filter(|(s, _)| guide.playbooks.contains_key(*s))
-            .collect();
+        let mut ranked: Vec<(&str, u32)> =
+            score.into_iter().filter(|(s, _)| guide.playbooks.contains_key(*s)).collect();
         ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         ranked.truncate(5);
-        out.insert(
-            p.slug.as_str(),
-            ranked.into_iter().map(|(s, _)| s).collect(),
-        );
+        out.insert(p.slug.as_str(), ranked.into_iter().map(|(s, _)| s).collect());
     }
     out
 }
@@ -156,11 +129,7 @@ pub struct PartnerPage<'a> {
 pub fn partner<'a>(guide: &'a Guide, p: &'a Partner) -> PartnerPage<'a> {
     let pr = &p.profile;
     let today = guide.today;
-    let (done, open): (Vec<_>, Vec<_>) = pr
-        .action_items
-        .iter()
-        .map(|a| item(a, today))
-        .partition(|i| i.done);
+    let (done, open): (Vec<_>, Vec<_>) = pr.action_items.iter().map(|a| item(a, today)).partition(|i| i.done);
     PartnerPage {
         card: partner_card(guide, p),
         mission: pr.mission.as_deref(),
@@ -174,11 +143,7 @@ pub fn partner<'a>(guide: &'a Guide, p: &'a Partner) -> PartnerPage<'a> {
                 name: &c.name,
                 role: c.role.as_deref(),
                 email: c.email.as_deref(),
-                mailto: c
-                    .email
-                    .as_deref()
-                    .filter(|e| is_plain_email(e))
-                    .map(|e| format!("mailto:{e}")),
+                mailto: c.email.as_deref().filter(|e| is_plain_email(e)).map(|e| format!("mailto:{e}")),
                 phone: c.phone.as_deref(),
                 tel: c.phone.as_deref().and_then(tel_uri),
                 gatekeeper: c.gatekeeper,
@@ -208,20 +173,8 @@ pub fn partner<'a>(guide: &'a Guide, p: &'a Partner) -> PartnerPage<'a> {
                 action_items: m.action_items.iter().map(|a| item(a, today)).collect(),
             })
             .collect(),
-        tags: pr
-            .tags
-            .iter()
-            .map(|t| Link {
-                title: t.clone(),
-                url: tag_url(guide, t),
-            })
-            .collect(),
-        playbooks: p
-            .playbooks
-            .iter()
-            .filter_map(|s| guide.playbooks.get(s))
-            .map(|x| playbook_card(guide, x))
-            .collect(),
+        tags: pr.tags.iter().map(|t| Link { title: t.clone(), url: tag_url(guide, t) }).collect(),
+        playbooks: p.playbooks.iter().filter_map(|s| guide.playbooks.get(s)).map(|x| playbook_card(guide, x)).collect(),
         notes_html: p.notes_html.as_deref(),
         edit_url: edit_url(guide, &p.path),
     }
@@ -232,18 +185,12 @@ fn is_plain_email(e: &str) -> bool {
     let Some((local, domain)) = e.split_once('@') else {
         return false;
     };
-    !local.is_empty()
-        && domain.contains('.')
-        && e.chars()
-            .all(|c| c.is_alphanumeric() || "@._+-'".contains(c))
+    !local.is_empty() && domain.contains('.') && e.chars().all(|c| c.is_alphanumeric() || "@._+-'".contains(c))
 }
 
 /// A `tel:` URI from a written phone number: digits and a leading `+` only.
 fn tel_uri(phone: &str) -> Option<String> {
-    let digits: String = phone
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '+')
-        .collect();
+    let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
     (digits.chars().filter(char::is_ascii_digit).count() >= 3).then(|| format!("tel:{digits}"))
 }
 
@@ -256,10 +203,7 @@ mod tests {
         assert!(is_plain_email("ana.ruiz@example.edu"));
         assert!(!is_plain_email("javascript:alert(1)//@x.org"));
         assert!(!is_plain_email("a@b.edu?subject=x"));
-        assert_eq!(
-            tel_uri("+1 (555) 014-2000").as_deref(),
-            Some("tel:+15550142000")
-        );
+        assert_eq!(tel_uri("+1 (555) 014-2000").as_deref(), Some("tel:+15550142000"));
         assert_eq!(tel_uri("ask the desk"), None);
     }
 }

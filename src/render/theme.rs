@@ -32,23 +32,18 @@ impl Theme {
     /// The default theme with `overrides` (name, text) replacing templates of the same name.
     pub fn load(overrides: &[(String, String)]) -> Result<Theme, String> {
         let mut tera = tera::Tera::new();
-        let templates = DEFAULT_THEME
-            .get_dir("templates")
-            .ok_or("the embedded theme has no templates")?;
+        let templates = DEFAULT_THEME.get_dir("templates").ok_or("the embedded theme has no templates")?;
         let mut embedded = Vec::new();
         collect(templates, "templates", &mut embedded);
-        let mut sources: Vec<(String, String)> = embedded
-            .into_iter()
-            .map(|(name, bytes)| (name, String::from_utf8_lossy(bytes).into_owned()))
-            .collect();
+        let mut sources: Vec<(String, String)> =
+            embedded.into_iter().map(|(name, bytes)| (name, String::from_utf8_lossy(bytes).into_owned())).collect();
         for (name, text) in overrides {
             match sources.iter_mut().find(|(n, _)| n == name) {
                 Some(slot) => slot.1 = text.clone(),
                 None => sources.push((name.clone(), text.clone())),
             }
         }
-        tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|e| error_text(&e))?;
+        tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))).map_err(|e| error_text(&e))?;
         let mut assets = Vec::new();
         if let Some(dir) = DEFAULT_THEME.get_dir("static") {
             collect(dir, "static", &mut assets);
@@ -96,10 +91,7 @@ mod tests {
     #[test]
     fn a_guide_template_overrides_the_theme() {
         let theme = Theme::load(&[("404.html".into(), "gone".into())]).unwrap();
-        let out = theme
-            .tera
-            .render("404.html", &tera::Context::new())
-            .unwrap();
+        let out = theme.tera.render("404.html", &tera::Context::new()).unwrap();
         assert_eq!(out, "gone");
     }
 }

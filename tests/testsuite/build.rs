@@ -8,12 +8,7 @@ use crate::support::{GuideTest, Tree, assert_same_tree, main_element, tree, urls
 fn html_files(site: &Tree) -> Vec<(&String, String)> {
     site.iter()
         .filter(|(p, _)| p.ends_with(".html"))
-        .map(|(p, b)| {
-            (
-                p,
-                String::from_utf8(b.clone()).unwrap_or_else(|_| panic!("{p} is not UTF-8")),
-            )
-        })
+        .map(|(p, b)| (p, String::from_utf8(b.clone()).unwrap_or_else(|_| panic!("{p} is not UTF-8"))))
         .collect()
 }
 
@@ -39,48 +34,31 @@ fn good_guide_builds_every_kind_of_page() {
         "404.html",
         "assets/style.css",
     ] {
-        assert!(
-            site.contains_key(path),
-            "{path} is missing; built: {:#?}",
-            site.keys().collect::<Vec<_>>()
-        );
+        assert!(site.contains_key(path), "{path} is missing; built: {:#?}", site.keys().collect::<Vec<_>>());
     }
     for (path, html) in html_files(&site) {
-        assert!(
-            main_element(&html).is_some(),
-            "{path} has not exactly one <main> element:\n{html}"
-        );
+        assert!(main_element(&html).is_some(), "{path} has not exactly one <main> element:\n{html}");
     }
 }
 
 #[test]
 fn base_url_prefixes_every_internal_link() {
     let t = GuideTest::from_dir("build/good");
-    t.run(&["build", "--base-url", "https://lib.example.edu/outreach/"])
-        .success();
+    t.run(&["build", "--base-url", "https://lib.example.edu/outreach/"]).success();
     let site = tree(&t.public());
     let mut internal = 0;
     for (path, html) in html_files(&site) {
         for url in urls(&html) {
             if url.starts_with('/') && !url.starts_with("//") {
                 internal += 1;
-                assert!(
-                    url.starts_with("/outreach/"),
-                    "{path}: `{url}` does not start with /outreach/"
-                );
+                assert!(url.starts_with("/outreach/"), "{path}: `{url}` does not start with /outreach/");
             }
         }
     }
     assert!(internal > 0, "no internal link was found at all");
     let makerspace = t.main_of("playbooks/spaces/makerspace/index.html");
-    assert!(
-        makerspace.contains(r#"href="/outreach/partners/campus-it/""#),
-        "{makerspace}"
-    );
-    assert!(
-        makerspace.contains(r#"href="/outreach/playbooks/run-the-meeting/#send-the-agenda""#),
-        "{makerspace}"
-    );
+    assert!(makerspace.contains(r#"href="/outreach/partners/campus-it/""#), "{makerspace}");
+    assert!(makerspace.contains(r#"href="/outreach/playbooks/run-the-meeting/#send-the-agenda""#), "{makerspace}");
 }
 
 #[test]
@@ -88,14 +66,8 @@ fn without_base_url_links_start_at_the_site_root() {
     let t = GuideTest::from_dir("build/good");
     t.build_ok();
     let makerspace = t.main_of("playbooks/spaces/makerspace/index.html");
-    assert!(
-        makerspace.contains(r#"href="/partners/campus-it/""#),
-        "{makerspace}"
-    );
-    assert!(
-        makerspace.contains(r#"href="/playbooks/run-the-meeting/#send-the-agenda""#),
-        "{makerspace}"
-    );
+    assert!(makerspace.contains(r#"href="/partners/campus-it/""#), "{makerspace}");
+    assert!(makerspace.contains(r#"href="/playbooks/run-the-meeting/#send-the-agenda""#), "{makerspace}");
 }
 
 #[test]
@@ -104,26 +76,14 @@ fn partner_and_playbook_references_go_both_ways() {
     t.build_ok();
     // run-the-meeting lists campus-it in `partners:` ...
     let playbook = t.main_of("playbooks/run-the-meeting/index.html");
-    assert!(
-        playbook.contains(r#"href="/partners/campus-it/""#),
-        "the playbook links its partner:\n{playbook}"
-    );
+    assert!(playbook.contains(r#"href="/partners/campus-it/""#), "the playbook links its partner:\n{playbook}");
     let partner = t.main_of("partners/campus-it/index.html");
-    assert!(
-        partner.contains(r#"href="/playbooks/run-the-meeting/""#),
-        "the partner links back:\n{partner}"
-    );
+    assert!(partner.contains(r#"href="/playbooks/run-the-meeting/""#), "the partner links back:\n{partner}");
     // ... and art-and-design lists spaces/makerspace in `playbooks:`.
     let partner = t.main_of("partners/art-and-design/index.html");
-    assert!(
-        partner.contains(r#"href="/playbooks/spaces/makerspace/""#),
-        "the partner links its playbook:\n{partner}"
-    );
+    assert!(partner.contains(r#"href="/playbooks/spaces/makerspace/""#), "the partner links its playbook:\n{partner}");
     let playbook = t.main_of("playbooks/spaces/makerspace/index.html");
-    assert!(
-        playbook.contains(r#"href="/partners/art-and-design/""#),
-        "the playbook links back:\n{playbook}"
-    );
+    assert!(playbook.contains(r#"href="/partners/art-and-design/""#), "the playbook links back:\n{playbook}");
 }
 
 #[test]
@@ -133,19 +93,13 @@ fn drafts_are_left_out_unless_asked_for() {
     let site = tree(&t.public());
     assert!(!site.contains_key("playbooks/draft-idea/index.html"));
     for (path, bytes) in &site {
-        assert!(
-            !String::from_utf8_lossy(bytes).contains("Unfinished draft idea"),
-            "{path} mentions the draft"
-        );
+        assert!(!String::from_utf8_lossy(bytes).contains("Unfinished draft idea"), "{path} mentions the draft");
     }
 
     t.run(&["build", "--drafts"]).success();
     let page = t.read_output("playbooks/draft-idea/index.html");
     assert!(page.contains("Unfinished draft idea"), "{page}");
-    assert!(
-        t.read_output("playbooks/index.html")
-            .contains("Unfinished draft idea")
-    );
+    assert!(t.read_output("playbooks/index.html").contains("Unfinished draft idea"));
 }
 
 #[test]
@@ -153,39 +107,19 @@ fn yaml_strings_are_escaped_everywhere() {
     let t = GuideTest::from_dir("build/xss");
     t.build_ok();
     let site = tree(&t.public());
-    assert!(
-        site.contains_key("partners/evil/index.html")
-            && site.contains_key("playbooks/evil/index.html")
-    );
+    assert!(site.contains_key("partners/evil/index.html") && site.contains_key("playbooks/evil/index.html"));
     for (path, bytes) in &site {
         let text = String::from_utf8_lossy(bytes);
-        for needle in [
-            "<script>alert(1)",
-            "<img src=x",
-            "\"><img",
-            "onerror=alert(1)>",
-        ] {
-            assert!(
-                !text.contains(needle),
-                "{path} contains {needle:?} unescaped:\n{text}"
-            );
+        for needle in ["<script>alert(1)", "<img src=x", "\"><img", "onerror=alert(1)>"] {
+            assert!(!text.contains(needle), "{path} contains {needle:?} unescaped:\n{text}");
         }
     }
     // The values are shown, as text.
     let partner = t.main_of("partners/evil/index.html");
-    assert!(
-        partner.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
-        "{partner}"
-    );
-    assert!(
-        partner.contains("&lt;img src=x onerror=alert(1)&gt;"),
-        "{partner}"
-    );
+    assert!(partner.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{partner}");
+    assert!(partner.contains("&lt;img src=x onerror=alert(1)&gt;"), "{partner}");
     // An address that is not a plain e-mail address never becomes a mailto: link.
-    assert!(
-        !partner.contains("mailto:&quot;") && !partner.contains("mailto:\""),
-        "{partner}"
-    );
+    assert!(!partner.contains("mailto:&quot;") && !partner.contains("mailto:\""), "{partner}");
 }
 
 #[test]
@@ -209,10 +143,7 @@ fn markdown_extensions_render() {
     for (needle, what) in expected {
         assert!(main.contains(needle), "{what}: no {needle:?} in\n{main}");
     }
-    assert!(
-        !main.contains("[!TIP]"),
-        "the alert marker is gone:\n{main}"
-    );
+    assert!(!main.contains("[!TIP]"), "the alert marker is gone:\n{main}");
 }
 
 #[test]
@@ -238,16 +169,8 @@ fn check_on_a_good_guide_succeeds_and_writes_nothing() {
     let t = GuideTest::from_dir("build/good");
     let before = t.root_tree();
     let run = t.run(&["check"]).success();
-    assert!(
-        run.stdout.is_empty(),
-        "messages go to stderr: {}",
-        run.stdout
-    );
-    assert!(
-        run.stderr.contains("ok: 2 playbooks, 2 partners, 1 pages"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stdout.is_empty(), "messages go to stderr: {}", run.stdout);
+    assert!(run.stderr.contains("ok: 2 playbooks, 2 partners, 1 pages"), "{}", run.stderr);
     assert_same_tree(&before, &t.root_tree(), "check changed files");
 }
 
@@ -266,18 +189,9 @@ fn failed_build_keeps_previous_output() {
     let t = GuideTest::from_dir("build/good");
     t.build_ok();
     let good = tree(&t.public());
-    t.file(
-        "playbooks/run-the-meeting.md",
-        "---\ntitle: Run the meeting\nstage: meeet\n---\n",
-    );
-    t.run(&["build"])
-        .failure()
-        .stderr_has("playbooks/run-the-meeting.md:3:8");
-    assert_same_tree(
-        &good,
-        &tree(&t.public()),
-        "the failed build changed the output",
-    );
+    t.file("playbooks/run-the-meeting.md", "---\ntitle: Run the meeting\nstage: meeet\n---\n");
+    t.run(&["build"]).failure().stderr_has("playbooks/run-the-meeting.md:3:8");
+    assert_same_tree(&good, &tree(&t.public()), "the failed build changed the output");
 }
 
 #[test]
@@ -288,14 +202,8 @@ fn successful_build_replaces_the_whole_output_folder() {
     t.remove("pages/about.md");
     t.build_ok();
     let site = tree(&t.public());
-    assert!(
-        !site.contains_key("stale.html"),
-        "files not produced by this build are gone"
-    );
-    assert!(
-        !site.contains_key("about/index.html"),
-        "a removed page is gone"
-    );
+    assert!(!site.contains_key("stale.html"), "files not produced by this build are gone");
+    assert!(!site.contains_key("about/index.html"), "a removed page is gone");
 }
 
 #[test]
@@ -308,11 +216,7 @@ fn ids_in_a_page_are_unique() {
     );
     t.build_ok();
     let main = t.main_of("playbooks/owners/index.html");
-    let mut ids: Vec<&str> = main
-        .split(" id=\"")
-        .skip(1)
-        .map(|s| &s[..s.find('"').unwrap()])
-        .collect();
+    let mut ids: Vec<&str> = main.split(" id=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
     ids.sort_unstable();
     let mut dups = ids.clone();
     dups.dedup();

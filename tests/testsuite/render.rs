@@ -9,13 +9,7 @@ use crate::support::{GuideTest, tree};
 #[test]
 fn main_of_playbook_and_partner_pages() {
     insta::glob!("render/*/site.yaml", |site_yaml| {
-        let case = site_yaml
-            .parent()
-            .unwrap()
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
+        let case = site_yaml.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
         let t = GuideTest::from_dir(&format!("render/{case}"));
         t.build_ok();
         let mut out = String::new();

@@ -2,10 +2,7 @@ use super::*;
 
 fn targets() -> (HashMap<String, (HashSet<String>, bool)>, HashSet<String>) {
     let mut playbooks = HashMap::new();
-    playbooks.insert(
-        "send-agenda".to_string(),
-        (heading_ids("## Send the agenda\n## Why it works\n"), false),
-    );
+    playbooks.insert("send-agenda".to_string(), (heading_ids("## Send the agenda\n## Why it works\n"), false));
     playbooks.insert("secret".to_string(), (HashSet::new(), true));
     let partners = ["campus-it".to_string()].into_iter().collect();
     (playbooks, partners)
@@ -13,21 +10,9 @@ fn targets() -> (HashMap<String, (HashSet<String>, bool)>, HashSet<String>) {
 
 fn run(md: &str) -> (Rendered, Vec<Diagnostic>) {
     let (playbooks, partners) = targets();
-    let t = Targets {
-        base: "/outreach/",
-        playbooks: &playbooks,
-        partners: &partners,
-    };
+    let t = Targets { base: "/outreach/", playbooks: &playbooks, partners: &partners };
     let mut diags = Vec::new();
-    let r = render(
-        md,
-        &t,
-        Origin::Body {
-            file: FileId(0),
-            start: 10,
-        },
-        &mut diags,
-    );
+    let r = render(md, &t, Origin::Body { file: FileId(0), start: 10 }, &mut diags);
     (r, diags)
 }
 
@@ -35,10 +20,7 @@ fn run(md: &str) -> (Rendered, Vec<Diagnostic>) {
 fn heading_ids_follow_github() {
     let cases = [
         ("Send the agenda", "send-the-agenda"),
-        (
-            "Before the meeting: a checklist",
-            "before-the-meeting-a-checklist",
-        ),
+        ("Before the meeting: a checklist", "before-the-meeting-a-checklist"),
         ("What's next?", "whats-next"),
         ("C++ & Rust_2", "c--rust_2"),
         ("Café déjà vu", "café-déjà-vu"),
@@ -60,58 +42,32 @@ fn repeated_headings_get_numbered_ids_and_a_toc() {
 
 #[test]
 fn links_resolve_under_the_base_path() {
-    let (r, d) = run(
-        "[IT](partner:campus-it) and [agenda](playbook:send-agenda#why-it-works) and [web](https://x.org)",
-    );
+    let (r, d) =
+        run("[IT](partner:campus-it) and [agenda](playbook:send-agenda#why-it-works) and [web](https://x.org)");
     assert!(d.is_empty(), "{d:?}");
-    assert!(
-        r.html.contains("href=\"/outreach/partners/campus-it/\""),
-        "{}",
-        r.html
-    );
-    assert!(
-        r.html
-            .contains("href=\"/outreach/playbooks/send-agenda/#why-it-works\""),
-        "{}",
-        r.html
-    );
+    assert!(r.html.contains("href=\"/outreach/partners/campus-it/\""), "{}", r.html);
+    assert!(r.html.contains("href=\"/outreach/playbooks/send-agenda/#why-it-works\""), "{}", r.html);
     assert!(r.html.contains("href=\"https://x.org\""));
 }
 
 #[test]
 fn broken_links_are_reported_at_their_offset_with_a_hint() {
     let cases = [
-        (
-            "see [x](partner:campus-itt)",
-            "unknown partner `campus-itt`",
-            "did you mean `campus-it`?",
-        ),
-        (
-            "see [x](playbook:send-agend)",
-            "unknown playbook `send-agend`",
-            "did you mean `send-agenda`?",
-        ),
+        ("see [x](partner:campus-itt)", "unknown partner `campus-itt`", "did you mean `campus-it`?"),
+        ("see [x](playbook:send-agend)", "unknown playbook `send-agend`", "did you mean `send-agenda`?"),
         (
             "see [x](playbook:send-agenda#why-it-work)",
             "has no heading with id `why-it-work`",
             "did you mean `why-it-works`?",
         ),
         ("see [x](playbook:secret)", "is a draft", "--drafts"),
-        (
-            "see [x](javascript:alert(1))",
-            "`javascript:` links are not allowed",
-            "https://",
-        ),
+        ("see [x](javascript:alert(1))", "`javascript:` links are not allowed", "https://"),
     ];
     for (md, msg, hint) in cases {
         let (_, d) = run(md);
         assert_eq!(d.len(), 1, "{md}: {d:?}");
         assert!(d[0].message.contains(msg), "{md}: {}", d[0].message);
-        assert!(
-            d[0].hint.as_deref().unwrap_or("").contains(hint),
-            "{md}: {:?}",
-            d[0].hint
-        );
+        assert!(d[0].hint.as_deref().unwrap_or("").contains(hint), "{md}: {:?}", d[0].hint);
         assert_eq!(d[0].span.as_ref().unwrap().bytes.start, 14, "{md}");
     }
 }
@@ -119,27 +75,15 @@ fn broken_links_are_reported_at_their_offset_with_a_hint() {
 #[test]
 fn alerts_become_callouts_without_the_marker() {
     let (r, _) = run("> [!TIP]\n> Call the assistant.\n");
-    assert!(
-        r.html.contains("class=\"callout callout-tip\""),
-        "{}",
-        r.html
-    );
+    assert!(r.html.contains("class=\"callout callout-tip\""), "{}", r.html);
     assert!(r.html.contains("Call the assistant."));
     assert!(!r.html.contains("[!TIP]"));
 }
 
 #[test]
 fn tables_tasks_footnotes_strikethrough_render() {
-    let (r, _) = run(
-        "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [ ] one\n- [x] two\n\nText[^n] ~~old~~\n\n[^n]: Note.\n",
-    );
-    for want in [
-        "<table>",
-        "type=\"checkbox\"",
-        "checked",
-        "footnote",
-        "<del>old</del>",
-    ] {
+    let (r, _) = run("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [ ] one\n- [x] two\n\nText[^n] ~~old~~\n\n[^n]: Note.\n");
+    for want in ["<table>", "type=\"checkbox\"", "checked", "footnote", "<del>old</del>"] {
         assert!(r.html.contains(want), "missing {want}: {}", r.html);
     }
 }

@@ -54,20 +54,11 @@ impl GuideTest {
             .name()
             .unwrap_or("test")
             .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '_' {
-                    c
-                } else {
-                    '-'
-                }
-            })
+            .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' })
             .collect();
-        let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join("testsuite")
-            .join(format!("{name}-{n}"));
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("testsuite").join(format!("{name}-{n}"));
         if root.exists() {
-            std::fs::remove_dir_all(&root)
-                .unwrap_or_else(|e| panic!("could not clear {}: {e}", root.display()));
+            std::fs::remove_dir_all(&root).unwrap_or_else(|e| panic!("could not clear {}: {e}", root.display()));
         }
         std::fs::create_dir_all(root.join("guide")).unwrap();
         GuideTest { root }
@@ -97,25 +88,21 @@ impl GuideTest {
     pub(crate) fn bytes(&self, path: &str, bytes: &[u8]) -> &Self {
         let p = self.guide().join(path);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, bytes)
-            .unwrap_or_else(|e| panic!("could not write {}: {e}", p.display()));
+        std::fs::write(&p, bytes).unwrap_or_else(|e| panic!("could not write {}: {e}", p.display()));
         self
     }
 
     /// Removes a file of the guide.
     pub(crate) fn remove(&self, path: &str) -> &Self {
         let p = self.guide().join(path);
-        std::fs::remove_file(&p)
-            .unwrap_or_else(|e| panic!("could not remove {}: {e}", p.display()));
+        std::fs::remove_file(&p).unwrap_or_else(|e| panic!("could not remove {}: {e}", p.display()));
         self
     }
 
     /// Runs `partnerbook <args[0]> [ROOT]/guide <args[1..]> --today 2026-11-29`
     /// from `[ROOT]`, so `build` writes to `[ROOT]/public` unless `-o` says otherwise.
     pub(crate) fn run(&self, args: &[&str]) -> Run {
-        let (command, rest) = args
-            .split_first()
-            .expect("a command such as build or check");
+        let (command, rest) = args.split_first().expect("a command such as build or check");
         let mut full: Vec<String> = vec![command.to_string(), self.guide().display().to_string()];
         full.extend(rest.iter().map(|s| s.to_string()));
         self.run_raw(&full.iter().map(String::as_str).collect::<Vec<_>>())
@@ -132,8 +119,7 @@ impl GuideTest {
             .expect("could not start partnerbook");
         let redact = |bytes: &[u8]| {
             let text = String::from_utf8_lossy(bytes).into_owned();
-            text.replace(&self.root.display().to_string(), "[ROOT]")
-                .replace('\\', "/")
+            text.replace(&self.root.display().to_string(), "[ROOT]").replace('\\', "/")
         };
         Run {
             args: args.join(" "),
@@ -155,8 +141,7 @@ impl GuideTest {
 
     /// The `<main ...>...</main>` element of an output page.
     pub(crate) fn main_of(&self, path: &str) -> String {
-        main_element(&self.read_output(path))
-            .unwrap_or_else(|| panic!("{path} has no single <main> element"))
+        main_element(&self.read_output(path)).unwrap_or_else(|| panic!("{path} has no single <main> element"))
     }
 
     /// Every file below `[ROOT]` (the guide and outputs), for "nothing changed" checks.
@@ -245,11 +230,7 @@ pub(crate) fn tree(dir: &Path) -> Tree {
             if path.is_dir() {
                 walk(base, &path, out);
             } else {
-                let rel = path
-                    .strip_prefix(base)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
+                let rel = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
                 out.insert(rel, std::fs::read(&path).unwrap());
             }
         }
@@ -278,8 +259,7 @@ pub(crate) fn assert_same_tree(before: &Tree, after: &Tree, what: &str) {
 
 /// Reads a file as UTF-8 text, naming it on failure.
 pub(crate) fn read_text(path: &Path) -> String {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("could not read {}: {e}", path.display()))
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("could not read {}: {e}", path.display()))
 }
 
 /// The single `<main ...>...</main>` element of a page, or `None` when there
@@ -315,9 +295,7 @@ pub(crate) fn urls(html: &str) -> Vec<String> {
 
 fn copy_dir(src: &Path, dst: &Path) {
     std::fs::create_dir_all(dst).unwrap();
-    for e in
-        std::fs::read_dir(src).unwrap_or_else(|e| panic!("could not read {}: {e}", src.display()))
-    {
+    for e in std::fs::read_dir(src).unwrap_or_else(|e| panic!("could not read {}: {e}", src.display())) {
         let e = e.unwrap();
         let to = dst.join(e.file_name());
         if e.file_type().unwrap().is_dir() {
