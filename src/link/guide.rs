@@ -56,6 +56,8 @@ pub struct Playbook {
     pub body: Rendered,
     /// Path of the source file inside the guide.
     pub path: String,
+    /// Changes whenever anything this item's pages show of it changes.
+    pub fingerprint: u64,
 }
 
 /// A partner ready to render.
@@ -73,6 +75,8 @@ pub struct Partner {
     pub playbooks: Vec<String>,
     /// Path of the source file inside the guide.
     pub path: String,
+    /// Changes whenever anything this item's pages show of it changes.
+    pub fingerprint: u64,
 }
 
 /// A free page.
@@ -88,6 +92,8 @@ pub struct Page {
     pub body: Rendered,
     /// Path of the source file inside the guide.
     pub path: String,
+    /// Changes whenever anything this item's pages show of it changes.
+    pub fingerprint: u64,
 }
 
 /// A tag and what carries it.

@@ -31,7 +31,7 @@ pub struct Targets<'a> {
     /// URL prefix of the site, ending in `/` (e.g. `/outreach/`).
     pub base: &'a str,
     /// Playbook slug -> heading ids of that playbook, and whether it is left out as a draft.
-    pub playbooks: &'a HashMap<String, (HashSet<String>, bool)>,
+    pub playbooks: &'a HashMap<String, (std::sync::Arc<HashSet<String>>, bool)>,
     /// Known partner slugs.
     pub partners: &'a HashSet<String>,
 }
@@ -77,6 +77,9 @@ pub struct Rendered {
     pub html: String,
     /// h2 and h3 headings.
     pub toc: Vec<TocEntry>,
+    /// The `partner:SLUG` and `playbook:SLUG` targets it links to (without anchors),
+    /// so that a cache knows when the HTML must be made again.
+    pub refs: Vec<String>,
 }
 
 fn options() -> Options {
@@ -143,6 +146,7 @@ pub fn heading_ids(markdown: &str) -> HashSet<String> {
 pub fn render(markdown: &str, targets: &Targets<'_>, origin: Origin<'_>, diags: &mut Vec<Diagnostic>) -> Rendered {
     let mut ids = IdSet::default();
     let mut toc = Vec::new();
+    let mut refs = Vec::new();
     let mut out: Vec<Event<'_>> = Vec::new();
     // Index in `out` of the open heading's start event, and its text so far.
     let mut heading: Option<(usize, HeadingLevel, String)> = None;
@@ -178,6 +182,9 @@ pub fn render(markdown: &str, targets: &Targets<'_>, origin: Origin<'_>, diags: 
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => out.push(Event::Html("</aside>\n".into())),
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                if dest_url.starts_with("partner:") || dest_url.starts_with("playbook:") {
+                    refs.push(dest_url.split('#').next().unwrap_or_default().trim_end_matches('/').to_string());
+                }
                 let dest = resolve(&dest_url, link_type, targets, |message, hint| {
                     diags.push(Diagnostic::error(origin.span(range.clone(), &dest_url), message).with_hint_opt(hint));
                 });
@@ -195,7 +202,9 @@ pub fn render(markdown: &str, targets: &Targets<'_>, origin: Origin<'_>, diags: 
     }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    Rendered { html, toc }
+    refs.sort_unstable();
+    refs.dedup();
+    Rendered { html, toc, refs }
 }
 
 fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {

@@ -3,10 +3,12 @@
 //! anchors), renders Markdown, builds tags. Pure and without I/O; it always
 //! returns a guide and reports problems to [`Diagnostics`].
 
+pub mod cache;
 pub mod guide;
 pub mod markdown;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -14,8 +16,11 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::load::Sources;
 use crate::load::partner::PartnerProfile;
+use crate::load::yaml::Spanned;
+use crate::source::FileId;
+pub use cache::Cache;
 pub use guide::{Guide, Page, Partner, Playbook, Settings, Tag};
-use markdown::{Origin, Targets, heading_id};
+use markdown::{Origin, Rendered, Targets, heading_id};
 
 /// What a build asks of `link`.
 #[derive(Clone, Debug)]
@@ -33,6 +38,12 @@ const RESERVED: &[&str] = &["playbooks", "partners", "tags", "actions", "assets"
 
 /// Links the guide.
 pub fn link(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> Guide {
+    link_with(sources, opts, &mut Cache::default(), diags)
+}
+
+/// Links the guide, reusing Markdown that `cache` rendered earlier when neither
+/// its text nor the targets it links to changed.
+pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags: &mut Diagnostics) -> Guide {
     let settings = settings(sources, opts, diags);
     let files = &sources.files;
 
@@ -47,18 +58,35 @@ pub fn link(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> G
             );
         }
     }
-    let playbook_targets: HashMap<String, (HashSet<String>, bool)> = sources
+    let headings: Vec<(String, (u64, Arc<HashSet<String>>, u64))> = sources
         .playbooks
         .par_iter()
         .map(|p| {
-            let text = &files.get(p.file).text[p.body.clone()];
+            let file = files.get(p.file);
             let left_out = p.meta.as_ref().is_some_and(|m| m.draft && !opts.drafts);
-            (p.slug.clone(), (markdown::heading_ids(text), left_out))
+            let ids = match cache.headings.get(&p.slug) {
+                Some((hash, ids, _)) if *hash == file.hash => ids.clone(),
+                _ => Arc::new(markdown::heading_ids(&file.text[p.body.clone()])),
+            };
+            let state = cache::playbook_state(&ids, left_out);
+            (p.slug.clone(), (file.hash, ids, state))
         })
         .collect();
+    cache.headings = headings.into_iter().collect();
+    let playbook_targets: HashMap<String, (Arc<HashSet<String>>, bool)> = sources
+        .playbooks
+        .iter()
+        .map(|p| {
+            let left_out = p.meta.as_ref().is_some_and(|m| m.draft && !opts.drafts);
+            (p.slug.clone(), (cache.headings[&p.slug].1.clone(), left_out))
+        })
+        .collect();
+    let mut state: HashMap<String, u64> =
+        cache.headings.iter().map(|(slug, (_, _, st))| (format!("playbook:{slug}"), *st)).collect();
+    state.extend(partner_slugs.iter().map(|s| (format!("partner:{s}"), 1)));
     let targets = Targets { base: &settings.base_path, playbooks: &playbook_targets, partners: &partner_slugs };
 
-    // Playbooks: front-matter references, then bodies (in parallel).
+    // Front-matter references, made two-way.
     let mut playbook_refs: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut partner_refs: HashMap<String, BTreeSet<String>> = HashMap::new();
     for p in &sources.playbooks {
@@ -88,69 +116,135 @@ pub fn link(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> G
             }
         }
     }
+    let refs_of = |map: &HashMap<String, BTreeSet<String>>, slug: &str| -> Vec<String> {
+        map.get(slug).map(|s| s.iter().cloned().collect()).unwrap_or_default()
+    };
 
-    let rendered: Vec<(Option<Playbook>, Vec<Diagnostic>)> = sources
-        .playbooks
-        .par_iter()
-        .map(|p| {
-            let mut local = Vec::new();
-            let Some(meta) = p.meta.as_ref().filter(|m| !m.draft || opts.drafts) else {
-                return (None, local);
-            };
-            let file = files.get(p.file);
-            let body = markdown::render(
-                &file.text[p.body.clone()],
-                &targets,
-                Origin::Body { file: p.file, start: p.body.start },
-                &mut local,
-            );
-            let playbook = Playbook {
-                slug: p.slug.clone(),
-                title: meta.title.clone(),
-                summary: meta.summary.clone(),
-                stage: meta.stage,
-                partnership: meta.partnership,
-                partners: playbook_refs.get(&p.slug).map(|s| s.iter().cloned().collect()).unwrap_or_default(),
-                tags: meta.tags.clone(),
-                updated: meta.updated,
-                order: meta.order.unwrap_or(i64::MAX),
-                draft: meta.draft,
-                body,
-                path: file.path.clone(),
-            };
-            (Some(playbook), local)
-        })
-        .collect();
-    let mut playbooks = BTreeMap::new();
-    for (p, local) in rendered {
-        local.into_iter().for_each(|d| diags.push(d));
-        if let Some(p) = p {
-            playbooks.insert(p.slug.clone(), p);
+    // Markdown of every file, from the cache where still valid, in parallel.
+    let render_cached = |key: String, file: FileId, texts: &dyn Fn(&mut Vec<Diagnostic>) -> Vec<Option<Rendered>>| {
+        let hash = files.get(file).hash;
+        if let Some(e) = cache.texts.get(&key)
+            && e.text_hash == hash
+            && e.deps == cache::deps(e.refs(), &state)
+        {
+            return (key, e.clone(), file);
         }
+        let mut local = Vec::new();
+        let rendered = texts(&mut local);
+        let mut entry = cache::Entry { text_hash: hash, deps: 0, rendered, diags: local };
+        entry.deps = cache::deps(entry.refs(), &state);
+        (key, entry, file)
+    };
+    let sorted_partners: Vec<(usize, PartnerProfile)> = sources
+        .partners
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.profile.as_ref().map(|pr| (i, sorted_profile(pr))))
+        .collect();
+    let mut jobs: Vec<(String, FileId, Box<dyn Fn(&mut Vec<Diagnostic>) -> Vec<Option<Rendered>> + Sync + '_>)> =
+        Vec::new();
+    for p in &sources.playbooks {
+        if p.meta.as_ref().is_some_and(|m| !m.draft || opts.drafts) {
+            let origin = Origin::Body { file: p.file, start: p.body.start };
+            let text = &files.get(p.file).text[p.body.clone()];
+            let targets = &targets;
+            jobs.push((
+                format!("playbook:{}", p.slug),
+                p.file,
+                Box::new(move |d| vec![Some(markdown::render(text, targets, origin, d))]),
+            ));
+        }
+    }
+    for (i, profile) in &sorted_partners {
+        let p = &sources.partners[*i];
+        let file_text = files.get(p.file).text.as_str();
+        let targets = &targets;
+        let file = p.file;
+        jobs.push((
+            format!("partner:{}", p.slug),
+            p.file,
+            Box::new(move |d| {
+                let mut md = |t: &Spanned<String>| {
+                    Some(markdown::render(&t.value, targets, Origin::Yaml { file, start: t.offset, file_text }, d))
+                };
+                let mut out = vec![profile.notes.as_ref().and_then(&mut md)];
+                out.extend(profile.meetings.iter().map(|m| m.notes.as_ref().and_then(&mut md)));
+                out
+            }),
+        ));
+    }
+    for p in &sources.pages {
+        if p.meta.is_some() {
+            let origin = Origin::Body { file: p.file, start: p.body.start };
+            let text = &files.get(p.file).text[p.body.clone()];
+            let targets = &targets;
+            jobs.push((
+                format!("page:{}", p.slug),
+                p.file,
+                Box::new(move |d| vec![Some(markdown::render(text, targets, origin, d))]),
+            ));
+        }
+    }
+    let done: Vec<(String, cache::Entry, FileId)> =
+        jobs.par_iter().map(|(key, file, texts)| render_cached(key.clone(), *file, texts.as_ref())).collect();
+    drop(jobs);
+    let mut rendered: HashMap<String, cache::Entry> = HashMap::with_capacity(done.len());
+    for (key, entry, file) in done {
+        entry.diags_for(file).into_iter().for_each(|d| diags.push(d));
+        rendered.insert(key, entry);
+    }
+
+    let mut playbooks = BTreeMap::new();
+    for p in &sources.playbooks {
+        let Some(meta) = p.meta.as_ref().filter(|m| !m.draft || opts.drafts) else { continue };
+        let file = files.get(p.file);
+        let entry = &rendered[&format!("playbook:{}", p.slug)];
+        let partners = refs_of(&playbook_refs, &p.slug);
+        let fingerprint = cache::fingerprint([
+            &file.hash.to_le_bytes()[..],
+            &entry.deps.to_le_bytes(),
+            partners.join("\n").as_bytes(),
+        ]);
+        let playbook = Playbook {
+            slug: p.slug.clone(),
+            title: meta.title.clone(),
+            summary: meta.summary.clone(),
+            stage: meta.stage,
+            partnership: meta.partnership,
+            partners,
+            tags: meta.tags.clone(),
+            updated: meta.updated,
+            order: meta.order.unwrap_or(i64::MAX),
+            draft: meta.draft,
+            body: entry.rendered[0].clone().unwrap_or_default(),
+            path: file.path.clone(),
+            fingerprint,
+        };
+        playbooks.insert(p.slug.clone(), playbook);
     }
 
     let mut partners = BTreeMap::new();
-    for p in &sources.partners {
-        let Some(profile) = &p.profile else { continue };
-        let mut local = Vec::new();
+    for (i, profile) in sorted_partners {
+        let p = &sources.partners[i];
         let file = files.get(p.file);
-        let mut md = |text: &crate::load::yaml::Spanned<String>| {
-            let origin = Origin::Yaml { file: p.file, start: text.offset, file_text: &file.text };
-            markdown::render(&text.value, &targets, origin, &mut local).html
-        };
-        let notes_html = profile.notes.as_ref().map(&mut md);
-        let meeting_notes_html = profile.meetings.iter().map(|m| m.notes.as_ref().map(&mut md)).collect();
-        local.into_iter().for_each(|d| diags.push(d));
-        let playbooks = partner_refs.get(&p.slug).map(|s| s.iter().cloned().collect()).unwrap_or_default();
+        let entry = &rendered[&format!("partner:{}", p.slug)];
+        let html = |r: &Option<Rendered>| r.as_ref().map(|r| r.html.clone());
+        let playbooks = refs_of(&partner_refs, &p.slug);
+        let fingerprint = cache::fingerprint([
+            &file.hash.to_le_bytes()[..],
+            &entry.deps.to_le_bytes(),
+            playbooks.join("\n").as_bytes(),
+        ]);
         partners.insert(
             p.slug.clone(),
             Partner {
                 slug: p.slug.clone(),
-                profile: sorted_profile(profile),
-                notes_html,
-                meeting_notes_html,
+                profile,
+                notes_html: html(&entry.rendered[0]),
+                meeting_notes_html: entry.rendered[1..].iter().map(html).collect(),
                 playbooks,
                 path: file.path.clone(),
+                fingerprint,
             },
         );
     }
@@ -166,25 +260,21 @@ pub fn link(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> G
             );
             continue;
         }
-        let mut local = Vec::new();
-        let body = markdown::render(
-            &file.text[p.body.clone()],
-            &targets,
-            Origin::Body { file: p.file, start: p.body.start },
-            &mut local,
-        );
-        local.into_iter().for_each(|d| diags.push(d));
+        let entry = &rendered[&format!("page:{}", p.slug)];
+        let fingerprint = cache::fingerprint([&file.hash.to_le_bytes()[..], &entry.deps.to_le_bytes()]);
         pages.insert(
             p.slug.clone(),
             Page {
                 slug: p.slug.clone(),
                 title: meta.title.clone(),
                 summary: meta.summary.clone(),
-                body,
+                body: entry.rendered[0].clone().unwrap_or_default(),
                 path: file.path.clone(),
+                fingerprint,
             },
         );
     }
+    cache.texts = rendered;
 
     let tags = tags(&playbooks, &partners);
     Guide {

@@ -1,9 +1,9 @@
 use super::*;
 
-fn targets() -> (HashMap<String, (HashSet<String>, bool)>, HashSet<String>) {
+fn targets() -> (HashMap<String, (std::sync::Arc<HashSet<String>>, bool)>, HashSet<String>) {
     let mut playbooks = HashMap::new();
-    playbooks.insert("send-agenda".to_string(), (heading_ids("## Send the agenda\n## Why it works\n"), false));
-    playbooks.insert("secret".to_string(), (HashSet::new(), true));
+    playbooks.insert("send-agenda".to_string(), (heading_ids("## Send the agenda\n## Why it works\n").into(), false));
+    playbooks.insert("secret".to_string(), (HashSet::new().into(), true));
     let partners = ["campus-it".to_string()].into_iter().collect();
     (playbooks, partners)
 }
