@@ -24,6 +24,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Build the guide into a static site.
     Build(BuildArgs),
+    /// Build, serve and watch the guide; every save shows in the browser at once.
+    Serve(ServeArgs),
 }
 
 /// Options shared by check and build.
@@ -59,6 +61,30 @@ pub struct BuildArgs {
     /// Base URL the site is published at (overrides site.yaml), e.g. https://lib.example.edu/outreach/.
     #[arg(long)]
     pub base_url: Option<String>,
+}
+
+/// `partnerbook serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    /// Shared options.
+    pub common: CommonArgs,
+    /// Port to serve on; if it is taken, the next free one is used (0: any free port).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Address to bind; 0.0.0.0 shares the preview on the local network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the preview in the default browser.
+    #[arg(long)]
+    pub open: bool,
+}
+
+impl ServeArgs {
+    /// Resolved options (serve writes nothing, so the output folder is unused).
+    pub fn options(&self) -> BuildOptions {
+        self.common.options(PathBuf::new(), None)
+    }
 }
 
 fn parse_today(s: &str) -> Result<chrono::NaiveDate, String> {

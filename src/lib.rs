@@ -13,6 +13,7 @@ pub mod fs;
 pub mod link;
 pub mod load;
 pub mod render;
+pub mod serve;
 pub mod source;
 pub mod write;
 

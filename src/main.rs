@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Build(args) => cmd::build::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
     };
     match outcome {
         Outcome::Ok(text) => {

@@ -5,11 +5,12 @@ pub mod context;
 pub mod pages;
 pub mod theme;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::link::Guide;
 use context::{Link, SiteCtx, partner_card, playbook_card, stage_groups, tag_url};
@@ -92,18 +93,43 @@ fn routes(guide: &Guide) -> Vec<Route> {
 
 /// Renders every page of the guide with the theme.
 pub fn render(guide: &Guide, theme: &Theme) -> Result<Site, RenderError> {
+    render_with(guide, theme, &mut Cache::default())
+}
+
+/// Pages rendered by an earlier run, by path, with the fingerprint of their inputs.
+/// A cache is only valid for one theme: drop it when templates change.
+#[derive(Debug, Default)]
+pub struct Cache {
+    pages: HashMap<String, (u64, Output)>,
+    /// Pages rendered by the last run (the others came from the cache).
+    pub rendered: usize,
+}
+
+/// Renders the pages whose inputs changed since the run that filled `cache`,
+/// and takes the others from it.
+pub fn render_with(guide: &Guide, theme: &Theme, cache: &mut Cache) -> Result<Site, RenderError> {
     let site_ctx = SiteCtx::new(guide);
     let related = pages::related(guide);
-    let rendered: Result<Vec<(String, Output)>, RenderError> = routes(guide)
+    let site_fp = site_fingerprint(guide);
+    let rendered: Result<Vec<(String, u64, Output, bool)>, RenderError> = routes(guide)
         .par_iter()
         .map(|route| {
             let path = route.path();
+            let fp = route_fingerprint(guide, &related, site_fp, route);
+            if let Some((old, out)) = cache.pages.get(&path)
+                && *old == fp
+            {
+                return Ok((path, fp, out.clone(), false));
+            }
             let bytes = render_route(guide, theme, &site_ctx, &related, route)
                 .map_err(|e| RenderError { page: path.clone(), message: e })?;
-            Ok((path, Output { bytes: bytes.into() }))
+            Ok((path, fp, Output { bytes: bytes.into() }, true))
         })
         .collect();
-    let mut site = Site { pages: rendered?.into_iter().collect() };
+    let rendered = rendered?;
+    cache.rendered = rendered.iter().filter(|r| r.3).count();
+    cache.pages = rendered.iter().map(|(p, fp, out, _)| (p.clone(), (*fp, out.clone()))).collect();
+    let mut site = Site { pages: rendered.into_iter().map(|(p, _, out, _)| (p, out)).collect() };
     for (path, bytes) in &theme.assets {
         site.pages.insert(format!("assets/{path}"), Output { bytes: Arc::from(*bytes) });
     }
@@ -111,6 +137,72 @@ pub fn render(guide: &Guide, theme: &Theme) -> Result<Site, RenderError> {
         site.pages.insert(path.clone(), Output { bytes: bytes.clone() });
     }
     Ok(site)
+}
+
+/// What every page shows of the site as a whole: settings, free pages, today.
+fn site_fingerprint(guide: &Guide) -> u64 {
+    let s = &guide.settings;
+    let mut h = Xxh3::new();
+    for part in [&s.title, &s.description, &s.base_path, s.institution.as_deref().unwrap_or_default()] {
+        h.update(part.as_bytes());
+        h.update(b"\0");
+    }
+    h.update(s.edit_url.as_deref().unwrap_or_default().as_bytes());
+    h.update(&s.stale_after_days.to_le_bytes());
+    h.update(guide.today.to_string().as_bytes());
+    for p in guide.pages.values() {
+        h.update(p.slug.as_bytes());
+        h.update(p.title.as_bytes());
+    }
+    h.digest()
+}
+
+/// A fingerprint of everything a route's page shows: when it is unchanged, so is the page.
+fn route_fingerprint(guide: &Guide, related: &HashMap<&str, Vec<&str>>, site_fp: u64, route: &Route) -> u64 {
+    let mut h = Xxh3::new();
+    h.update(&site_fp.to_le_bytes());
+    h.update(route.path().as_bytes());
+    let mut add = |fp: u64| h.update(&fp.to_le_bytes());
+    let playbook = |s: &str| guide.playbooks.get(s).map_or(0, |p| p.fingerprint);
+    let partner = |s: &str| guide.partners.get(s).map_or(0, |p| p.fingerprint);
+    match route {
+        Route::Home => {
+            guide.playbooks.values().for_each(|p| add(p.fingerprint));
+            guide.partners.values().for_each(|p| add(p.fingerprint));
+        }
+        Route::Playbooks => guide.playbooks.values().for_each(|p| add(p.fingerprint)),
+        Route::Partners => guide.partners.values().for_each(|p| add(p.fingerprint)),
+        Route::Playbook(slug) => {
+            let p = &guide.playbooks[slug];
+            add(p.fingerprint);
+            p.partners.iter().for_each(|s| add(partner(s)));
+            for r in related.get(slug.as_str()).map(Vec::as_slice).unwrap_or_default() {
+                add(xxhash_rust::xxh3::xxh3_64(r.as_bytes()));
+                add(playbook(r));
+            }
+        }
+        Route::Partner(slug) => {
+            let p = &guide.partners[slug];
+            add(p.fingerprint);
+            p.playbooks.iter().for_each(|s| add(playbook(s)));
+        }
+        Route::Tags => {
+            for (slug, t) in &guide.tags {
+                add(xxhash_rust::xxh3::xxh3_64(slug.as_bytes()));
+                add(xxhash_rust::xxh3::xxh3_64(t.name.as_bytes()));
+                add((t.playbooks.len() + t.partners.len()) as u64);
+            }
+        }
+        Route::Tag(slug) => {
+            let t = &guide.tags[slug];
+            add(xxhash_rust::xxh3::xxh3_64(t.name.as_bytes()));
+            t.playbooks.iter().for_each(|s| add(playbook(s)));
+            t.partners.iter().for_each(|s| add(partner(s)));
+        }
+        Route::Page(slug) => add(guide.pages[slug].fingerprint),
+        Route::NotFound => {}
+    }
+    h.digest()
 }
 
 /// A labelled group of partner cards.
@@ -141,7 +233,7 @@ fn render_route(
     guide: &Guide,
     theme: &Theme,
     site: &SiteCtx<'_>,
-    related: &std::collections::HashMap<&str, Vec<&str>>,
+    related: &HashMap<&str, Vec<&str>>,
     route: &Route,
 ) -> Result<Vec<u8>, String> {
     let mut ctx = tera::Context::new();

@@ -1,0 +1,193 @@
+//! Live reload: the state every HTTP worker reads (the last good site and the
+//! error overlay, swapped atomically), the clients listening for rebuilds, and
+//! the script and overlay injected into served HTML.
+
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, RwLock};
+
+use crate::render::Site;
+
+/// Where the event stream is served, on the same origin as the pages.
+pub const EVENTS_PATH: &str = "/__partnerbook/events";
+
+/// What is being served right now.
+pub struct LiveSite {
+    /// The last site that built.
+    pub site: Arc<Site>,
+    /// The error of the last rebuild, as HTML to lay over every page; `None` when it built.
+    pub overlay: Option<String>,
+    /// Increases with every rebuild, good or bad; pages carry the one they were served with.
+    pub generation: u64,
+}
+
+/// A message for the pages that are open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// Something changed: reload the page.
+    Reload,
+    /// Only stylesheets changed: restyle without reloading.
+    Css,
+    /// The rebuild failed: show this overlay HTML.
+    Overlay(String),
+}
+
+impl Event {
+    /// The event in Server-Sent Events framing.
+    pub fn to_sse(&self, generation: u64) -> String {
+        match self {
+            Event::Reload => format!("event: reload\ndata: {generation}\n\n"),
+            Event::Css => format!("event: css\ndata: {generation}\n\n"),
+            Event::Overlay(html) => {
+                let data: String = html.lines().map(|l| format!("data: {l}\n")).collect();
+                format!("event: overlay\n{data}\n")
+            }
+        }
+    }
+}
+
+/// Shared by the session loop (writer) and the HTTP workers (readers).
+pub struct Live {
+    current: RwLock<Arc<LiveSite>>,
+    clients: Mutex<Vec<Sender<String>>>,
+}
+
+impl Live {
+    /// Starts with a site (possibly empty) and an optional overlay.
+    pub fn new(site: Arc<Site>, overlay: Option<String>) -> Self {
+        Live {
+            current: RwLock::new(Arc::new(LiveSite { site, overlay, generation: 1 })),
+            clients: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// What is served now.
+    pub fn current(&self) -> Arc<LiveSite> {
+        self.current.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// A stream of framed events for one client; the first tells the generation.
+    pub fn subscribe(&self) -> Receiver<String> {
+        let (tx, rx) = channel();
+        let generation = self.current().generation;
+        let _ = tx.send(format!("event: hello\ndata: {generation}\n\n"));
+        self.clients.lock().unwrap_or_else(|e| e.into_inner()).push(tx);
+        rx
+    }
+
+    /// A successful rebuild: serve `site`, clear any overlay, and tell the pages.
+    pub fn publish(&self, site: Arc<Site>, event: Event) {
+        self.swap(|old| LiveSite { site, overlay: None, generation: old.generation + 1 }, event);
+    }
+
+    /// A failed rebuild: keep the site, lay the overlay over it, and tell the pages.
+    pub fn fail(&self, overlay: String) {
+        let event = Event::Overlay(overlay.clone());
+        self.swap(
+            |old| LiveSite { site: old.site.clone(), overlay: Some(overlay), generation: old.generation + 1 },
+            event,
+        );
+    }
+
+    fn swap(&self, next: impl FnOnce(&LiveSite) -> LiveSite, event: Event) {
+        let generation = {
+            let mut cur = self.current.write().unwrap_or_else(|e| e.into_inner());
+            let new = Arc::new(next(&cur));
+            let g = new.generation;
+            *cur = new;
+            g
+        };
+        let frame = event.to_sse(generation);
+        // A client whose connection closed has dropped its receiver: forget it.
+        self.clients.lock().unwrap_or_else(|e| e.into_inner()).retain(|c| c.send(frame.clone()).is_ok());
+    }
+}
+
+/// The overlay that shows a failed rebuild's errors over the page, escaped.
+pub fn overlay_html(errors: &str) -> String {
+    format!(
+        concat!(
+            "<div id=\"partnerbook-overlay\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;",
+            "z-index:2147483647;margin:0;padding:1rem 1.25rem;background:#fff4f2;color:#1a1a1a;border-top:4px solid #b3261e;",
+            "font:15px/1.5 system-ui,sans-serif;box-shadow:0 -4px 16px rgba(0,0,0,.25)\">",
+            "<p style=\"margin:0 0 .5rem;font-weight:700;color:#8c1d18\">The last save did not build. ",
+            "This page shows the last good version; fix the file and save again.</p>",
+            "<pre style=\"margin:0;white-space:pre-wrap;font:13px/1.45 ui-monospace,monospace;color:#1a1a1a\">{}</pre></div>"
+        ),
+        escape(errors.trim_end())
+    )
+}
+
+/// The script that reloads the page on rebuilds, restyles on CSS-only changes,
+/// and shows or updates the overlay. It talks to the server's own origin.
+pub fn script(generation: u64) -> String {
+    format!(
+        r#"<script>(function(){{var g={generation};if(!window.EventSource)return;var es=new EventSource("{EVENTS_PATH}");
+es.addEventListener("hello",function(e){{if(+e.data!==g)location.reload();}});
+es.addEventListener("reload",function(){{location.reload();}});
+es.addEventListener("css",function(e){{g=+e.data;document.querySelectorAll('link[rel="stylesheet"]').forEach(function(l){{var u=new URL(l.href);u.searchParams.set("v",e.data);l.href=u.href;}});}});
+es.addEventListener("overlay",function(e){{var o=document.getElementById("partnerbook-overlay");var t=document.createElement("div");t.innerHTML=e.data;var n=t.firstElementChild;if(!n)return;if(o)o.replaceWith(n);else document.body.appendChild(n);g=-1;}});
+}})();</script>"#
+    )
+}
+
+/// The page with the live-reload script (and the overlay, if any) before `</body>`.
+pub fn inject(html: &[u8], live: &LiveSite) -> Vec<u8> {
+    let mut extra = String::new();
+    if let Some(o) = &live.overlay {
+        extra.push_str(o);
+    }
+    extra.push_str(&script(live.generation));
+    let at = find_last(html, b"</body>").unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + extra.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(extra.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// HTML-escapes text.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlay_escapes_the_errors() {
+        let html = overlay_html("error: <script>alert(1)</script>\n --> a.md:1:1");
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(!html.contains("<script>"));
+    }
+
+    #[test]
+    fn script_and_overlay_go_before_the_body_end() {
+        let live = LiveSite { site: Arc::new(Site::default()), overlay: Some("<div>x</div>".into()), generation: 7 };
+        let out = String::from_utf8(inject(b"<html><body><p>hi</p></body></html>", &live)).unwrap();
+        assert!(out.starts_with("<html><body><p>hi</p><div>x</div><script>"), "{out}");
+        assert!(out.contains("var g=7;"));
+        assert!(out.ends_with("</script></body></html>"));
+    }
+
+    #[test]
+    fn overlay_events_frame_every_line() {
+        let frame = Event::Overlay("a\nb".into()).to_sse(3);
+        assert_eq!(frame, "event: overlay\ndata: a\ndata: b\n\n");
+    }
+}

@@ -1,0 +1,132 @@
+//! `serve`: keep the guide in memory, rebuild what changed on every save, and
+//! serve the last good site with live reload. A [`Session`] runs the same
+//! stage functions as `build` (load, link, render) with caches that make a
+//! rebuild touch only the files and pages an edit affects; nothing is written
+//! to disk. Watching, HTTP and live reload are in the sub-modules.
+
+pub mod http;
+pub mod live;
+pub mod watch;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::BuildOptions;
+use crate::diag::Diagnostics;
+use crate::render::{self, Site, Theme};
+use crate::{link, load};
+
+/// The loaded guide and its caches, between rebuilds.
+pub struct Session {
+    opts: BuildOptions,
+    load_cache: load::Cache,
+    link_cache: link::Cache,
+    render_cache: render::Cache,
+    theme: Option<(Vec<(String, String)>, Theme)>,
+    last: Option<Arc<Site>>,
+}
+
+/// What a rebuild produced.
+pub enum Outcome {
+    /// A new site.
+    Built {
+        /// The site.
+        site: Arc<Site>,
+        /// Paths whose bytes changed (added, changed or removed) since the last good site.
+        changed: Vec<String>,
+        /// Pages rendered (the others came from the cache).
+        rendered: usize,
+        /// Warnings, rendered for the terminal (may be empty).
+        warnings: String,
+        /// How long it took.
+        took: Duration,
+    },
+    /// The guide has errors, or a template failed; the last good site stays.
+    Failed {
+        /// The problems, as plain text (file:line:column, source line, hint).
+        text: String,
+    },
+}
+
+impl Session {
+    /// A session over a guide. `opts.link.base_url` is replaced by `/`: a preview
+    /// never bakes in a host or path, so it works from any address.
+    pub fn new(mut opts: BuildOptions) -> Self {
+        opts.link.base_url = Some("/".into());
+        Session {
+            opts,
+            load_cache: load::Cache::default(),
+            link_cache: link::Cache::default(),
+            render_cache: render::Cache::default(),
+            theme: None,
+            last: None,
+        }
+    }
+
+    /// The last site that built.
+    pub fn last_site(&self) -> Option<Arc<Site>> {
+        self.last.clone()
+    }
+
+    /// Rebuilds after `changed` paths (relative to the guide) were touched;
+    /// those are read again even if their size and time look the same.
+    pub fn rebuild(&mut self, changed: &[String]) -> Result<Outcome, crate::Failure> {
+        let started = Instant::now();
+        for path in changed {
+            self.load_cache.forget(path);
+        }
+        let mut diags = Diagnostics::default();
+        let sources = match load::load_with(&self.opts.guide, &mut self.load_cache, &mut diags) {
+            Ok(s) => s,
+            Err(load::LoadError::NotAGuide(p)) => {
+                return Ok(Outcome::Failed { text: format!("{} has no site.yaml: it is not a guide", p.display()) });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let guide = link::link_with(&sources, &self.opts.link, &mut self.link_cache, &mut diags);
+        if diags.has_errors() {
+            return Ok(Outcome::Failed { text: diags.render(&sources.files, false) });
+        }
+        if self.theme.as_ref().is_none_or(|(t, _)| *t != guide.templates) {
+            match Theme::load(&guide.templates) {
+                Ok(theme) => {
+                    self.theme = Some((guide.templates.clone(), theme));
+                    self.render_cache = render::Cache::default();
+                }
+                Err(e) => return Ok(Outcome::Failed { text: format!("template error: {e}") }),
+            }
+        }
+        let theme = &self.theme.as_ref().expect("theme loaded above").1;
+        let site = match render::render_with(&guide, theme, &mut self.render_cache) {
+            Ok(site) => Arc::new(site),
+            Err(e) => return Ok(Outcome::Failed { text: format!("template error in {}: {}", e.page, e.message) }),
+        };
+        let changed = match &self.last {
+            Some(old) => diff(old, &site),
+            None => site.pages.keys().cloned().collect(),
+        };
+        self.last = Some(site.clone());
+        Ok(Outcome::Built {
+            site,
+            changed,
+            rendered: self.render_cache.rendered,
+            warnings: diags.render(&sources.files, false),
+            took: started.elapsed(),
+        })
+    }
+}
+
+/// Paths added, removed or changed between two sites.
+fn diff(old: &Site, new: &Site) -> Vec<String> {
+    let mut out: Vec<String> = new
+        .pages
+        .iter()
+        .filter(|(path, out)| {
+            old.pages.get(*path).is_none_or(|o| !Arc::ptr_eq(&o.bytes, &out.bytes) && o.bytes != out.bytes)
+        })
+        .map(|(p, _)| p.clone())
+        .collect();
+    out.extend(old.pages.keys().filter(|p| !new.pages.contains_key(*p)).cloned());
+    out.sort();
+    out
+}

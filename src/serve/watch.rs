@@ -1,0 +1,129 @@
+//! Watching the guide folder: notify's raw events, classified by a pure
+//! function and gathered into one batch per burst, so that an editor's
+//! atomic save or a `git checkout` of 500 files ends in one rebuild.
+
+use std::path::Path;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecursiveMode, Watcher};
+
+/// How long the folder must be quiet before a batch is rebuilt.
+pub const QUIET: Duration = Duration::from_millis(10);
+/// The longest a batch waits while events keep coming.
+const MAX_WAIT: Duration = Duration::from_millis(1000);
+
+/// The folders and files of a guide that a change in triggers a rebuild.
+const WATCHED: &[&str] = &["site.yaml", "playbooks", "partners", "pages", "static", "templates"];
+
+/// The path of a changed file relative to the guide, or `None` if the change
+/// cannot affect the site: editor temp and backup files, dot files, files
+/// outside the guide's folders (such as an output folder inside the guide).
+pub fn classify(path: &Path, root: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let first = parts.first()?;
+    if !WATCHED.contains(&first.as_str()) {
+        return None;
+    }
+    if parts.iter().any(|p| p.starts_with('.')) || is_temp_file(parts.last()?) {
+        return None;
+    }
+    Some(parts.join("/"))
+}
+
+/// Editor temp, swap and backup files (the list follows Zola's `is_temp_file`).
+pub fn is_temp_file(name: &str) -> bool {
+    name.ends_with('~')                          // vim, emacs and gedit backups
+        || name.ends_with(".swp") || name.ends_with(".swx") || name.ends_with(".swo") // vim swap files
+        || name == "4913"                        // vim's probe for a writable folder
+        || (name.starts_with('#') && name.ends_with('#')) // emacs auto-save
+        || name.starts_with(".#")                // emacs lock files
+        || name.ends_with(".tmp") || name.ends_with(".bak")
+        || name.contains("___jb_tmp___") || name.contains("___jb_old___") // JetBrains safe write
+        || name.ends_with(".kate-swp")
+        || name.starts_with("~$")                // office lock files
+        || name == ".DS_Store"
+}
+
+/// Starts watching `root`. Batches of changed paths (relative, sorted, unique)
+/// arrive on the returned channel. The watcher stops when it is dropped.
+pub fn watch(root: &Path, batches: Sender<Vec<String>>) -> notify::Result<notify::RecommendedWatcher> {
+    let (raw_tx, raw_rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher = notify::recommended_watcher(raw_tx)?;
+    watcher.watch(root, RecursiveMode::Recursive)?;
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    std::thread::Builder::new()
+        .name("partnerbook-watch".into())
+        .spawn(move || debounce(&raw_rx, &root, &batches))
+        .map_err(|e| notify::Error::io(e))?;
+    Ok(watcher)
+}
+
+fn relevant(event: &notify::Result<notify::Event>, root: &Path, out: &mut Vec<String>) {
+    let Ok(event) = event else { return };
+    if matches!(event.kind, EventKind::Access(_)) {
+        return;
+    }
+    out.extend(event.paths.iter().filter_map(|p| classify(p, root)));
+}
+
+/// Blocks for the first relevant event, then drains until the folder has been
+/// quiet for [`QUIET`] (mdBook's way), and sends the batch.
+fn debounce(raw: &Receiver<notify::Result<notify::Event>>, root: &Path, batches: &Sender<Vec<String>>) {
+    loop {
+        let mut paths = Vec::new();
+        while paths.is_empty() {
+            let Ok(event) = raw.recv() else { return };
+            relevant(&event, root, &mut paths);
+        }
+        let started = Instant::now();
+        loop {
+            match raw.recv_timeout(QUIET) {
+                Ok(event) => relevant(&event, root, &mut paths),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+            if started.elapsed() > MAX_WAIT {
+                break;
+            }
+        }
+        paths.sort();
+        paths.dedup();
+        if batches.send(paths).is_err() {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classify_keeps_guide_files_and_drops_noise() {
+        let root = Path::new("/g");
+        let cases = [
+            ("/g/playbooks/a.md", Some("playbooks/a.md")),
+            ("/g/playbooks/spaces/makerspace.md", Some("playbooks/spaces/makerspace.md")),
+            ("/g/playbooks/spaces", Some("playbooks/spaces")),
+            ("/g/partners/it.yaml", Some("partners/it.yaml")),
+            ("/g/site.yaml", Some("site.yaml")),
+            ("/g/templates/base.html", Some("templates/base.html")),
+            ("/g/static/logo.svg", Some("static/logo.svg")),
+            ("/g/playbooks/.a.md.swp", None),
+            ("/g/playbooks/a.md~", None),
+            ("/g/playbooks/4913", None),
+            ("/g/playbooks/#a.md#", None),
+            ("/g/playbooks/.#a.md", None),
+            ("/g/playbooks/a.md___jb_tmp___", None),
+            ("/g/public/index.html", None),
+            ("/g/.git/index", None),
+            ("/g/README.md", None),
+            ("/elsewhere/a.md", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(classify(Path::new(path), root).as_deref(), want, "{path}");
+        }
+    }
+}
