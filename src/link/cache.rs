@@ -26,7 +26,7 @@ pub(super) struct Entry {
     /// Fingerprint of the targets the texts link to, when rendered.
     pub(super) deps: u64,
     /// The rendered texts, in the order the caller asked for them.
-    pub(super) rendered: Vec<Option<Rendered>>,
+    pub(super) rendered: Vec<Option<Arc<Rendered>>>,
     /// Problems found, with the file id of that run.
     pub(super) diags: Vec<Diagnostic>,
 }

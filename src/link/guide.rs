@@ -53,7 +53,7 @@ pub struct Playbook {
     /// Marked as draft (only present with `--drafts`).
     pub draft: bool,
     /// Body HTML and table of contents.
-    pub body: Rendered,
+    pub body: Arc<Rendered>,
     /// Path of the source file inside the guide.
     pub path: String,
     /// Changes whenever anything this item's pages show of it changes.
@@ -66,7 +66,7 @@ pub struct Partner {
     /// Slug.
     pub slug: String,
     /// The profile as written (all strings still raw; templates escape them).
-    pub profile: PartnerProfile,
+    pub profile: Arc<PartnerProfile>,
     /// `notes` as HTML.
     pub notes_html: Option<String>,
     /// Each meeting's notes as HTML, in the order of `profile.meetings`.
@@ -89,7 +89,7 @@ pub struct Page {
     /// Summary.
     pub summary: Option<String>,
     /// Body.
-    pub body: Rendered,
+    pub body: Arc<Rendered>,
     /// Path of the source file inside the guide.
     pub path: String,
     /// Changes whenever anything this item's pages show of it changes.

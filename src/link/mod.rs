@@ -130,17 +130,13 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
             return (key, e.clone(), file);
         }
         let mut local = Vec::new();
-        let rendered = texts(&mut local);
+        let rendered = texts(&mut local).into_iter().map(|r| r.map(Arc::new)).collect();
         let mut entry = cache::Entry { text_hash: hash, deps: 0, rendered, diags: local };
         entry.deps = cache::deps(entry.refs(), &state);
         (key, entry, file)
     };
-    let sorted_partners: Vec<(usize, PartnerProfile)> = sources
-        .partners
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| p.profile.as_ref().map(|pr| (i, sorted_profile(pr))))
-        .collect();
+    let sorted_partners: Vec<(usize, Arc<PartnerProfile>)> =
+        sources.partners.iter().enumerate().filter_map(|(i, p)| p.profile.as_ref().map(|pr| (i, pr.clone()))).collect();
     let mut jobs: Vec<(String, FileId, Box<dyn Fn(&mut Vec<Diagnostic>) -> Vec<Option<Rendered>> + Sync + '_>)> =
         Vec::new();
     for p in &sources.playbooks {
@@ -228,7 +224,7 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         let p = &sources.partners[i];
         let file = files.get(p.file);
         let entry = &rendered[&format!("partner:{}", p.slug)];
-        let html = |r: &Option<Rendered>| r.as_ref().map(|r| r.html.clone());
+        let html = |r: &Option<Arc<Rendered>>| r.as_ref().map(|r| r.html.clone());
         let playbooks = refs_of(&partner_refs, &p.slug);
         let fingerprint = cache::fingerprint([
             &file.hash.to_le_bytes()[..],
@@ -287,13 +283,6 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         assets: sources.assets.clone(),
         templates: sources.templates.clone(),
     }
-}
-
-/// Meetings newest first, so that every page shows the same timeline.
-fn sorted_profile(profile: &PartnerProfile) -> PartnerProfile {
-    let mut p = profile.clone();
-    p.meetings.sort_by(|a, b| b.date.cmp(&a.date));
-    p
 }
 
 fn unknown_ref<'a>(what: &str, slug: &str, span: Span, known: impl Iterator<Item = &'a String>) -> Diagnostic {

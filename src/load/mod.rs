@@ -264,12 +264,14 @@ fn parse_file(id: FileId, rel: &str, text: &str, role: Role, diags: &mut Vec<Dia
     let slug = slug_of(rel);
     Some(match role {
         Role::Config => Parsed::Config(parse_yaml(id, text, 0, diags)),
-        Role::Partner => {
-            Parsed::Partner(PartnerSrc { slug, file: id, profile: parse_yaml::<PartnerProfile>(id, text, 0, diags) })
-        }
+        Role::Partner => Parsed::Partner(PartnerSrc {
+            slug,
+            file: id,
+            profile: parse_yaml::<PartnerProfile>(id, text, 0, diags).map(newest_first),
+        }),
         Role::Playbook => {
             let (meta, yaml_start, body) = parse_markdown::<PlaybookMeta>(id, text, diags);
-            Parsed::Playbook(PlaybookSrc { slug, file: id, yaml_start, meta, body })
+            Parsed::Playbook(PlaybookSrc { slug, file: id, yaml_start, meta: meta.map(Arc::new), body })
         }
         Role::Page => {
             let (meta, _, body) = parse_markdown::<PageMeta>(id, text, diags);
@@ -277,6 +279,12 @@ fn parse_file(id: FileId, rel: &str, text: &str, role: Role, diags: &mut Vec<Dia
         }
         Role::Asset | Role::Template => return None,
     })
+}
+
+/// Meetings newest first, so that every page shows the same timeline.
+fn newest_first(mut profile: PartnerProfile) -> Arc<PartnerProfile> {
+    profile.meetings.sort_by(|a, b| b.date.cmp(&a.date));
+    Arc::new(profile)
 }
 
 fn parse_yaml<T: DeserializeOwned>(id: FileId, yaml: &str, start: usize, diags: &mut Vec<Diagnostic>) -> Option<T> {

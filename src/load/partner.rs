@@ -127,5 +127,5 @@ pub struct PartnerSrc {
     /// The file.
     pub file: FileId,
     /// Parsed profile; `None` when it failed to parse (already reported).
-    pub profile: Option<PartnerProfile>,
+    pub profile: Option<std::sync::Arc<PartnerProfile>>,
 }

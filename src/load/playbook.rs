@@ -43,7 +43,7 @@ pub struct PlaybookSrc {
     /// Byte offset where the YAML front matter starts.
     pub yaml_start: usize,
     /// Parsed front matter; `None` when it failed to parse (already reported).
-    pub meta: Option<PlaybookMeta>,
+    pub meta: Option<std::sync::Arc<PlaybookMeta>>,
     /// Byte range of the Markdown body in the file.
     pub body: std::ops::Range<usize>,
 }

@@ -37,40 +37,55 @@ pub fn playbook<'a>(guide: &'a Guide, p: &'a Playbook, related: &[&'a str]) -> P
     }
 }
 
-/// Up to five playbooks related to each playbook: those sharing partners or
-/// tags count most, then the neighbours in the same stage. Uses inverted
-/// indexes so that large guides stay linear.
+/// Up to five playbooks related to each playbook: those sharing partners count
+/// twice, those sharing a tag once (tags on more than 200 playbooks say too
+/// little to count); ties go to the first slug. Works on indexes, in parallel,
+/// so that a large guide stays linear.
 pub fn related(guide: &Guide) -> HashMap<&str, Vec<&str>> {
-    let mut by_tag: HashMap<String, Vec<&str>> = HashMap::new();
-    for p in guide.playbooks.values() {
+    use rayon::prelude::*;
+    let slugs: Vec<&str> = guide.playbooks.keys().map(String::as_str).collect();
+    let index = |s: &str| slugs.binary_search(&s).ok().map(|i| i as u32);
+    let by_partner: HashMap<&str, Vec<u32>> = guide
+        .partners
+        .values()
+        .map(|p| (p.slug.as_str(), p.playbooks.iter().filter_map(|s| index(s)).collect()))
+        .collect();
+    let mut by_tag: HashMap<String, Vec<u32>> = HashMap::new();
+    for (i, p) in guide.playbooks.values().enumerate() {
         for t in &p.tags {
-            by_tag.entry(crate::link::tag_slug(t)).or_default().push(&p.slug);
+            by_tag.entry(crate::link::tag_slug(t)).or_default().push(i as u32);
         }
     }
-    let mut out = HashMap::new();
-    for p in guide.playbooks.values() {
-        let mut score: HashMap<&str, u32> = HashMap::new();
-        for partner in p.partners.iter().filter_map(|s| guide.partners.get(s)) {
-            for other in &partner.playbooks {
-                *score.entry(other.as_str()).or_default() += 2;
+    by_tag.retain(|_, v| v.len() <= 200);
+    let ranked: Vec<Vec<&str>> = guide
+        .playbooks
+        .values()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .enumerate()
+        .map(|(me, p)| {
+            let mut hits: Vec<(u32, u32)> = Vec::new();
+            for list in p.partners.iter().filter_map(|s| by_partner.get(s.as_str())) {
+                hits.extend(list.iter().map(|&i| (i, 2)));
             }
-        }
-        for t in &p.tags {
-            let list = by_tag.get(&crate::link::tag_slug(t)).map(Vec::as_slice).unwrap_or_default();
-            if list.len() <= 200 {
-                for other in list {
-                    *score.entry(other).or_default() += 1;
+            for list in p.tags.iter().filter_map(|t| by_tag.get(&crate::link::tag_slug(t))) {
+                hits.extend(list.iter().map(|&i| (i, 1)));
+            }
+            hits.sort_unstable_by_key(|h| h.0);
+            let mut scores: Vec<(u32, u32)> = Vec::new();
+            for (i, s) in hits {
+                match scores.last_mut() {
+                    Some(last) if last.0 == i => last.1 += s,
+                    _ if i as usize == me => {}
+                    _ => scores.push((i, s)),
                 }
             }
-        }
-        score.remove(p.slug.as_str());
-        let mut ranked: Vec<(&str, u32)> =
-            score.into_iter().filter(|(s, _)| guide.playbooks.contains_key(*s)).collect();
-        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        ranked.truncate(5);
-        out.insert(p.slug.as_str(), ranked.into_iter().map(|(s, _)| s).collect());
-    }
-    out
+            scores.retain(|h| h.0 as usize != me);
+            scores.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            scores.iter().take(5).map(|&(i, _)| slugs[i as usize]).collect()
+        })
+        .collect();
+    slugs.iter().copied().zip(ranked).collect()
 }
 
 #[derive(Serialize)]

@@ -83,6 +83,7 @@ impl Session {
             }
             Err(e) => return Err(e.into()),
         };
+        let t_load = started.elapsed();
         let guide = link::link_with(&sources, &self.opts.link, &mut self.link_cache, &mut diags);
         if diags.has_errors() {
             return Ok(Outcome::Failed { text: diags.render(&sources.files, false) });
@@ -97,10 +98,15 @@ impl Session {
             }
         }
         let theme = &self.theme.as_ref().expect("theme loaded above").1;
+        let t_link = started.elapsed();
         let site = match render::render_with(&guide, theme, &mut self.render_cache) {
             Ok(site) => Arc::new(site),
             Err(e) => return Ok(Outcome::Failed { text: format!("template error in {}: {}", e.page, e.message) }),
         };
+        let t_render = started.elapsed();
+        if std::env::var_os("PARTNERBOOK_TRACE").is_some() {
+            eprintln!("trace: load {t_load:?} link {:?} render {:?}", t_link - t_load, t_render - t_link);
+        }
         let changed = match &self.last {
             Some(old) => diff(old, &site),
             None => site.pages.keys().cloned().collect(),
