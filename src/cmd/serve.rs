@@ -26,6 +26,24 @@ pub fn run(args: &ServeArgs) -> Outcome {
     }
     let mut session = Session::new(opts);
 
+    // Watch before the first build, so that no save made while it runs is missed.
+    let (tx, rx) = channel::<Msg>();
+    let (batch_tx, batch_rx) = channel::<Vec<String>>();
+    let _watcher = match watch::watch(&guide, batch_tx) {
+        Ok(w) => w,
+        Err(e) => return Outcome::Environment(format!("error: cannot watch {}: {e}\n", guide.display())),
+    };
+    {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            while let Ok(batch) = batch_rx.recv() {
+                if tx.send(Msg::Changed(batch)).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+
     // The first build; if it fails, the server still starts and shows why.
     let live = match session.rebuild(&[]) {
         Ok(serve::Outcome::Built { site, warnings, took, .. }) => {
@@ -60,22 +78,6 @@ pub fn run(args: &ServeArgs) -> Outcome {
     println!("serving {} at {url}", guide.display());
     let workers = http::spawn_workers(server.clone(), live.clone(), 8);
 
-    let (tx, rx) = channel::<Msg>();
-    let (batch_tx, batch_rx) = channel::<Vec<String>>();
-    let _watcher = match watch::watch(&guide, batch_tx) {
-        Ok(w) => w,
-        Err(e) => return Outcome::Environment(format!("error: cannot watch {}: {e}\n", guide.display())),
-    };
-    {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            while let Ok(batch) = batch_rx.recv() {
-                if tx.send(Msg::Changed(batch)).is_err() {
-                    return;
-                }
-            }
-        });
-    }
     let quit = tx.clone();
     let _ = ctrlc::set_handler(move || {
         let _ = quit.send(Msg::Quit);

@@ -122,6 +122,8 @@ pub struct Guide {
     pub pages: BTreeMap<String, Page>,
     /// Tags by slug.
     pub tags: BTreeMap<String, Tag>,
+    /// Every open next step and action item, most urgent first.
+    pub actions: Vec<super::attention::Action>,
     /// Static files by path.
     pub assets: Vec<(String, Arc<[u8]>)>,
     /// Template overrides by name.

@@ -3,6 +3,7 @@
 //! anchors), renders Markdown, builds tags. Pure and without I/O; it always
 //! returns a guide and reports problems to [`Diagnostics`].
 
+pub mod attention;
 pub mod cache;
 pub mod guide;
 pub mod markdown;
@@ -33,6 +34,9 @@ pub struct LinkOptions {
     pub today: NaiveDate,
 }
 
+/// Partner slugs taken by the directory's own pages.
+const PARTNER_RESERVED: &[&str] = &["kind", "status", "tag", "pipeline"];
+
 /// Route names that free pages may not take.
 const RESERVED: &[&str] = &["playbooks", "partners", "tags", "actions", "assets", "search", "static", "404"];
 
@@ -51,6 +55,15 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
     // one mistake does not also produce "unknown partner" errors elsewhere.
     let mut partner_slugs: HashSet<String> = HashSet::new();
     for p in &sources.partners {
+        if PARTNER_RESERVED.contains(&p.slug.as_str()) {
+            diags.push(
+                Diagnostic::error(Span::new(p.file, 0, 0), format!("a partner cannot be called `{}`", p.slug))
+                    .with_hint(format!(
+                        "rename the file; these names are taken by the directory: {}",
+                        PARTNER_RESERVED.join(", ")
+                    )),
+            );
+        }
         if !partner_slugs.insert(p.slug.clone()) {
             diags.push(
                 Diagnostic::error(Span::new(p.file, 0, 0), format!("two partner files have the slug `{}`", p.slug))
@@ -273,7 +286,9 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
     cache.texts = rendered;
 
     let tags = tags(&playbooks, &partners);
+    let actions = attention::actions(partners.values(), opts.today);
     Guide {
+        actions,
         settings,
         today: opts.today,
         playbooks,

@@ -1,7 +1,10 @@
 //! Stage 3, render: turn a [`Guide`] into a [`Site`], the bytes of every URL.
 //! Pure and parallel: one small context per page, templates parsed once.
 
+pub mod brief;
 pub mod context;
+pub mod feeds;
+pub mod outreach;
 pub mod pages;
 pub mod theme;
 
@@ -14,6 +17,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::link::Guide;
 use context::{Link, SiteCtx, partner_card, playbook_card, stage_groups, tag_url};
+use outreach::{ActionFilter, DirectoryFilter};
 pub use theme::Theme;
 
 /// The finished bytes of one URL.
@@ -58,8 +62,11 @@ enum Route {
     Home,
     Playbooks,
     Playbook(String),
-    Partners,
+    Partners(DirectoryFilter),
+    Pipeline,
     Partner(String),
+    Brief(String),
+    Actions(ActionFilter),
     Tags,
     Tag(String),
     Page(String),
@@ -72,8 +79,16 @@ impl Route {
             Route::Home => "index.html".into(),
             Route::Playbooks => "playbooks/index.html".into(),
             Route::Playbook(s) => format!("playbooks/{s}/index.html"),
-            Route::Partners => "partners/index.html".into(),
+            Route::Partners(DirectoryFilter::All) => "partners/index.html".into(),
+            Route::Partners(DirectoryFilter::Kind(k)) => format!("partners/kind/{}/index.html", k.as_str()),
+            Route::Partners(DirectoryFilter::Status(s)) => format!("partners/status/{}/index.html", s.as_str()),
+            Route::Partners(DirectoryFilter::Tag(t)) => format!("partners/tag/{t}/index.html"),
+            Route::Pipeline => "partners/pipeline/index.html".into(),
             Route::Partner(s) => format!("partners/{s}/index.html"),
+            Route::Brief(s) => format!("partners/{s}/brief/index.html"),
+            Route::Actions(ActionFilter::All) => "actions/index.html".into(),
+            Route::Actions(ActionFilter::Owner(o)) => format!("actions/owner/{o}/index.html"),
+            Route::Actions(ActionFilter::Partner(p)) => format!("actions/partner/{p}/index.html"),
             Route::Tags => "tags/index.html".into(),
             Route::Tag(s) => format!("tags/{s}/index.html"),
             Route::Page(s) => format!("{s}/index.html"),
@@ -83,9 +98,22 @@ impl Route {
 }
 
 fn routes(guide: &Guide) -> Vec<Route> {
-    let mut r = vec![Route::Home, Route::Playbooks, Route::Partners, Route::Tags, Route::NotFound];
+    let mut r = vec![
+        Route::Home,
+        Route::Playbooks,
+        Route::Partners(DirectoryFilter::All),
+        Route::Pipeline,
+        Route::Actions(ActionFilter::All),
+        Route::Tags,
+        Route::NotFound,
+    ];
+    r.extend(outreach::directory_routes(guide).into_iter().map(Route::Partners));
+    r.extend(outreach::owners(guide).into_keys().map(|o| Route::Actions(ActionFilter::Owner(o))));
+    let with_actions: std::collections::BTreeSet<&String> = guide.actions.iter().map(|a| &a.partner).collect();
+    r.extend(with_actions.into_iter().map(|p| Route::Actions(ActionFilter::Partner(p.clone()))));
     r.extend(guide.playbooks.keys().cloned().map(Route::Playbook));
     r.extend(guide.partners.keys().cloned().map(Route::Partner));
+    r.extend(guide.partners.keys().cloned().map(Route::Brief));
     r.extend(guide.tags.keys().cloned().map(Route::Tag));
     r.extend(guide.pages.keys().cloned().map(Route::Page));
     r
@@ -171,7 +199,10 @@ fn route_fingerprint(guide: &Guide, related: &HashMap<&str, Vec<&str>>, site_fp:
             guide.partners.values().for_each(|p| add(p.fingerprint));
         }
         Route::Playbooks => guide.playbooks.values().for_each(|p| add(p.fingerprint)),
-        Route::Partners => guide.partners.values().for_each(|p| add(p.fingerprint)),
+        Route::Partners(_) | Route::Pipeline | Route::Actions(_) => {
+            guide.partners.values().for_each(|p| add(p.fingerprint))
+        }
+        Route::Brief(slug) => add(guide.partners[slug].fingerprint),
         Route::Playbook(slug) => {
             let p = &guide.playbooks[slug];
             add(p.fingerprint);
@@ -205,13 +236,6 @@ fn route_fingerprint(guide: &Guide, related: &HashMap<&str, Vec<&str>>, site_fp:
     h.digest()
 }
 
-/// A labelled group of partner cards.
-#[derive(Serialize)]
-struct Group<'a> {
-    label: &'static str,
-    items: Vec<context::PartnerCard<'a>>,
-}
-
 /// A tag and how many pages carry it.
 #[derive(Serialize)]
 struct TagCount {
@@ -223,10 +247,18 @@ struct TagCount {
 /// What the base template needs to know about the page.
 #[derive(Serialize)]
 struct PageMeta<'a> {
-    title: &'a str,
-    description: &'a str,
+    title: std::borrow::Cow<'a, str>,
+    description: std::borrow::Cow<'a, str>,
     /// Which navigation entry is current: home, playbooks, partners, tags, or none.
     section: &'static str,
+}
+
+fn meta<'a>(
+    title: impl Into<std::borrow::Cow<'a, str>>,
+    description: impl Into<std::borrow::Cow<'a, str>>,
+    section: &'static str,
+) -> PageMeta<'a> {
+    PageMeta { title: title.into(), description: description.into(), section }
 }
 
 fn render_route(
@@ -244,62 +276,60 @@ fn render_route(
             ctx.insert("stages", &stage_groups(guide));
             let partners: Vec<_> = guide.partners.values().map(|p| partner_card(guide, p)).collect();
             ctx.insert("partners", &partners);
-            ("home.html", PageMeta { title: &guide.settings.title, description: desc, section: "home" })
+            ctx.insert("attention", &outreach::attention(guide));
+            ("home.html", meta(&guide.settings.title, desc, "home"))
         }
         Route::Playbooks => {
             ctx.insert("stages", &stage_groups(guide));
-            (
-                "playbooks.html",
-                PageMeta {
-                    title: "Playbooks",
-                    description: "Every playbook of the guide, by outreach stage.",
-                    section: "playbooks",
-                },
-            )
+            ("playbooks.html", meta("Playbooks", "Every playbook of the guide, by outreach stage.", "playbooks"))
         }
         Route::Playbook(slug) => {
             let p = &guide.playbooks[slug];
             let rel = related.get(slug.as_str()).map(Vec::as_slice).unwrap_or_default();
             ctx.insert("playbook", &pages::playbook(guide, p, rel));
-            (
-                "playbook.html",
-                PageMeta { title: &p.title, description: p.summary.as_deref().unwrap_or(desc), section: "playbooks" },
-            )
+            ("playbook.html", meta(&p.title, p.summary.as_deref().unwrap_or(desc), "playbooks"))
         }
-        Route::Partners => {
-            let mut groups: Vec<Group<'_>> = Vec::new();
-            for kind in crate::load::fields::Kind::ALL.iter().map(|k| Some(*k)).chain([None]) {
-                let list: Vec<_> = guide
-                    .partners
-                    .values()
-                    .filter(|p| p.profile.kind == kind)
-                    .map(|p| partner_card(guide, p))
-                    .collect();
-                if !list.is_empty() {
-                    groups.push(Group { label: kind.map_or("Not yet classified", |k| k.label()), items: list });
-                }
-            }
-            ctx.insert("groups", &groups);
+        Route::Partners(filter) => {
+            let dir = outreach::directory(guide, filter);
+            let title =
+                if matches!(filter, DirectoryFilter::All) { "Partners".to_string() } else { dir.heading().to_string() };
+            ctx.insert("directory", &dir);
             (
                 "partners.html",
-                PageMeta {
-                    title: "Partners",
-                    description: "The campus partners of the guide, by kind.",
-                    section: "partners",
-                },
+                meta(title, "The campus partners of the guide, filterable by kind, status and tag.", "partners"),
+            )
+        }
+        Route::Pipeline => {
+            let (flow, apart) = outreach::pipeline(guide);
+            ctx.insert("flow", &flow);
+            ctx.insert("apart", &apart);
+            (
+                "pipeline.html",
+                meta("Partnership pipeline", "Every partner by the stage of the relationship.", "partners"),
+            )
+        }
+        Route::Actions(filter) => {
+            let page = outreach::actions_page(guide, filter);
+            let title = page.heading().to_string();
+            ctx.insert("actions", &page);
+            ("actions.html", meta(title, "Every open next step and action item, overdue first.", "actions"))
+        }
+        Route::Brief(slug) => {
+            let p = &guide.partners[slug];
+            ctx.insert("brief", &brief::brief(guide, p));
+            (
+                "brief.html",
+                meta(
+                    format!("Meeting brief: {}", p.profile.name),
+                    p.profile.summary.as_deref().unwrap_or(desc),
+                    "partners",
+                ),
             )
         }
         Route::Partner(slug) => {
             let p = &guide.partners[slug];
             ctx.insert("partner", &pages::partner(guide, p));
-            (
-                "partner.html",
-                PageMeta {
-                    title: &p.profile.name,
-                    description: p.profile.summary.as_deref().unwrap_or(desc),
-                    section: "partners",
-                },
-            )
+            ("partner.html", meta(&p.profile.name, p.profile.summary.as_deref().unwrap_or(desc), "partners"))
         }
         Route::Tags => {
             let tags: Vec<TagCount> = guide
@@ -311,7 +341,7 @@ fn render_route(
                 })
                 .collect();
             ctx.insert("tags", &tags);
-            ("tags.html", PageMeta { title: "Tags", description: "Every tag of the guide.", section: "tags" })
+            ("tags.html", meta("Tags", "Every tag of the guide.", "tags"))
         }
         Route::Tag(slug) => {
             let t = &guide.tags[slug];
@@ -322,16 +352,16 @@ fn render_route(
                 t.partners.iter().filter_map(|s| guide.partners.get(s)).map(|p| partner_card(guide, p)).collect();
             ctx.insert("playbooks", &playbooks);
             ctx.insert("partners", &partners);
-            ("tag.html", PageMeta { title: &t.name, description: desc, section: "tags" })
+            ("tag.html", meta(&t.name, desc, "tags"))
         }
         Route::Page(slug) => {
             let p = &guide.pages[slug];
             ctx.insert("body_html", &p.body.html);
             ctx.insert("toc", &p.body.toc);
             ctx.insert("edit_url", &context::edit_url(guide, &p.path));
-            ("page.html", PageMeta { title: &p.title, description: p.summary.as_deref().unwrap_or(desc), section: "" })
+            ("page.html", meta(&p.title, p.summary.as_deref().unwrap_or(desc), ""))
         }
-        Route::NotFound => ("404.html", PageMeta { title: "Page not found", description: desc, section: "" }),
+        Route::NotFound => ("404.html", meta("Page not found", desc, "")),
     };
     ctx.insert("page", &meta);
     theme.tera.render(template, &ctx).map(String::into_bytes).map_err(|e| theme::error_text(&e))

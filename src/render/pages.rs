@@ -138,6 +138,8 @@ pub struct PartnerPage<'a> {
     playbooks: Vec<PlaybookCard<'a>>,
     notes_html: Option<&'a str>,
     edit_url: Option<String>,
+    brief_url: String,
+    actions_url: Option<String>,
 }
 
 /// Builds a partner page's context.
@@ -192,11 +194,17 @@ pub fn partner<'a>(guide: &'a Guide, p: &'a Partner) -> PartnerPage<'a> {
         playbooks: p.playbooks.iter().filter_map(|s| guide.playbooks.get(s)).map(|x| playbook_card(guide, x)).collect(),
         notes_html: p.notes_html.as_deref(),
         edit_url: edit_url(guide, &p.path),
+        brief_url: format!("{}brief/", partner_url(guide, &p.slug)),
+        actions_url: guide
+            .actions
+            .iter()
+            .any(|a| a.partner == p.slug)
+            .then(|| format!("{}actions/partner/{}/", guide.settings.base_path, p.slug)),
     }
 }
 
 /// An e-mail address safe to put behind `mailto:` (no scheme tricks, no header injection).
-fn is_plain_email(e: &str) -> bool {
+pub(super) fn is_plain_email(e: &str) -> bool {
     let Some((local, domain)) = e.split_once('@') else {
         return false;
     };

@@ -81,7 +81,12 @@ impl Session {
             Err(load::LoadError::NotAGuide(p)) => {
                 return Ok(Outcome::Failed { text: format!("{} has no site.yaml: it is not a guide", p.display()) });
             }
-            Err(e) => return Err(e.into()),
+            // A file that cannot be read right now (mid-save, permissions) is shown like any other error.
+            Err(load::LoadError::Io(e)) => {
+                return Ok(Outcome::Failed {
+                    text: format!("error: {e}\nhelp: check that the file exists and is readable"),
+                });
+            }
         };
         let t_load = started.elapsed();
         let guide = link::link_with(&sources, &self.opts.link, &mut self.link_cache, &mut diags);

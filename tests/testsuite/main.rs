@@ -2,7 +2,9 @@
 //! `partnerbook` executable on small fixture guides. See `support` for the
 //! harness; fixtures live beside each module in a folder of the same name.
 
+mod browser;
 mod build;
 mod check;
 mod render;
+mod serve;
 mod support;

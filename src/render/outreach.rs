@@ -1,0 +1,382 @@
+//! Contexts of the outreach tools: "needs attention" on the home page, the
+//! actions list and its filters, the meeting brief, the partner directory's
+//! facets and the pipeline board.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::context::{PartnerCard, partner_card, partner_url};
+use crate::link::attention::{self, Action, Bucket, Source};
+use crate::link::{Guide, Partner, tag_slug};
+use crate::load::fields::{Kind, Status};
+
+/// An open item as listed.
+#[derive(Serialize)]
+pub struct ActionCtx<'a> {
+    task: &'a str,
+    owner: Option<&'a str>,
+    owner_url: Option<String>,
+    due: Option<String>,
+    overdue: bool,
+    partner: &'a str,
+    partner_slug: &'a str,
+    partner_url: String,
+    owner_slug: Option<String>,
+    from: String,
+}
+
+/// The URL of the actions of one owner.
+pub fn owner_url(guide: &Guide, owner: &str) -> String {
+    format!("{}actions/owner/{}/", guide.settings.base_path, owner_slug(owner))
+}
+
+/// The slug of an owner's name.
+pub fn owner_slug(owner: &str) -> String {
+    let s = tag_slug(owner);
+    if s.is_empty() { "unnamed".into() } else { s }
+}
+
+fn action<'a>(guide: &'a Guide, a: &'a Action) -> ActionCtx<'a> {
+    let partner = &guide.partners[&a.partner];
+    ActionCtx {
+        task: &a.task,
+        owner: a.owner.as_deref(),
+        owner_url: a.owner.as_deref().map(|o| owner_url(guide, o)),
+        due: a.due.map(|d| d.to_string()),
+        overdue: a.bucket == Bucket::Overdue,
+        partner: &partner.profile.name,
+        partner_slug: &a.partner,
+        owner_slug: a.owner.as_deref().map(owner_slug),
+        partner_url: partner_url(guide, &a.partner),
+        from: match &a.source {
+            Source::NextStep => "Next step".into(),
+            Source::Item => "Action item".into(),
+            Source::Meeting(d) => format!("From the meeting of {d}"),
+        },
+    }
+}
+
+/// A group of open items.
+#[derive(Serialize)]
+pub struct ActionGroup<'a> {
+    id: &'static str,
+    label: &'static str,
+    items: Vec<ActionCtx<'a>>,
+}
+
+/// A filter link with its count, and whether it is the one applied.
+#[derive(Serialize)]
+pub struct Facet {
+    title: String,
+    url: String,
+    count: usize,
+    current: bool,
+}
+
+/// Which actions a page lists.
+#[derive(Clone, Debug)]
+pub enum ActionFilter {
+    /// Every open item.
+    All,
+    /// The items of one owner (by owner slug).
+    Owner(String),
+    /// The items of one partner (by slug).
+    Partner(String),
+}
+
+/// Context of `/actions/` and its filtered pages.
+#[derive(Serialize)]
+pub struct ActionsPage<'a> {
+    heading: String,
+    groups: Vec<ActionGroup<'a>>,
+    total: usize,
+    owners: Vec<Facet>,
+    partners: Vec<Facet>,
+    all_url: String,
+    filtered: bool,
+}
+
+/// The owners of open items, by slug, with their display name.
+pub fn owners(guide: &Guide) -> BTreeMap<String, String> {
+    guide.actions.iter().filter_map(|a| a.owner.as_deref()).map(|o| (owner_slug(o), o.to_string())).collect()
+}
+
+impl ActionsPage<'_> {
+    /// The page's heading.
+    pub fn heading(&self) -> &str {
+        &self.heading
+    }
+}
+
+/// Builds an actions page.
+pub fn actions_page<'a>(guide: &'a Guide, filter: &ActionFilter) -> ActionsPage<'a> {
+    let keep = |a: &&Action| match filter {
+        ActionFilter::All => true,
+        ActionFilter::Owner(o) => a.owner.as_deref().is_some_and(|x| owner_slug(x) == *o),
+        ActionFilter::Partner(p) => a.partner == *p,
+    };
+    let items: Vec<&Action> = guide.actions.iter().filter(keep).collect();
+    let groups = Bucket::ALL
+        .iter()
+        .map(|b| ActionGroup {
+            id: b.id(),
+            label: b.label(),
+            items: items.iter().filter(|a| a.bucket == *b).map(|a| action(guide, a)).collect(),
+        })
+        .filter(|g| !g.items.is_empty())
+        .collect();
+    let mut by_owner: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    let mut by_partner: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in &guide.actions {
+        if let Some(o) = &a.owner {
+            by_owner.entry(owner_slug(o)).or_insert_with(|| (o.clone(), 0)).1 += 1;
+        }
+        *by_partner.entry(&a.partner).or_default() += 1;
+    }
+    let heading = match filter {
+        ActionFilter::All => "Open actions".to_string(),
+        ActionFilter::Owner(o) => format!("Open actions of {}", by_owner.get(o).map_or(o.as_str(), |x| x.0.as_str())),
+        ActionFilter::Partner(p) => format!("Open actions with {}", guide.partners[p].profile.name),
+    };
+    ActionsPage {
+        heading,
+        total: items.len(),
+        groups,
+        owners: by_owner
+            .iter()
+            .map(|(slug, (name, count))| Facet {
+                title: name.clone(),
+                url: owner_url(guide, name),
+                count: *count,
+                current: matches!(filter, ActionFilter::Owner(o) if o == slug),
+            })
+            .collect(),
+        partners: by_partner
+            .iter()
+            .map(|(slug, count)| Facet {
+                title: guide.partners[*slug].profile.name.clone(),
+                url: format!("{}actions/partner/{slug}/", guide.settings.base_path),
+                count: *count,
+                current: matches!(filter, ActionFilter::Partner(p) if p == slug),
+            })
+            .collect(),
+        all_url: format!("{}actions/", guide.settings.base_path),
+        filtered: !matches!(filter, ActionFilter::All),
+    }
+}
+
+/// A stale partner on the home page.
+#[derive(Serialize)]
+pub struct StaleCtx<'a> {
+    #[serde(flatten)]
+    card: PartnerCard<'a>,
+    days: i64,
+    last_contact: String,
+}
+
+/// The "needs attention" block of the home page.
+#[derive(Serialize)]
+pub struct Attention<'a> {
+    overdue: Vec<ActionCtx<'a>>,
+    overdue_total: usize,
+    this_week: usize,
+    stale: Vec<StaleCtx<'a>>,
+    no_next_step: Vec<PartnerCard<'a>>,
+    stale_after_days: u32,
+    actions_url: String,
+    empty: bool,
+}
+
+/// Builds the "needs attention" block.
+pub fn attention(guide: &Guide) -> Attention<'_> {
+    let overdue: Vec<&Action> = guide.actions.iter().filter(|a| a.bucket == Bucket::Overdue).collect();
+    let days = guide.settings.stale_after_days;
+    let mut stale: Vec<StaleCtx<'_>> = guide
+        .partners
+        .values()
+        .filter_map(|p| {
+            let d = attention::stale_days(p.profile.last_contact, p.profile.status, guide.today, days)?;
+            Some(StaleCtx { card: partner_card(guide, p), days: d, last_contact: p.profile.last_contact?.to_string() })
+        })
+        .collect();
+    stale.sort_by(|a, b| b.days.cmp(&a.days).then(a.card.name.cmp(b.card.name)));
+    let no_next_step: Vec<_> =
+        guide.partners.values().filter(|p| attention::without_next_step(p)).map(|p| partner_card(guide, p)).collect();
+    Attention {
+        empty: overdue.is_empty() && stale.is_empty() && no_next_step.is_empty(),
+        overdue_total: overdue.len(),
+        overdue: overdue.into_iter().take(10).map(|a| action(guide, a)).collect(),
+        this_week: guide.actions.iter().filter(|a| a.bucket == Bucket::ThisWeek).count(),
+        stale,
+        no_next_step,
+        stale_after_days: days,
+        actions_url: format!("{}actions/", guide.settings.base_path),
+    }
+}
+
+/// A partner card with what the directory filters on.
+#[derive(Serialize)]
+pub struct DirectoryCard<'a> {
+    #[serde(flatten)]
+    card: PartnerCard<'a>,
+    tags: String,
+}
+
+/// Which partners a directory page lists.
+#[derive(Clone, Debug)]
+pub enum DirectoryFilter {
+    /// All.
+    All,
+    /// One kind.
+    Kind(Kind),
+    /// One status.
+    Status(Status),
+    /// One tag (slug).
+    Tag(String),
+}
+
+/// Context of `/partners/` and its filtered pages.
+#[derive(Serialize)]
+pub struct Directory<'a> {
+    heading: String,
+    partners: Vec<DirectoryCard<'a>>,
+    kinds: Vec<Facet>,
+    statuses: Vec<Facet>,
+    tags: Vec<Facet>,
+    all_url: String,
+    pipeline_url: String,
+    filtered: bool,
+}
+
+/// URL of a directory filter page.
+pub fn directory_url(guide: &Guide, facet: &str, value: &str) -> String {
+    format!("{}partners/{facet}/{value}/", guide.settings.base_path)
+}
+
+impl Directory<'_> {
+    /// The page's heading.
+    pub fn heading(&self) -> &str {
+        &self.heading
+    }
+}
+
+/// Builds a directory page.
+pub fn directory<'a>(guide: &'a Guide, filter: &DirectoryFilter) -> Directory<'a> {
+    let keep = |p: &&Partner| match filter {
+        DirectoryFilter::All => true,
+        DirectoryFilter::Kind(k) => p.profile.kind == Some(*k),
+        DirectoryFilter::Status(s) => p.profile.status == Some(*s),
+        DirectoryFilter::Tag(t) => p.profile.tags.iter().any(|x| tag_slug(x) == *t),
+    };
+    let all: Vec<&Partner> = guide.partners.values().collect();
+    let kinds = Kind::ALL
+        .iter()
+        .map(|k| (k, all.iter().filter(|p| p.profile.kind == Some(*k)).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| Facet {
+            title: k.label().into(),
+            url: directory_url(guide, "kind", k.as_str()),
+            count: n,
+            current: matches!(filter, DirectoryFilter::Kind(x) if x == k),
+        })
+        .collect();
+    let statuses = Status::ALL
+        .iter()
+        .map(|s| (s, all.iter().filter(|p| p.profile.status == Some(*s)).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| Facet {
+            title: s.label().into(),
+            url: directory_url(guide, "status", s.as_str()),
+            count: n,
+            current: matches!(filter, DirectoryFilter::Status(x) if x == s),
+        })
+        .collect();
+    let tags = partner_tags(guide)
+        .into_iter()
+        .map(|(slug, (name, n))| Facet {
+            title: name,
+            url: directory_url(guide, "tag", &slug),
+            count: n,
+            current: matches!(filter, DirectoryFilter::Tag(x) if *x == slug),
+        })
+        .collect();
+    let heading = match filter {
+        DirectoryFilter::All => "Partners".to_string(),
+        DirectoryFilter::Kind(k) => format!("Partners: {}", k.label()),
+        DirectoryFilter::Status(s) => format!("Partners with status {}", s.label()),
+        DirectoryFilter::Tag(t) => format!("Partners tagged “{}”", guide.tags.get(t).map_or(t.as_str(), |x| &x.name)),
+    };
+    Directory {
+        heading,
+        partners: all
+            .iter()
+            .copied()
+            .filter(keep)
+            .map(|p| DirectoryCard {
+                card: partner_card(guide, p),
+                tags: p.profile.tags.iter().map(|t| tag_slug(t)).collect::<Vec<_>>().join(" "),
+            })
+            .collect(),
+        kinds,
+        statuses,
+        tags,
+        all_url: format!("{}partners/", guide.settings.base_path),
+        pipeline_url: format!("{}partners/pipeline/", guide.settings.base_path),
+        filtered: !matches!(filter, DirectoryFilter::All),
+    }
+}
+
+/// Tags used by partners: slug -> (name, count).
+pub fn partner_tags(guide: &Guide) -> BTreeMap<String, (String, usize)> {
+    let mut tags: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for p in guide.partners.values() {
+        for t in &p.profile.tags {
+            tags.entry(tag_slug(t)).or_insert_with(|| (t.trim().to_string(), 0)).1 += 1;
+        }
+    }
+    tags.remove("");
+    tags
+}
+
+/// One column of the pipeline board.
+#[derive(Serialize)]
+pub struct Column<'a> {
+    id: &'static str,
+    label: &'static str,
+    partners: Vec<PartnerCard<'a>>,
+}
+
+/// The pipeline: prospect → contacted → meeting → active, then paused and ended apart.
+pub fn pipeline(guide: &Guide) -> (Vec<Column<'_>>, Vec<Column<'_>>) {
+    let column = |s: Status| Column {
+        id: s.as_str(),
+        label: s.label(),
+        partners: guide
+            .partners
+            .values()
+            .filter(|p| p.profile.status == Some(s))
+            .map(|p| partner_card(guide, p))
+            .collect(),
+    };
+    let flow = [Status::Prospect, Status::Contacted, Status::Meeting, Status::Active].map(column).into();
+    let apart = [Status::Paused, Status::Ended].map(column).into_iter().filter(|c| !c.partners.is_empty()).collect();
+    (flow, apart)
+}
+
+/// Links of the directory's filters, for the route list.
+pub fn directory_routes(guide: &Guide) -> Vec<DirectoryFilter> {
+    let mut out: Vec<DirectoryFilter> = Kind::ALL
+        .iter()
+        .filter(|k| guide.partners.values().any(|p| p.profile.kind == Some(**k)))
+        .map(|k| DirectoryFilter::Kind(*k))
+        .collect();
+    out.extend(
+        Status::ALL
+            .iter()
+            .filter(|s| guide.partners.values().any(|p| p.profile.status == Some(**s)))
+            .map(|s| DirectoryFilter::Status(*s)),
+    );
+    out.extend(partner_tags(guide).into_keys().map(DirectoryFilter::Tag));
+    out
+}

@@ -1,0 +1,150 @@
+/* partnerbook: the little JavaScript the guide uses. Every page reads fine
+   without it; it adds copy buttons, checklist memory, instant filters and a
+   print button. No dependencies, no network. */
+(function () {
+  "use strict";
+
+  var live = document.createElement("div");
+  live.className = "visually-hidden";
+  live.setAttribute("role", "status");
+  live.setAttribute("aria-live", "polite");
+  document.addEventListener("DOMContentLoaded", function () { document.body.appendChild(live); });
+  function announce(text) { live.textContent = ""; setTimeout(function () { live.textContent = text; }, 30); }
+
+  /* Copy buttons: message templates in playbooks and the brief's follow-up. */
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      try { document.execCommand("copy") ? resolve() : reject(new Error("copy refused")); }
+      catch (e) { reject(e); }
+      finally { document.body.removeChild(area); }
+    });
+  }
+  function wireCopy(button, source) {
+    button.addEventListener("click", function () {
+      copyText(source.textContent).then(function () {
+        var old = button.textContent;
+        button.textContent = "Copied";
+        announce("Copied to the clipboard");
+        setTimeout(function () { button.textContent = old; }, 2000);
+      }, function () { announce("Could not copy; select the text and copy it by hand"); });
+    });
+  }
+  function setupCopy() {
+    document.querySelectorAll("pre > code.language-email, pre > code.language-template").forEach(function (code, i) {
+      var pre = code.parentElement;
+      if (!pre.id) pre.id = "template-" + (i + 1);
+      var label = code.classList.contains("language-email") ? "Copy this email" : "Copy this template";
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button copy-button";
+      button.textContent = label;
+      button.setAttribute("aria-controls", pre.id);
+      pre.insertAdjacentElement("afterend", button);
+      wireCopy(button, code);
+    });
+    document.querySelectorAll("[data-copy-target]").forEach(function (button) {
+      var target = document.getElementById(button.getAttribute("data-copy-target"));
+      if (target) wireCopy(button, target);
+    });
+  }
+
+  /* Checklists: task-list boxes become clickable and remember their ticks per page. */
+  function setupChecklists() {
+    var boxes = Array.prototype.slice.call(document.querySelectorAll(".prose li > input[type=checkbox]"));
+    if (!boxes.length) return;
+    var key = "partnerbook:checklist:" + location.pathname;
+    var saved = null;
+    try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
+    var defaults = boxes.map(function (b) { return b.checked; });
+    function save() {
+      try { localStorage.setItem(key, JSON.stringify(boxes.map(function (b) { return b.checked; }))); } catch (e) { /* private mode */ }
+    }
+    boxes.forEach(function (box, i) {
+      box.disabled = false;
+      box.removeAttribute("disabled");
+      var li = box.parentElement;
+      box.setAttribute("aria-label", li.textContent.trim());
+      box.setAttribute("data-task", String(i));
+      if (saved && typeof saved[i] === "boolean") box.checked = saved[i];
+      box.addEventListener("change", save);
+    });
+    var first = boxes[0].closest("ul, ol");
+    var reset = document.createElement("button");
+    reset.type = "button";
+    reset.className = "button reset-checklist";
+    reset.textContent = "Reset the checklists on this page";
+    reset.addEventListener("click", function () {
+      boxes.forEach(function (b, i) { b.checked = defaults[i]; });
+      try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
+      announce("Checklists reset");
+    });
+    first.insertAdjacentElement("beforebegin", reset);
+  }
+
+  /* Instant filters: the filter links are real pages; with JavaScript they filter in place. */
+  function setupFilters(scope, listSelector, itemSelector, match) {
+    var links = document.querySelectorAll(scope + " a");
+    var list = document.querySelector(listSelector);
+    if (!links.length || !list) return;
+    var count = document.querySelector(".result-count");
+    function apply(href, push) {
+      var items = Array.prototype.slice.call(document.querySelectorAll(itemSelector));
+      var shown = 0;
+      items.forEach(function (item) {
+        var ok = match(item, href);
+        item.hidden = !ok;
+        if (ok) shown++;
+      });
+      document.querySelectorAll("[data-group]").forEach(function (g) {
+        g.hidden = !g.querySelector(itemSelector + ":not([hidden])");
+      });
+      links.forEach(function (a) {
+        if (a.getAttribute("href") === href) a.setAttribute("aria-current", "page");
+        else a.removeAttribute("aria-current");
+      });
+      if (count) count.textContent = shown + " " + count.textContent.replace(/^\d+\s*/, "").replace(/^(\w+?)s?$/, function (m, w) { return w + (shown === 1 ? "" : "s"); });
+      if (push) history.pushState({ href: href }, "", href);
+    }
+    links.forEach(function (a) {
+      a.addEventListener("click", function (e) {
+        if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+        e.preventDefault();
+        apply(a.getAttribute("href"), true);
+      });
+    });
+    window.addEventListener("popstate", function () { apply(location.pathname, false); });
+  }
+  function facetOf(href, names) {
+    var m = new RegExp("/(" + names + ")/([^/]+)/$").exec(href);
+    return m ? { facet: m[1], value: decodeURIComponent(m[2]) } : null;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setupCopy();
+    setupChecklists();
+    setupFilters("[data-directory-filters]", "[data-directory]", "[data-directory] > li", function (item, href) {
+      var f = facetOf(href, "kind|status|tag");
+      if (!f) return true;
+      if (f.facet === "tag") return (" " + item.getAttribute("data-tags") + " ").indexOf(" " + f.value + " ") >= 0;
+      return item.getAttribute("data-" + f.facet) === f.value;
+    });
+    setupFilters("[data-filter-scope]", ".items", "[data-group] .items > li", function (item, href) {
+      var f = facetOf(href, "owner|partner");
+      if (!f) return true;
+      return item.getAttribute("data-" + f.facet) === f.value;
+    });
+    document.querySelectorAll("[data-print]").forEach(function (b) {
+      b.addEventListener("click", function () { window.print(); });
+    });
+  });
+})();
