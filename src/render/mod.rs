@@ -6,6 +6,8 @@ pub mod context;
 pub mod feeds;
 pub mod outreach;
 pub mod pages;
+pub mod search_index;
+pub mod syndication;
 pub mod theme;
 
 use std::collections::{BTreeMap, HashMap};
@@ -158,6 +160,18 @@ pub fn render_with(guide: &Guide, theme: &Theme, cache: &mut Cache) -> Result<Si
     cache.rendered = rendered.iter().filter(|r| r.3).count();
     cache.pages = rendered.iter().map(|(p, fp, out, _)| (p.clone(), (*fp, out.clone()))).collect();
     let mut site = Site { pages: rendered.into_iter().map(|(p, _, out, _)| (p, out)).collect() };
+    // Files computed from the whole guide: cheap, so made on every run.
+    let sitemap = syndication::sitemap(guide, site.pages.keys());
+    let generated = [
+        ("feed.xml", syndication::atom(guide)),
+        ("sitemap.xml", sitemap),
+        ("robots.txt", syndication::robots(guide)),
+        ("calendar.ics", feeds::calendar(guide)),
+        ("partners.json", feeds::partners_json(guide)),
+    ];
+    for (path, text) in generated {
+        site.pages.insert(path.to_string(), Output { bytes: text.into_bytes().into() });
+    }
     for (path, bytes) in &theme.assets {
         site.pages.insert(format!("assets/{path}"), Output { bytes: Arc::from(*bytes) });
     }
@@ -364,5 +378,10 @@ fn render_route(
         Route::NotFound => ("404.html", meta("Page not found", desc, "")),
     };
     ctx.insert("page", &meta);
+    let canonical = (guide.settings.base_url.is_some() && !matches!(route, Route::NotFound)).then(|| {
+        let dir = route.path().trim_end_matches("index.html").to_string();
+        syndication::absolute(guide, &format!("{}{dir}", guide.settings.base_path))
+    });
+    ctx.insert("canonical", &canonical);
     theme.tera.render(template, &ctx).map(String::into_bytes).map_err(|e| theme::error_text(&e))
 }

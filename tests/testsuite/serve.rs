@@ -167,30 +167,6 @@ impl Server {
         Events::open(self.addr)
     }
 
-    /// Opens the event stream once the server is surely watching the guide.
-    ///
-    /// serve prints its `serving ... at URL` line *before* it starts watching
-    /// (src/cmd/serve.rs), so an edit made right after the line can be lost;
-    /// `an_edit_made_right_after_the_serving_line_is_not_lost` shows that bug.
-    /// So that the other tests test what they are about, this rewrites
-    /// `site.yaml` with its own bytes until a rebuild event arrives (each try
-    /// waits at most 500 ms for it), then forgets the events seen.
-    fn watching(&self, t: &GuideTest) -> Events {
-        let mut events = self.events();
-        let site_yaml = std::fs::read(t.guide().join("site.yaml")).unwrap();
-        let deadline = Instant::now() + WAIT;
-        loop {
-            t.bytes("site.yaml", &site_yaml);
-            let try_until = (Instant::now() + Duration::from_millis(500)).min(deadline);
-            if events.next(try_until).is_some() {
-                break;
-            }
-            assert!(Instant::now() < deadline, "serve never rebuilt after site.yaml was saved:\n{}", self.stderr());
-        }
-        events.seen.clear();
-        events
-    }
-
     /// Sends SIGINT and waits (bounded) for the exit status.
     fn interrupt(&mut self) -> ExitStatus {
         let mut child = self.child.take().expect("a running child");
@@ -319,6 +295,15 @@ fn without_live_script(html: &str) -> String {
     assert_eq!(before[start..].matches("</script>").count(), 1, "the injected script is not one element:\n{html}");
     assert!(before[start..].contains(&format!("new EventSource(\"{EVENTS}\")")), "script lacks the events URL");
     format!("{}{}", &html[..start], &html[end..])
+}
+
+/// The generation a served page was rendered for (`var g=N` of the live-reload script).
+#[track_caller]
+fn generation_of(html: &str) -> u64 {
+    let at =
+        html.rfind(SCRIPT_START).unwrap_or_else(|| panic!("no live-reload script in:\n{html}")) + SCRIPT_START.len();
+    let digits: String = html[at..].chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().unwrap_or_else(|_| panic!("no generation after {SCRIPT_START}"))
 }
 
 /// Where two byte strings first differ, as a short readable note.
@@ -651,7 +636,7 @@ fn serves_pages_and_assets_with_status_type_and_no_cache() {
 #[test]
 fn editing_a_playbook_reloads_and_updates_every_page_showing_its_title() {
     let (t, s) = Server::good();
-    let mut events = s.watching(&t);
+    let mut events = s.events();
     // A second open page gets the same events.
     let mut second = s.events();
     let before = s.page("/playbooks/run-the-meeting/");
@@ -674,6 +659,10 @@ fn editing_a_playbook_reloads_and_updates_every_page_showing_its_title() {
         page_has("/playbooks/run-the-meeting/", &["Chair the kickoff meeting", "Start on time, and bring coffee."]),
     );
     // The lists and the partner page that show the title show the new one.
+    // A page opened now and its event stream agree on the generation (else the
+    // script's `hello` handler would reload the page forever).
+    let generation = generation_of(&s.get("/").text());
+    assert_eq!(s.events().seen[0].data, generation.to_string());
     for page in ["/", "/playbooks/", "/partners/campus-it/", "/tags/meetings/"] {
         let html = s.page(page);
         assert!(html.contains("Chair the kickoff meeting"), "{page} does not show the new title:\n{html}");
@@ -685,7 +674,7 @@ fn editing_a_playbook_reloads_and_updates_every_page_showing_its_title() {
 #[test]
 fn atomic_saves_recreations_additions_deletions_and_renames_all_end_correct() {
     let (t, s) = Server::good();
-    let mut events = s.watching(&t);
+    let mut events = s.events();
     let guide = t.guide();
 
     // Atomic save: a temp file in the same folder, renamed over the original.
@@ -749,7 +738,7 @@ fn a_burst_of_two_hundred_writes_ends_consistent_after_few_rebuilds() {
         t.file(&format!("partners/p{i:03}.yaml"), &partner(i, "Partner", "prospect"));
     }
     let s = Server::start(&t, &[]);
-    let mut events = s.watching(&t);
+    let mut events = s.events();
 
     // Like a `git checkout`: every file rewritten at once.
     for i in 0..N {
@@ -773,7 +762,7 @@ fn a_burst_of_two_hundred_writes_ends_consistent_after_few_rebuilds() {
 fn a_broken_file_shows_the_overlay_on_every_page_until_it_is_fixed() {
     let (t, s) = Server::good();
     let pages = html_urls(&full_build(&t, "before"));
-    let mut events = s.watching(&t);
+    let mut events = s.events();
 
     // An unknown `kind` on line 2, column 7, with a tag-like value that must be escaped.
     let good = std::fs::read_to_string(t.guide().join("partners/campus-it.yaml")).unwrap();
@@ -802,6 +791,8 @@ fn a_broken_file_shows_the_overlay_on_every_page_until_it_is_fixed() {
     let missing = s.get("/no-such-page/");
     assert_eq!(missing.status, 404);
     assert!(missing.text().contains(OVERLAY), "the 404 page lacks the overlay");
+    let generation = generation_of(&s.get("/").text());
+    assert_eq!(s.events().seen[0].data, generation.to_string(), "a page opened while broken must not reload forever");
     assert!(!s.get("/assets/style.css").text().contains(OVERLAY), "CSS must not get the overlay");
     // The last good content is still served.
     assert!(s.page("/partners/campus-it/").contains("Runs the network and the help desk."));
@@ -846,7 +837,7 @@ fn a_failing_first_build_still_serves_the_overlay_until_fixed() {
         }
         without_live_script(&html);
     }
-    let mut events = s.watching(&t);
+    let mut events = s.events();
 
     t.file("partners/campus-it.yaml", &good);
     events.expect("reload");
@@ -947,7 +938,7 @@ fn a_busy_port_moves_to_the_next_free_one_and_says_so() {
 #[test]
 fn incremental_rebuilds_equal_a_full_build_after_each_edit() {
     let (t, s) = Server::good();
-    let mut events = s.watching(&t);
+    let mut events = s.events();
     s.matches_full_build(&t, "full-0").unwrap();
 
     let edit = |path: &str, from: &str, to: &str| {
@@ -955,7 +946,8 @@ fn incremental_rebuilds_equal_a_full_build_after_each_edit() {
         assert!(text.contains(from), "{path} lacks {from:?}");
         t.file(path, &text.replace(from, to));
     };
-    let steps: Vec<(&str, Box<dyn Fn()>)> = vec![
+    type Step<'a> = (&'static str, Box<dyn Fn() + 'a>);
+    let steps: Vec<Step> = vec![
         (
             "title change",
             Box::new(|| {
@@ -990,6 +982,8 @@ fn incremental_rebuilds_equal_a_full_build_after_each_edit() {
                 t.remove("playbooks/spaces/makerspace.md");
             }),
         ),
+        ("free page change", Box::new(|| edit("pages/about.md", "first.", "first, then the others."))),
+        ("site title change", Box::new(|| edit("site.yaml", "title: Good guide", "title: Outreach handbook"))),
     ];
     for (i, (what, step)) in steps.iter().enumerate() {
         step();
@@ -1003,6 +997,7 @@ fn incremental_rebuilds_equal_a_full_build_after_each_edit() {
     assert!(s.page("/tags/hpc/").contains("Research Computing"));
     assert_eq!(s.get("/playbooks/spaces/makerspace/").status, 404);
     assert_eq!(s.get("/tags/spaces/").status, 404);
+    assert!(s.page("/partners/campus-it/").contains("Outreach handbook"));
     assert!(!events.names().contains(&"overlay"), "{:?}\n{}", events.names(), s.stderr());
 }
 
@@ -1023,7 +1018,7 @@ fn a_stylesheet_only_change_sends_a_css_event() {
     let t = GuideTest::from_dir("build/good");
     t.file("static/extra.css", "body { color: black; }\n");
     let s = Server::start(&t, &[]);
-    let mut events = s.watching(&t);
+    let mut events = s.events();
     let r = s.get("/extra.css");
     assert_eq!((r.status, r.header("Content-Type")), (200, Some("text/css; charset=utf-8")));
 
@@ -1075,7 +1070,7 @@ fn an_unreadable_file_shows_the_overlay_and_serving_goes_on() {
     // file that a `git checkout` deletes between the listing and the read) is a
     // failed rebuild like any other: the preview must not exit.
     let (t, s) = Server::good();
-    let mut events = s.watching(&t);
+    let mut events = s.events();
     let link = t.guide().join("playbooks/broken.md");
     std::os::unix::fs::symlink(t.root().join("no-such-file.md"), &link).unwrap();
     let overlay = events.expect("overlay");
@@ -1094,7 +1089,7 @@ fn an_unreadable_file_shows_the_overlay_and_serving_goes_on() {
 #[test]
 fn a_template_error_or_a_missing_site_yaml_shows_the_overlay_until_fixed() {
     let (t, s) = Server::good();
-    let mut events = s.watching(&t);
+    let mut events = s.events();
 
     t.file(
         "templates/playbook.html",

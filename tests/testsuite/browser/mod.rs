@@ -236,7 +236,10 @@ impl Chromedriver {
                 .stdout(file.try_clone().unwrap())
                 .stderr(file)
                 .spawn()
-                .unwrap_or_else(|e| panic!("could not start `{CHROMEDRIVER}`: {e}; {INSTALL_HINT}"));
+                .unwrap_or_else(|e| {
+                    let _ = std::fs::remove_file(&log);
+                    panic!("could not start `{CHROMEDRIVER}`: {e}; {INSTALL_HINT}")
+                });
             let driver = Chromedriver { child: Mutex::new(child), port, log };
             match driver.wait_ready() {
                 Ok(()) => return driver,
