@@ -5,6 +5,7 @@
 mod browser;
 mod build;
 mod check;
+mod outreach;
 mod render;
 mod serve;
 mod support;

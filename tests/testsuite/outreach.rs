@@ -1,0 +1,96 @@
+//! The outreach tools on a small guide with a fixed today (2026-11-29) and a
+//! 30-day staleness threshold: needs attention, actions, briefs, calendar, JSON.
+
+use crate::support::GuideTest;
+
+fn built() -> GuideTest {
+    let t = GuideTest::from_dir("outreach/basic");
+    t.build_ok();
+    t
+}
+
+#[test]
+fn home_flags_only_partners_past_the_stale_threshold() {
+    let t = built();
+    let home = t.main_of("index.html");
+    let attention = home.split("id=\"attention-h\"").nth(1).expect("a needs-attention section");
+    let attention = attention.split("class=\"stage-nav\"").next().unwrap();
+    assert!(attention.contains("Stale Department"), "31 days without contact is stale:\n{attention}");
+    assert!(attention.contains("31 days ago"), "{attention}");
+    let stale_block = attention.split("No contact for more than").nth(1).unwrap().split("</div>").next().unwrap();
+    assert!(!stale_block.contains("Fresh Office"), "exactly 30 days is not stale:\n{stale_block}");
+    assert!(!stale_block.contains("Old Ended Unit"), "an ended partnership is never stale:\n{stale_block}");
+    assert!(attention.contains("In conversation, no next step"), "{attention}");
+    assert!(attention.contains("Fresh Office"), "a contacted partner without next step needs attention");
+}
+
+#[test]
+fn actions_list_overdue_first_and_never_done_items() {
+    let t = built();
+    let page = t.main_of("actions/index.html");
+    assert!(!page.contains("Finished overdue task"), "done items never appear:\n{page}");
+    let order: Vec<usize> = ["id=\"overdue\"", "id=\"this-week\"", "id=\"later\"", "id=\"no-date\""]
+        .iter()
+        .map(|id| page.find(id).unwrap_or_else(|| panic!("{id} missing:\n{page}")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "groups in urgency order: {order:?}");
+    let overdue = &page[order[0]..order[1]];
+    assert!(overdue.contains("Overdue yesterday task") && overdue.contains("Send the workshop outline"), "{overdue}");
+    assert!(!overdue.contains("Due today task"), "due today is not overdue");
+    assert!(page[order[1]..order[2]].contains("Due today task"));
+    assert!(page[order[2]..order[3]].contains("Archive the shared folder"));
+    assert!(page[order[3]..].contains("Undated task"));
+    // Filter pages work without JavaScript.
+    let lee = t.main_of("actions/owner/lee-librarian/index.html");
+    assert!(lee.contains("Due today task") && !lee.contains("Overdue yesterday task"), "{lee}");
+    let dept = t.main_of("actions/partner/stale-dept/index.html");
+    assert!(dept.contains("Book the lab") && !dept.contains("Undated task"), "{dept}");
+}
+
+#[test]
+fn brief_has_gatekeeper_offers_open_items_and_a_mailto_follow_up() {
+    let t = built();
+    let brief = t.main_of("partners/stale-dept/brief/index.html");
+    assert!(brief.contains("Sam Gate") && brief.contains("Gatekeeper"), "{brief}");
+    assert!(brief.contains("Lab space") && brief.contains("Data workshops"), "{brief}");
+    assert!(brief.contains("Overdue yesterday task") && !brief.contains("Finished overdue task"), "{brief}");
+    assert!(brief.contains("Proposed agenda"), "{brief}");
+    let mailto = brief.split("href=\"mailto:").nth(1).expect("a mailto link").split('"').next().unwrap();
+    assert!(mailto.starts_with("ada.byron@example.edu?subject="), "the attendee who is a contact: {mailto}");
+    assert!(mailto.contains("&amp;body=Dear%20Ada%2C"), "{mailto}");
+    assert!(mailto.contains("Send%20the%20workshop%20outline%20%28owner%3A%20Lee%20Librarian%2C%20by%202026-11-10%29"), "{mailto}");
+    assert!(!mailto.contains(' ') && !mailto.contains('\n'), "{mailto}");
+}
+
+#[test]
+fn calendar_and_json_carry_every_dated_open_item() {
+    let t = built();
+    let ics = t.read_output("calendar.ics");
+    assert!(ics.lines().all(|l| l.len() <= 75), "lines fold at 75 octets");
+    assert!(ics.contains("\r\n"), "CRLF line ends");
+    for want in ["Overdue yesterday task", "Due today task", "Book the lab", "Archive the shared folder", "Meeting: Kick-off"] {
+        assert!(ics.replace("\r\n ", "").contains(want), "missing {want}:\n{ics}");
+    }
+    assert!(!ics.contains("Finished overdue task") && !ics.contains("Undated task"));
+    let json: serde_json::Value = serde_json::from_str(&t.read_output("partners.json")).expect("valid JSON");
+    let partners = json["partners"].as_array().unwrap();
+    assert_eq!(partners.len(), 3);
+    let stale: Vec<(&str, bool)> =
+        partners.iter().map(|p| (p["slug"].as_str().unwrap(), p["stale"].as_bool().unwrap())).collect();
+    assert_eq!(stale, [("fresh-office", false), ("old-ended", false), ("stale-dept", true)]);
+    assert_eq!(partners[2]["absolute_url"], "https://lib.example.edu/outreach/partners/stale-dept/");
+}
+
+#[test]
+fn directory_filters_and_pipeline_work_without_javascript() {
+    let t = built();
+    let it = t.main_of("partners/kind/it/index.html");
+    assert!(it.contains("Old Ended Unit") && !it.contains("Fresh Office"), "{it}");
+    let contacted = t.main_of("partners/status/contacted/index.html");
+    assert!(contacted.contains("Fresh Office") && !contacted.contains("Stale Department"), "{contacted}");
+    let board = t.main_of("partners/pipeline/index.html");
+    let active = board.find("id=\"col-active\"").unwrap();
+    let contacted_col = board.find("id=\"col-contacted\"").unwrap();
+    assert!(contacted_col < active, "the pipeline runs prospect → contacted → meeting → active");
+    assert!(board.contains("Paused and ended") && board.contains("Old Ended Unit"));
+}
