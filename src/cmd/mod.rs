@@ -33,7 +33,8 @@ pub fn describe(failure: Failure) -> Outcome {
             "error: {} is not a guide: it has no site.yaml\nhelp: give the guide folder, e.g. `partnerbook build content`\n",
             p.display()
         )),
-        Failure::Template(m) => Outcome::Environment(format!("error: template: {m}\n")),
+        Failure::Template(m) if m.starts_with("error") => Outcome::Environment(format!("{}\n", m.trim_end())),
+        Failure::Template(m) => Outcome::Environment(format!("error: template: {}\n", m.trim_end())),
     }
 }
 

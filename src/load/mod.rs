@@ -76,7 +76,7 @@ enum Role {
 /// Decides what a path (relative to the guide, `/`-separated) is; `None` for
 /// files partnerbook does not read (the output folder, READMEs, dot files).
 fn classify(rel: &str) -> Option<Role> {
-    if rel.split('/').any(|part| part.starts_with('.')) {
+    if rel.split('/').any(|part| part.starts_with('.')) || rel.rsplit('/').next().is_some_and(is_temp_file) {
         return None;
     }
     let (top, rest) = rel.split_once('/').unwrap_or((rel, ""));
@@ -89,6 +89,20 @@ fn classify(rel: &str) -> Option<Role> {
         ("templates", r) if !r.is_empty() => Some(Role::Template),
         _ => None,
     }
+}
+
+/// Editor temp, swap and backup files (the list follows Zola's `is_temp_file`).
+pub fn is_temp_file(name: &str) -> bool {
+    name.ends_with('~')                          // vim, emacs and gedit backups
+        || name.ends_with(".swp") || name.ends_with(".swx") || name.ends_with(".swo") // vim swap files
+        || name == "4913"                        // vim's probe for a writable folder
+        || (name.starts_with('#') && name.ends_with('#')) // emacs auto-save
+        || name.starts_with(".#")                // emacs lock files
+        || name.ends_with(".tmp") || name.ends_with(".bak")
+        || name.contains("___jb_tmp___") || name.contains("___jb_old___") // JetBrains safe write
+        || name.ends_with(".kate-swp")
+        || name.starts_with("~$")                // office lock files
+        || name == ".DS_Store"
 }
 
 /// The slug of a content file: its path below the role folder, without extension.

@@ -9,12 +9,17 @@
 //! data. elasticlunr's own document store would keep every field's full text,
 //! so it is turned off and `docs` keeps only what a result shows: kind, title,
 //! URL, a snippet source of at most [`SNIPPET_CHARS`] characters and, for
-//! partners, the people to call. Pure and deterministic: same guide, same bytes.
+//! partners, the people to call. Indexed text is folded first (accents
+//! dropped, see [`fold`]), and `search.js` folds queries the same way, so
+//! `jose` finds `José`. Pure and deterministic: same guide, same bytes.
 //! Where its job ends: publishing the file (render's caller adds it to the
 //! site) and everything in the browser (`themes/default/static/search.js`).
 
+use std::borrow::Cow;
+
 use elasticlunr::{Index, IndexBuilder};
 use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
 
 use super::context::{partner_url, playbook_url};
 use crate::link::{Guide, Partner, Playbook};
@@ -61,12 +66,12 @@ pub fn search_index(guide: &Guide) -> String {
     let mut docs = Vec::with_capacity(guide.playbooks.len() + guide.partners.len());
     for p in guide.playbooks.values() {
         let (fields, doc) = playbook(guide, p);
-        index.add_doc(&docs.len().to_string(), fields);
+        index.add_doc(&docs.len().to_string(), fields.iter().map(|f| fold(f)));
         docs.push(doc);
     }
     for p in guide.partners.values() {
         let (fields, doc) = partner(guide, p);
-        index.add_doc(&docs.len().to_string(), fields);
+        index.add_doc(&docs.len().to_string(), fields.iter().map(|f| fold(f)));
         docs.push(doc);
     }
     let data = SearchData { format: 1, boost: FIELDS.into_iter().collect(), index: &index, docs: &docs };
@@ -117,6 +122,17 @@ fn partner<'a>(guide: &Guide, p: &'a Partner) -> ([String; 4], Doc<'a>) {
     ([profile.name.clone(), summary, headings.join("\n"), body], doc)
 }
 
+/// `text` without accents: canonical decomposition (NFD), then the combining
+/// diacritical marks U+0300..U+036F dropped. The browser does exactly this to
+/// the query (`normalize("NFD").replace(/[\u0300-\u036f]/g, "")`), because
+/// elasticlunr's trimmer keeps only ASCII letters and digits at a word's edges.
+fn fold(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.nfd().filter(|c| !('\u{300}'..='\u{36f}').contains(c)).collect())
+}
+
 /// `text` with runs of white space made one space, cut at a word to at most
 /// [`SNIPPET_CHARS`] characters, `…` included.
 fn shorten(text: &str) -> String {
@@ -144,9 +160,40 @@ fn shorten(text: &str) -> String {
 
 /// Elements after which words do not run on, so their text is separated by a space.
 const BLOCKS: &[&str] = &[
-    "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl", "dt", "figcaption",
-    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "nav", "ol", "p", "pre", "section",
-    "summary", "table", "td", "th", "tr", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "caption",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "td",
+    "th",
+    "tr",
+    "ul",
 ];
 
 /// The text of the HTML that pulldown-cmark (and link's callouts) write: tags
@@ -281,7 +328,7 @@ contacts:
   - name: Ximena Quarterfield
     role: Director of Research Computing
     email: xq@example.edu
-  - name: Sam Gate
+  - name: José Núñez
 tags: [data]
 "#;
 
@@ -298,8 +345,11 @@ tags: [data]
     /// Runs load and link on a tiny guide written to a temporary folder.
     fn guide() -> Guide {
         static N: AtomicUsize = AtomicUsize::new(0);
-        let root = std::env::temp_dir()
-            .join(format!("pb-search-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+        let root = std::env::temp_dir().join(format!(
+            "pb-search-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
         let _ = std::fs::remove_dir_all(&root);
         write(&root, "site.yaml", "title: Guide\n");
         write(&root, "playbooks/first-meeting.md", PLAYBOOK);
@@ -351,6 +401,7 @@ tags: [data]
         assert!(indexed(&data, "headings", "ximena"));
         assert!(indexed(&data, "headings", "quarterfield"));
         assert!(indexed(&data, "headings", "director"));
+        assert!(indexed(&data, "headings", "jose") && indexed(&data, "headings", "nunez"), "accents are folded");
         assert!(indexed(&data, "body", "zanzibarish"));
         assert!(indexed(&data, "body", "notebook"), "escaped raw HTML is text");
         assert!(indexed(&data, "body", "cluster"));
@@ -372,7 +423,7 @@ tags: [data]
         assert_eq!(empty["text"], "");
         let hpc = docs.iter().find(|d| d["kind"] == "Partner").unwrap();
         assert_eq!(hpc["url"], "/outreach/partners/research/hpc/");
-        assert_eq!(hpc["people"], "Ximena Quarterfield, Director of Research Computing; Sam Gate");
+        assert_eq!(hpc["people"], "Ximena Quarterfield, Director of Research Computing; José Núñez");
         assert_eq!(hpc["title"], "Research </script><script>alert(1)</script> Computing");
         // elasticlunr's own store keeps nothing but field lengths.
         let store = &data["index"]["documentStore"];
@@ -411,6 +462,13 @@ tags: [data]
         for (html, want) in cases {
             assert_eq!(plain_text(html), want, "{html}");
         }
+    }
+
+    #[test]
+    fn fold_drops_accents_only() {
+        assert_eq!(fold("José Núñez, Zoë, façade"), "Jose Nunez, Zoe, facade");
+        assert_eq!(fold("straße Łódź 研究"), "straße Łodz 研究");
+        assert!(matches!(fold("plain"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -43,7 +43,14 @@ impl Theme {
                 None => sources.push((name.clone(), text.clone())),
             }
         }
-        tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))).map_err(|e| error_text(&e))?;
+        tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))).map_err(|e| {
+            // Point at the guide's file for a template it overrides.
+            let mut text = error_text(&e);
+            for (name, _) in overrides {
+                text = text.replace(&format!("--> {name}:"), &format!("--> templates/{name}:"));
+            }
+            text
+        })?;
         let mut assets = Vec::new();
         if let Some(dir) = DEFAULT_THEME.get_dir("static") {
             collect(dir, "static", &mut assets);

@@ -115,6 +115,11 @@ fn handle(request: Request, live: &Live) {
         return;
     }
     if request.url().split('?').next() == Some(EVENTS_PATH) {
+        if *request.method() == Method::Head {
+            let _ = request
+                .respond(Response::empty(StatusCode(200)).with_header(header("Content-Type", "text/event-stream")));
+            return;
+        }
         stream_events(request, live);
         return;
     }

@@ -79,12 +79,14 @@ impl Session {
         let sources = match load::load_with(&self.opts.guide, &mut self.load_cache, &mut diags) {
             Ok(s) => s,
             Err(load::LoadError::NotAGuide(p)) => {
-                return Ok(Outcome::Failed { text: format!("{} has no site.yaml: it is not a guide", p.display()) });
+                return Ok(Outcome::Failed {
+                    text: format!("error: {} has no site.yaml: it is not a guide\n", p.display()),
+                });
             }
             // A file that cannot be read right now (mid-save, permissions) is shown like any other error.
             Err(load::LoadError::Io(e)) => {
                 return Ok(Outcome::Failed {
-                    text: format!("error: {e}\nhelp: check that the file exists and is readable"),
+                    text: format!("error: {e}\nhelp: check that the file exists and is readable\n"),
                 });
             }
         };
@@ -99,14 +101,16 @@ impl Session {
                     self.theme = Some((guide.templates.clone(), theme));
                     self.render_cache = render::Cache::default();
                 }
-                Err(e) => return Ok(Outcome::Failed { text: format!("template error: {e}") }),
+                Err(e) => return Ok(Outcome::Failed { text: format!("{e}\n") }),
             }
         }
         let theme = &self.theme.as_ref().expect("theme loaded above").1;
         let t_link = started.elapsed();
         let site = match render::render_with(&guide, theme, &mut self.render_cache) {
             Ok(site) => Arc::new(site),
-            Err(e) => return Ok(Outcome::Failed { text: format!("template error in {}: {}", e.page, e.message) }),
+            Err(e) => {
+                return Ok(Outcome::Failed { text: format!("error: template failed on {}: {}\n", e.page, e.message) });
+            }
         };
         let t_render = started.elapsed();
         if std::env::var_os("PARTNERBOOK_TRACE").is_some() {

@@ -2,7 +2,7 @@
 //! function and gathered into one batch per burst, so that an editor's
 //! atomic save or a `git checkout` of 500 files ends in one rebuild.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
@@ -26,24 +26,10 @@ pub fn classify(path: &Path, root: &Path) -> Option<String> {
     if !WATCHED.contains(&first.as_str()) {
         return None;
     }
-    if parts.iter().any(|p| p.starts_with('.')) || is_temp_file(parts.last()?) {
+    if parts.iter().any(|p| p.starts_with('.')) || crate::load::is_temp_file(parts.last()?) {
         return None;
     }
     Some(parts.join("/"))
-}
-
-/// Editor temp, swap and backup files (the list follows Zola's `is_temp_file`).
-pub fn is_temp_file(name: &str) -> bool {
-    name.ends_with('~')                          // vim, emacs and gedit backups
-        || name.ends_with(".swp") || name.ends_with(".swx") || name.ends_with(".swo") // vim swap files
-        || name == "4913"                        // vim's probe for a writable folder
-        || (name.starts_with('#') && name.ends_with('#')) // emacs auto-save
-        || name.starts_with(".#")                // emacs lock files
-        || name.ends_with(".tmp") || name.ends_with(".bak")
-        || name.contains("___jb_tmp___") || name.contains("___jb_old___") // JetBrains safe write
-        || name.ends_with(".kate-swp")
-        || name.starts_with("~$")                // office lock files
-        || name == ".DS_Store"
 }
 
 /// Starts watching `root`. Batches of changed paths (relative, sorted, unique)
@@ -52,35 +38,38 @@ pub fn watch(root: &Path, batches: Sender<Vec<String>>) -> notify::Result<notify
     let (raw_tx, raw_rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher = notify::recommended_watcher(raw_tx)?;
     watcher.watch(root, RecursiveMode::Recursive)?;
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    // Events name paths under the folder as it was given to the watcher, or, on
+    // some platforms, under its resolved form (a guide reached through a symlink,
+    // or macOS's /tmp): accept both.
+    let roots = [root.to_path_buf(), root.canonicalize().unwrap_or_else(|_| root.to_path_buf())];
     std::thread::Builder::new()
         .name("partnerbook-watch".into())
-        .spawn(move || debounce(&raw_rx, &root, &batches))
+        .spawn(move || debounce(&raw_rx, &roots, &batches))
         .map_err(|e| notify::Error::io(e))?;
     Ok(watcher)
 }
 
-fn relevant(event: &notify::Result<notify::Event>, root: &Path, out: &mut Vec<String>) {
+fn relevant(event: &notify::Result<notify::Event>, roots: &[PathBuf], out: &mut Vec<String>) {
     let Ok(event) = event else { return };
     if matches!(event.kind, EventKind::Access(_)) {
         return;
     }
-    out.extend(event.paths.iter().filter_map(|p| classify(p, root)));
+    out.extend(event.paths.iter().filter_map(|p| roots.iter().find_map(|root| classify(p, root))));
 }
 
 /// Blocks for the first relevant event, then drains until the folder has been
 /// quiet for [`QUIET`] (mdBook's way), and sends the batch.
-fn debounce(raw: &Receiver<notify::Result<notify::Event>>, root: &Path, batches: &Sender<Vec<String>>) {
+fn debounce(raw: &Receiver<notify::Result<notify::Event>>, roots: &[PathBuf], batches: &Sender<Vec<String>>) {
     loop {
         let mut paths = Vec::new();
         while paths.is_empty() {
             let Ok(event) = raw.recv() else { return };
-            relevant(&event, root, &mut paths);
+            relevant(&event, roots, &mut paths);
         }
         let started = Instant::now();
         loop {
             match raw.recv_timeout(QUIET) {
-                Ok(event) => relevant(&event, root, &mut paths),
+                Ok(event) => relevant(&event, roots, &mut paths),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
             }

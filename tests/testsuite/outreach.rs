@@ -58,7 +58,10 @@ fn brief_has_gatekeeper_offers_open_items_and_a_mailto_follow_up() {
     let mailto = brief.split("href=\"mailto:").nth(1).expect("a mailto link").split('"').next().unwrap();
     assert!(mailto.starts_with("ada.byron@example.edu?subject="), "the attendee who is a contact: {mailto}");
     assert!(mailto.contains("&amp;body=Dear%20Ada%2C"), "{mailto}");
-    assert!(mailto.contains("Send%20the%20workshop%20outline%20%28owner%3A%20Lee%20Librarian%2C%20by%202026-11-10%29"), "{mailto}");
+    assert!(
+        mailto.contains("Send%20the%20workshop%20outline%20%28owner%3A%20Lee%20Librarian%2C%20by%202026-11-10%29"),
+        "{mailto}"
+    );
     assert!(!mailto.contains(' ') && !mailto.contains('\n'), "{mailto}");
 }
 
@@ -68,7 +71,9 @@ fn calendar_and_json_carry_every_dated_open_item() {
     let ics = t.read_output("calendar.ics");
     assert!(ics.lines().all(|l| l.len() <= 75), "lines fold at 75 octets");
     assert!(ics.contains("\r\n"), "CRLF line ends");
-    for want in ["Overdue yesterday task", "Due today task", "Book the lab", "Archive the shared folder", "Meeting: Kick-off"] {
+    for want in
+        ["Overdue yesterday task", "Due today task", "Book the lab", "Archive the shared folder", "Meeting: Kick-off"]
+    {
         assert!(ics.replace("\r\n ", "").contains(want), "missing {want}:\n{ics}");
     }
     assert!(!ics.contains("Finished overdue task") && !ics.contains("Undated task"));

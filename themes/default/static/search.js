@@ -1,0 +1,305 @@
+/* partnerbook search: the search box in the header of every page.
+   Nothing is loaded until the box is first used (focus, or the "/" key); then
+   elasticlunr.min.js and the guide's search-index.js are added as <script>
+   elements, which works from file:// and offline, where fetch() is refused.
+   Pattern: an ARIA 1.2 combobox (the input) with a listbox popup; arrow keys
+   move through the results, Enter follows, Escape closes, and a polite live
+   region says how many results there are. No dependency but elasticlunr. */
+(function () {
+  "use strict";
+
+  var MAX_RESULTS = 10;
+  var STATUS_DELAY = 400; /* ms of quiet typing before the count is announced */
+
+  /* ---- Loading: both scripts, once per page, shared by every search box ---- */
+  var loader = { state: "idle", index: null, data: null, waiting: [] };
+
+  function addScript(src, done) {
+    var s = document.createElement("script");
+    s.src = src;
+    s.async = false; /* run in the order added */
+    s.onload = function () { done(true); };
+    s.onerror = function () { s.parentNode.removeChild(s); done(false); };
+    document.head.appendChild(s);
+  }
+
+  function load(libUrl, indexUrl, callback) {
+    if (loader.state === "ready") { callback(null); return; }
+    loader.waiting.push(callback);
+    if (loader.state === "loading") return;
+    loader.state = "loading";
+    var urls = [];
+    if (!window.elasticlunr) urls.push(libUrl);
+    if (!window.partnerbookSearch) urls.push(indexUrl);
+    var pending = urls.length;
+    var ok = true;
+    function finish() {
+      var error = null;
+      try {
+        if (!ok || !window.elasticlunr || !window.partnerbookSearch) throw new Error("the search index did not load");
+        loader.data = window.partnerbookSearch;
+        loader.index = window.elasticlunr.Index.load(loader.data.index);
+      } catch (e) {
+        error = e;
+      }
+      loader.state = error ? "idle" : "ready"; /* after a failure, the next use tries again */
+      var waiting = loader.waiting;
+      loader.waiting = [];
+      waiting.forEach(function (cb) { cb(error); });
+    }
+    if (!pending) { finish(); return; }
+    urls.forEach(function (src) {
+      addScript(src, function (loaded) {
+        if (!loaded) ok = false;
+        if (--pending === 0) finish();
+      });
+    });
+  }
+
+  /* ---- Text: the same folding and word rules as the index ---- */
+  /* Accents off, as search_index.rs does before indexing. */
+  function fold(text) {
+    return text.normalize ? text.normalize("NFD").replace(/[\u0300-\u036f]/g, "") : text;
+  }
+
+  /* elasticlunr's trimmer: only ASCII letters, digits and _ count at a word's edges. */
+  function trim(word) {
+    return word.replace(/^\W+/, "").replace(/\W+$/, "");
+  }
+
+  /* The words of the query as prefixes to highlight: each word and its stem. */
+  function queryTerms(query) {
+    var lunr = window.elasticlunr;
+    var terms = [];
+    fold(query).toLowerCase().split(/[\s\-]+/).forEach(function (word) {
+      word = trim(word);
+      if (!word || !lunr.stopWordFilter(word)) return;
+      terms.push(word);
+      var stem = lunr.stemmer(word);
+      if (stem && stem !== word && stem.length > 1) terms.push(stem);
+    });
+    return terms;
+  }
+
+  function matches(word, terms) {
+    var core = trim(fold(word).toLowerCase());
+    if (!core) return false;
+    for (var i = 0; i < terms.length; i++) {
+      if (core.lastIndexOf(terms[i], 0) === 0) return true;
+    }
+    return false;
+  }
+
+  /* Appends `text` to `parent`, each word that starts with a term in <mark>.
+     Text nodes only: nothing from the index is ever parsed as HTML. */
+  var EDGE = /^[\s!-\/:-@\[-`{-~\u00a0-\u00bf\u2000-\u206f]+|[\s!-\/:-@\[-`{-~\u00a0-\u00bf\u2000-\u206f]+$/g;
+  function appendMarked(parent, text, terms) {
+    var words = /[^\s\-]+/g;
+    var last = 0;
+    var found = false;
+    var m;
+    while ((m = words.exec(text))) {
+      if (!matches(m[0], terms)) continue;
+      var inner = m[0].replace(EDGE, "");
+      var start = m.index + m[0].indexOf(inner);
+      var end = start + inner.length;
+      if (start > last) parent.appendChild(document.createTextNode(text.slice(last, start)));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(start, end);
+      parent.appendChild(mark);
+      last = end;
+      found = true;
+    }
+    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+    return found;
+  }
+
+  function hasMatch(text, terms) {
+    var words = text.split(/[\s\-]+/);
+    for (var i = 0; i < words.length; i++) if (matches(words[i], terms)) return true;
+    return false;
+  }
+
+  /* ---- One search box ---- */
+  function setup(form) {
+    var input = form.querySelector("[role=combobox]");
+    var list = input && document.getElementById(input.getAttribute("aria-controls"));
+    var status = form.querySelector("[role=status]");
+    if (!input || !list || !status) return;
+    var libUrl = form.getAttribute("data-search-lib");
+    var indexUrl = form.getAttribute("data-search-index");
+    var results = [];
+    var active = -1;
+    var statusTimer = null;
+    var lastQuery = null;
+
+    form.hidden = false; /* without JavaScript the box would do nothing, so it starts hidden */
+
+    function say(text, now) {
+      clearTimeout(statusTimer);
+      if (now) { status.textContent = text; return; }
+      statusTimer = setTimeout(function () { status.textContent = text; }, STATUS_DELAY);
+    }
+
+    function open(show) {
+      var shown = show && results.length > 0;
+      list.hidden = !shown;
+      input.setAttribute("aria-expanded", shown ? "true" : "false");
+      if (!shown) setActive(-1);
+    }
+
+    function setActive(i) {
+      var items = list.children;
+      if (active >= 0 && items[active]) items[active].setAttribute("aria-selected", "false");
+      active = i;
+      if (i >= 0 && items[i]) {
+        items[i].setAttribute("aria-selected", "true");
+        input.setAttribute("aria-activedescendant", items[i].id);
+        if (items[i].scrollIntoView) items[i].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function follow(i, newTab) {
+      var r = results[i];
+      if (!r) return;
+      if (newTab) { window.open(r.url, "_blank", "noopener"); return; }
+      open(false);
+      window.location.href = r.url;
+    }
+
+    function option(doc, i, terms) {
+      var li = document.createElement("li");
+      li.id = list.id + "-" + i;
+      li.className = "search-result";
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      var kind = document.createElement("span");
+      kind.className = "search-kind search-kind-" + doc.kind.toLowerCase();
+      kind.textContent = doc.kind;
+      var title = document.createElement("span");
+      title.className = "search-title";
+      appendMarked(title, doc.title, terms);
+      li.appendChild(kind);
+      li.appendChild(document.createTextNode(" ")); /* words apart in the accessible name */
+      li.appendChild(title);
+      var people = doc.people && hasMatch(doc.people, terms);
+      var text = people ? doc.people : doc.text;
+      if (text) {
+        var snippet = document.createElement("span");
+        snippet.className = "search-snippet";
+        if (people) snippet.appendChild(document.createTextNode("Contacts: "));
+        appendMarked(snippet, text, terms);
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(snippet);
+      }
+      li.addEventListener("click", function (e) { follow(i, e.ctrlKey || e.metaKey || e.shiftKey); });
+      return li;
+    }
+
+    function run() {
+      var query = input.value.trim();
+      if (query === lastQuery) return;
+      lastQuery = query;
+      results = [];
+      list.textContent = "";
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      if (!query) { open(false); say("", true); return; }
+      var data = loader.data;
+      var fields = {};
+      for (var f in data.boost) if (Object.prototype.hasOwnProperty.call(data.boost, f)) fields[f] = { boost: data.boost[f] };
+      var hits = loader.index.search(fold(query), { fields: fields, bool: "OR", expand: true });
+      var terms = queryTerms(query);
+      var shown = hits.slice(0, MAX_RESULTS);
+      shown.forEach(function (hit, i) {
+        var doc = data.docs[+hit.ref];
+        results.push(doc);
+        list.appendChild(option(doc, i, terms));
+      });
+      open(true);
+      if (!hits.length) say("No results", false);
+      else if (hits.length > shown.length) say(hits.length + " results, showing the first " + shown.length, false);
+      else say(hits.length === 1 ? "1 result" : hits.length + " results", false);
+    }
+
+    function ensure(then) {
+      if (loader.state === "ready") { if (then) then(); return; }
+      if (loader.state !== "loading") say("Loading search…", true);
+      load(libUrl, indexUrl, function (error) {
+        if (error) { say("Search could not be loaded.", true); return; }
+        if (status.textContent === "Loading search…") say("", true);
+        lastQuery = null;
+        if (input.value.trim()) run();
+        if (then) then();
+      });
+    }
+
+    input.addEventListener("focus", function () {
+      ensure(function () { if (input.value.trim()) open(true); });
+    });
+    input.addEventListener("input", function () {
+      if (loader.state === "ready") run(); else ensure();
+    });
+    input.addEventListener("keydown", function (e) {
+      var n = results.length;
+      switch (e.key) {
+        case "ArrowDown":
+        case "Down":
+          e.preventDefault();
+          if (!n) return;
+          if (list.hidden) { open(true); setActive(e.altKey ? -1 : 0); return; }
+          setActive(active + 1 < n ? active + 1 : 0);
+          break;
+        case "ArrowUp":
+        case "Up":
+          e.preventDefault();
+          if (!n) return;
+          if (list.hidden) { open(true); setActive(n - 1); return; }
+          setActive(active > 0 ? active - 1 : n - 1);
+          break;
+        case "Enter":
+          e.preventDefault();
+          if (!list.hidden && n) follow(active >= 0 ? active : 0, e.ctrlKey || e.metaKey);
+          break;
+        case "Escape":
+        case "Esc":
+          e.preventDefault();
+          if (!list.hidden) open(false);
+          else if (input.value) { input.value = ""; run(); }
+          else input.blur();
+          break;
+        case "Tab":
+          open(false);
+          break;
+      }
+    });
+    /* Clicks on results keep the focus in the box. */
+    list.addEventListener("mousedown", function (e) { e.preventDefault(); });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      if (results.length) follow(active >= 0 ? active : 0, false);
+    });
+    form.addEventListener("focusout", function () {
+      setTimeout(function () { if (!form.contains(document.activeElement)) open(false); }, 0);
+    });
+
+    /* "/" anywhere but in a text field opens the search. */
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      var t = e.target;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      e.preventDefault();
+      input.focus();
+      input.select();
+    });
+  }
+
+  function start() {
+    var forms = document.querySelectorAll("form[data-search-index]");
+    for (var i = 0; i < forms.length; i++) setup(forms[i]);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
