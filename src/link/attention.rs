@@ -94,10 +94,18 @@ pub struct Action {
     pub task: String,
     /// Who.
     pub owner: Option<String>,
+    /// The owner's name as a URL slug.
+    pub owner_slug: Option<String>,
     /// When.
     pub due: Option<Date>,
     /// How urgent.
     pub bucket: Bucket,
+}
+
+/// The slug of an owner's name (`Jo Whitfield` → `jo-whitfield`).
+pub fn owner_slug(owner: &str) -> String {
+    let s = super::markdown::heading_id(owner);
+    if s.is_empty() { "unnamed".into() } else { s }
 }
 
 /// Every open next step and action item of the partners, most urgent first,
@@ -112,6 +120,7 @@ pub fn actions<'a>(partners: impl Iterator<Item = &'a Partner>, today: NaiveDate
                 source,
                 task: task.to_string(),
                 owner: owner.clone(),
+                owner_slug: owner.as_deref().map(owner_slug),
                 due,
                 bucket: bucket(due, today),
             });

@@ -139,6 +139,10 @@ pub struct StageGroup<'a> {
     pub about: &'static str,
     /// Playbooks.
     pub playbooks: Vec<PlaybookCard<'a>>,
+    /// How many more the stage has than are listed.
+    pub more: usize,
+    /// Where the whole stage is listed.
+    pub url: String,
 }
 
 /// What each stage is for, shown above its playbooks.
@@ -159,6 +163,11 @@ fn stage_about(stage: Option<Stage>) -> &'static str {
 
 /// Playbooks grouped by stage, each group in `order`, then title.
 pub fn stage_groups(guide: &Guide) -> Vec<StageGroup<'_>> {
+    stage_groups_limited(guide, usize::MAX)
+}
+
+/// Like [`stage_groups`], listing at most `limit` playbooks per stage.
+pub fn stage_groups_limited(guide: &Guide, limit: usize) -> Vec<StageGroup<'_>> {
     let stages = Stage::ALL.iter().map(|s| Some(*s)).chain(std::iter::once(None));
     stages
         .filter_map(|stage| {
@@ -171,7 +180,9 @@ pub fn stage_groups(guide: &Guide) -> Vec<StageGroup<'_>> {
                 id: stage.map_or("other", Stage::as_str),
                 label: stage.map_or("Other playbooks", Stage::label),
                 about: stage_about(stage),
-                playbooks: list.into_iter().map(|p| playbook_card(guide, p)).collect(),
+                more: list.len().saturating_sub(limit),
+                url: format!("{}playbooks/#{}", guide.settings.base_path, stage.map_or("other", Stage::as_str)),
+                playbooks: list.into_iter().take(limit).map(|p| playbook_card(guide, p)).collect(),
             })
         })
         .collect()

@@ -121,6 +121,11 @@ fn routes(guide: &Guide) -> Vec<Route> {
     r
 }
 
+/// Playbooks per stage on the home page.
+const HOME_PER_STAGE: usize = 8;
+/// Partners on the home page.
+const HOME_PARTNERS: usize = 12;
+
 /// Renders every page of the guide with the theme.
 pub fn render(guide: &Guide, theme: &Theme) -> Result<Site, RenderError> {
     render_with(guide, theme, &mut Cache::default())
@@ -287,9 +292,13 @@ fn render_route(
     let desc = guide.settings.description.as_str();
     let (template, meta) = match route {
         Route::Home => {
-            ctx.insert("stages", &stage_groups(guide));
-            let partners: Vec<_> = guide.partners.values().map(|p| partner_card(guide, p)).collect();
+            // The front door stays short on a large guide: the first playbooks of
+            // each stage and the first partners, with links to the full lists.
+            ctx.insert("stages", &context::stage_groups_limited(guide, HOME_PER_STAGE));
+            let partners: Vec<_> =
+                guide.partners.values().take(HOME_PARTNERS).map(|p| partner_card(guide, p)).collect();
             ctx.insert("partners", &partners);
+            ctx.insert("partners_total", &guide.partners.len());
             ctx.insert("attention", &outreach::attention(guide));
             ("home.html", meta(&guide.settings.title, desc, "home"))
         }

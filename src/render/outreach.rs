@@ -26,28 +26,19 @@ pub struct ActionCtx<'a> {
     from: String,
 }
 
-/// The URL of the actions of one owner.
-pub fn owner_url(guide: &Guide, owner: &str) -> String {
-    format!("{}actions/owner/{}/", guide.settings.base_path, owner_slug(owner))
-}
-
-/// The slug of an owner's name.
-pub fn owner_slug(owner: &str) -> String {
-    let s = tag_slug(owner);
-    if s.is_empty() { "unnamed".into() } else { s }
-}
+pub use crate::link::attention::owner_slug;
 
 fn action<'a>(guide: &'a Guide, a: &'a Action) -> ActionCtx<'a> {
     let partner = &guide.partners[&a.partner];
     ActionCtx {
         task: &a.task,
         owner: a.owner.as_deref(),
-        owner_url: a.owner.as_deref().map(|o| owner_url(guide, o)),
+        owner_url: a.owner_slug.as_ref().map(|o| format!("{}actions/owner/{o}/", guide.settings.base_path)),
         due: a.due.map(|d| d.to_string()),
         overdue: a.bucket == Bucket::Overdue,
         partner: &partner.profile.name,
         partner_slug: &a.partner,
-        owner_slug: a.owner.as_deref().map(owner_slug),
+        owner_slug: a.owner_slug.clone(),
         partner_url: partner_url(guide, &a.partner),
         from: match &a.source {
             Source::NextStep => "Next step".into(),
@@ -99,7 +90,7 @@ pub struct ActionsPage<'a> {
 
 /// The owners of open items, by slug, with their display name.
 pub fn owners(guide: &Guide) -> BTreeMap<String, String> {
-    guide.actions.iter().filter_map(|a| a.owner.as_deref()).map(|o| (owner_slug(o), o.to_string())).collect()
+    guide.actions.iter().filter_map(|a| Some((a.owner_slug.clone()?, a.owner.clone()?))).collect()
 }
 
 impl ActionsPage<'_> {
@@ -109,11 +100,42 @@ impl ActionsPage<'_> {
     }
 }
 
+/// The owner and partner filters of the full actions list, with counts.
+fn facets(guide: &Guide) -> (Vec<Facet>, Vec<Facet>) {
+    let mut by_owner: BTreeMap<&str, (&str, usize)> = BTreeMap::new();
+    let mut by_partner: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in &guide.actions {
+        if let (Some(slug), Some(name)) = (&a.owner_slug, &a.owner) {
+            by_owner.entry(slug).or_insert((name, 0)).1 += 1;
+        }
+        *by_partner.entry(&a.partner).or_default() += 1;
+    }
+    let owners = by_owner
+        .iter()
+        .map(|(slug, (name, count))| Facet {
+            title: name.to_string(),
+            url: format!("{}actions/owner/{slug}/", guide.settings.base_path),
+            count: *count,
+            current: false,
+        })
+        .collect();
+    let partners = by_partner
+        .iter()
+        .map(|(slug, count)| Facet {
+            title: guide.partners[*slug].profile.name.clone(),
+            url: format!("{}actions/partner/{slug}/", guide.settings.base_path),
+            count: *count,
+            current: false,
+        })
+        .collect();
+    (owners, partners)
+}
+
 /// Builds an actions page.
 pub fn actions_page<'a>(guide: &'a Guide, filter: &ActionFilter) -> ActionsPage<'a> {
     let keep = |a: &&Action| match filter {
         ActionFilter::All => true,
-        ActionFilter::Owner(o) => a.owner.as_deref().is_some_and(|x| owner_slug(x) == *o),
+        ActionFilter::Owner(o) => a.owner_slug.as_ref() == Some(o),
         ActionFilter::Partner(p) => a.partner == *p,
     };
     let items: Vec<&Action> = guide.actions.iter().filter(keep).collect();
@@ -126,41 +148,26 @@ pub fn actions_page<'a>(guide: &'a Guide, filter: &ActionFilter) -> ActionsPage<
         })
         .filter(|g| !g.items.is_empty())
         .collect();
-    let mut by_owner: BTreeMap<String, (String, usize)> = BTreeMap::new();
-    let mut by_partner: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in &guide.actions {
-        if let Some(o) = &a.owner {
-            by_owner.entry(owner_slug(o)).or_insert_with(|| (o.clone(), 0)).1 += 1;
-        }
-        *by_partner.entry(&a.partner).or_default() += 1;
-    }
+    // Filtered pages link back to the full list rather than repeat every
+    // facet: a large guide has hundreds of owners.
+    let (owners, partners) = match filter {
+        ActionFilter::All => facets(guide),
+        _ => (Vec::new(), Vec::new()),
+    };
     let heading = match filter {
         ActionFilter::All => "Open actions".to_string(),
-        ActionFilter::Owner(o) => format!("Open actions of {}", by_owner.get(o).map_or(o.as_str(), |x| x.0.as_str())),
+        ActionFilter::Owner(_) => {
+            let name = items.first().and_then(|a| a.owner.as_deref()).unwrap_or("nobody");
+            format!("Open actions of {name}")
+        }
         ActionFilter::Partner(p) => format!("Open actions with {}", guide.partners[p].profile.name),
     };
     ActionsPage {
         heading,
         total: items.len(),
         groups,
-        owners: by_owner
-            .iter()
-            .map(|(slug, (name, count))| Facet {
-                title: name.clone(),
-                url: owner_url(guide, name),
-                count: *count,
-                current: matches!(filter, ActionFilter::Owner(o) if o == slug),
-            })
-            .collect(),
-        partners: by_partner
-            .iter()
-            .map(|(slug, count)| Facet {
-                title: guide.partners[*slug].profile.name.clone(),
-                url: format!("{}actions/partner/{slug}/", guide.settings.base_path),
-                count: *count,
-                current: matches!(filter, ActionFilter::Partner(p) if p == slug),
-            })
-            .collect(),
+        owners,
+        partners,
         all_url: format!("{}actions/", guide.settings.base_path),
         filtered: !matches!(filter, ActionFilter::All),
     }

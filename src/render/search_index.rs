@@ -75,7 +75,10 @@ pub fn search_index(guide: &Guide) -> String {
         docs.push(doc);
     }
     let data = SearchData { format: 1, boost: FIELDS.into_iter().collect(), index: &index, docs: &docs };
-    let json = serde_json::to_string(&data).expect("search data always serializes");
+    let mut json = Vec::new();
+    data.serialize(&mut serde_json::Serializer::with_formatter(&mut json, ShortFloats))
+        .expect("search data always serializes");
+    let json = String::from_utf8(json).expect("serde_json writes UTF-8");
     let mut out = String::with_capacity(json.len() + 40);
     out.push_str("window.partnerbookSearch = ");
     push_script_safe(&mut out, &json);
@@ -290,6 +293,24 @@ fn decode_entities(text: &str, out: &mut String) {
     out.push_str(rest);
 }
 
+/// Writes JSON numbers with at most three decimals. The only floats in the
+/// index are term frequencies (square roots of counts, such as
+/// `1.4142135623730951`); three decimals rank the same and make the file a
+/// quarter smaller.
+struct ShortFloats;
+
+impl serde_json::ser::Formatter for ShortFloats {
+    fn write_f64<W: ?Sized + std::io::Write>(&mut self, writer: &mut W, value: f64) -> std::io::Result<()> {
+        // serde_json writes `null` for non-finite values without asking the formatter.
+        let rounded = (value * 1000.0).round() / 1000.0;
+        if rounded.fract() == 0.0 && rounded.abs() < 1e15 {
+            write!(writer, "{}", rounded as i64)
+        } else {
+            write!(writer, "{rounded}")
+        }
+    }
+}
+
 /// Appends JSON so that it is safe inside a `<script>` element and in any
 /// JavaScript: `<` (so no `</script` or `<!--`) and U+2028/U+2029 (line breaks
 /// inside string literals before ES2019) are written as `\u` escapes. They can
@@ -462,6 +483,29 @@ tags: [data]
         for (html, want) in cases {
             assert_eq!(plain_text(html), want, "{html}");
         }
+    }
+
+    #[test]
+    fn term_frequencies_have_three_decimals_at_most() {
+        let js = search_index(&guide());
+        assert!(js.contains(r#"{"tf":1}"#), "whole numbers without a fraction");
+        let data = parse(&js);
+        let mut stack = vec![&data["index"]["index"]];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Number(n) if n.is_f64() => {
+                    let text = n.to_string();
+                    assert!(text.split('.').nth(1).is_none_or(|f| f.len() <= 3), "{text}");
+                }
+                Value::Object(map) => stack.extend(map.values()),
+                Value::Array(items) => stack.extend(items),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, ShortFloats);
+        [1.0, 1.4142135623730951, 2.23606797749979, 0.5].serialize(&mut ser).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "[1,1.414,2.236,0.5]");
     }
 
     #[test]

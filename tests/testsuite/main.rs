@@ -9,3 +9,4 @@ mod outreach;
 mod render;
 mod serve;
 mod support;
+mod vnu;

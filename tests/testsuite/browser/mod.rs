@@ -29,7 +29,9 @@
 //! }
 //! ```
 
+mod a11y;
 mod live_reload;
+mod outreach;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -12,11 +12,9 @@
   function announce(text) { live.textContent = ""; setTimeout(function () { live.textContent = text; }, 30); }
 
   /* Copy buttons: message templates in playbooks and the brief's follow-up. */
-  function copyText(text) {
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text);
-    }
+  function copyByCommand(text) {
     return new Promise(function (resolve, reject) {
+      var focused = document.activeElement;
       var area = document.createElement("textarea");
       area.value = text;
       area.setAttribute("readonly", "");
@@ -26,16 +24,30 @@
       area.select();
       try { document.execCommand("copy") ? resolve() : reject(new Error("copy refused")); }
       catch (e) { reject(e); }
-      finally { document.body.removeChild(area); }
+      finally {
+        document.body.removeChild(area);
+        /* Give keyboard focus back to the button that was pressed. */
+        if (focused && focused.focus) focused.focus();
+      }
     });
   }
+  function copyText(text) {
+    if (navigator.clipboard && navigator.clipboard.writeText && window.isSecureContext) {
+      /* The asynchronous API refuses when the page lacks focus or permission; the old way may still work. */
+      return navigator.clipboard.writeText(text).then(null, function () { return copyByCommand(text); });
+    }
+    return copyByCommand(text);
+  }
   function wireCopy(button, source) {
+    var label = button.textContent;
+    var timer = null;
     button.addEventListener("click", function () {
       copyText(source.textContent).then(function () {
-        var old = button.textContent;
+        /* A second click within two seconds must not make "Copied" the label for good. */
+        clearTimeout(timer);
         button.textContent = "Copied";
         announce("Copied to the clipboard");
-        setTimeout(function () { button.textContent = old; }, 2000);
+        timer = setTimeout(function () { button.textContent = label; }, 2000);
       }, function () { announce("Could not copy; select the text and copy it by hand"); });
     });
   }
@@ -59,8 +71,16 @@
   }
 
   /* Checklists: task-list boxes become clickable and remember their ticks per page. */
+  function itemText(li) {
+    /* The item's own words, without those of the lists nested in it. */
+    var copy = li.cloneNode(true);
+    Array.prototype.forEach.call(copy.querySelectorAll("ul, ol"), function (l) { l.parentNode.removeChild(l); });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
   function setupChecklists() {
-    var boxes = Array.prototype.slice.call(document.querySelectorAll(".prose li > input[type=checkbox]"));
+    /* A tight list has the box right in the item, a loose one in the item's first paragraph. */
+    var boxes = Array.prototype.slice.call(document.querySelectorAll(
+      ".prose li > input[type=checkbox], .prose li > p:first-child > input[type=checkbox]"));
     if (!boxes.length) return;
     var key = "partnerbook:checklist:" + location.pathname;
     var saved = null;
@@ -72,13 +92,13 @@
     boxes.forEach(function (box, i) {
       box.disabled = false;
       box.removeAttribute("disabled");
-      var li = box.parentElement;
-      box.setAttribute("aria-label", li.textContent.trim());
+      box.setAttribute("aria-label", itemText(box.closest("li")));
       box.setAttribute("data-task", String(i));
       if (saved && typeof saved[i] === "boolean") box.checked = saved[i];
       box.addEventListener("change", save);
     });
     var first = boxes[0].closest("ul, ol");
+    while (first.parentElement && first.parentElement.closest(".prose li")) first = first.parentElement.closest("ul, ol");
     var reset = document.createElement("button");
     reset.type = "button";
     reset.className = "button reset-checklist";
@@ -92,11 +112,15 @@
   }
 
   /* Instant filters: the filter links are real pages; with JavaScript they filter in place. */
-  function setupFilters(scope, listSelector, itemSelector, match) {
+  function setupFilters(scope, listSelector, itemSelector, facets, match) {
     var links = document.querySelectorAll(scope + " a");
     var list = document.querySelector(listSelector);
     if (!links.length || !list) return;
+    /* A filter page holds only its own items, so filtering it in place could not show the others:
+       there the links stay plain links. */
+    if (facetOf(location.pathname, facets)) return;
     var count = document.querySelector(".result-count");
+    var noun = count ? count.textContent.trim().replace(/^\d+\s*/, "").replace(/s$/, "") : "";
     function apply(href, push) {
       var items = Array.prototype.slice.call(document.querySelectorAll(itemSelector));
       var shown = 0;
@@ -106,14 +130,17 @@
         if (ok) shown++;
       });
       document.querySelectorAll("[data-group]").forEach(function (g) {
-        g.hidden = !g.querySelector(itemSelector + ":not([hidden])");
+        var visible = g.querySelectorAll(itemSelector + ":not([hidden])").length;
+        g.hidden = !visible;
+        var n = g.querySelector("h2 .count");
+        if (n) n.textContent = "(" + visible + ")";
       });
       links.forEach(function (a) {
         if (a.getAttribute("href") === href) a.setAttribute("aria-current", "page");
         else a.removeAttribute("aria-current");
       });
-      if (count) count.textContent = shown + " " + count.textContent.replace(/^\d+\s*/, "").replace(/^(\w+?)s?$/, function (m, w) { return w + (shown === 1 ? "" : "s"); });
-      if (push) history.pushState({ href: href }, "", href);
+      if (count) count.textContent = shown + " " + noun + (shown === 1 ? "" : "s");
+      if (push && href !== location.pathname) history.pushState({ href: href }, "", href);
     }
     links.forEach(function (a) {
       a.addEventListener("click", function (e) {
@@ -132,13 +159,13 @@
   document.addEventListener("DOMContentLoaded", function () {
     setupCopy();
     setupChecklists();
-    setupFilters("[data-directory-filters]", "[data-directory]", "[data-directory] > li", function (item, href) {
+    setupFilters("[data-directory-filters]", "[data-directory]", "[data-directory] > li", "kind|status|tag", function (item, href) {
       var f = facetOf(href, "kind|status|tag");
       if (!f) return true;
       if (f.facet === "tag") return (" " + item.getAttribute("data-tags") + " ").indexOf(" " + f.value + " ") >= 0;
       return item.getAttribute("data-" + f.facet) === f.value;
     });
-    setupFilters("[data-filter-scope]", ".items", "[data-group] .items > li", function (item, href) {
+    setupFilters("[data-filter-scope]", ".items", "[data-group] .items > li", "owner|partner", function (item, href) {
       var f = facetOf(href, "owner|partner");
       if (!f) return true;
       return item.getAttribute("data-" + f.facet) === f.value;

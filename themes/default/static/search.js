@@ -164,9 +164,12 @@
     function follow(i, newTab) {
       var r = results[i];
       if (!r) return;
-      if (newTab) { window.open(r.url, "_blank", "noopener"); return; }
+      var url = r.url;
+      /* From file:// no server turns a folder into its index.html. */
+      if (window.location.protocol === "file:" && /\/$/.test(url)) url += "index.html";
+      if (newTab) { window.open(url, "_blank", "noopener"); return; }
       open(false);
-      window.location.href = r.url;
+      window.location.href = url;
     }
 
     function option(doc, i, terms) {
