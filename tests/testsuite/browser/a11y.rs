@@ -241,12 +241,8 @@ async fn open_page(browser: &Browser, name: &str, url: &str) {
 /// `context` (a JavaScript expression: `document`, or `{ include: [...] }`);
 /// gives one entry per violation, and one per result that needs a person's review.
 async fn axe_violations(browser: &Browser, axe: &str, context: &str, where_: &str) -> (Vec<String>, Vec<String>) {
-    // Injected as a <script> element so that axe defines `window.axe` as it would on a page.
-    let inject = format!(
-        "var s = document.createElement('script'); s.textContent = {}; document.head.appendChild(s); \
-         s.remove(); return typeof window.axe;",
-        js_string(axe)
-    );
+    // Run as the body of the WebDriver script: axe-core defines `window.axe`.
+    let inject = format!("{axe}\n;return typeof window.axe;");
     assert_eq!(browser.execute(&inject).await, "object", "axe-core did not load on {where_}");
     let run = format!(
         r#"var done = arguments[arguments.length - 1];
@@ -615,7 +611,8 @@ async fn zz_experiment_nojs() {
     let guide = fixture();
     let serve = Serve::start(&guide.guide());
     let browser = published_browser().await;
-    cdp(&browser, "Emulation.setScriptExecutionDisabled", json!({ "value": true }));
+    cdp(&browser, "Network.enable", json!({}));
+    cdp(&browser, "Network.setBlockedURLs", json!({ "urls": ["*/assets/*.js"] }));
     for (name, path) in FIXTURE_PAGES {
         open_page(&browser, name, &serve.url(path)).await;
         let js = browser.eval("document.querySelector('.reset-checklist, .copy-button') === null").await;

@@ -10,6 +10,9 @@
 
   var MAX_RESULTS = 10;
   var STATUS_DELAY = 400; /* ms of quiet typing before the count is announced */
+  var MIN_PREFIX = 3;     /* a shorter last word is not searched as a prefix: "r*" would walk the whole index */
+  var SLOW_SEARCH = 50;   /* ms; after a search this slow, wait for a pause in typing */
+  var TYPING_PAUSE = 150; /* ms */
 
   /* ---- Loading: both scripts, once per page, shared by every search box ---- */
   var loader = { state: "idle", index: null, data: null, waiting: [] };
@@ -67,25 +70,58 @@
     return word.replace(/^\W+/, "").replace(/\W+$/, "");
   }
 
-  /* The words of the query as prefixes to highlight: each word and its stem. */
-  function queryTerms(query) {
-    var lunr = window.elasticlunr;
-    var terms = [];
+  function words(query) {
+    var out = [];
     fold(query).toLowerCase().split(/[\s\-]+/).forEach(function (word) {
       word = trim(word);
-      if (!word || !lunr.stopWordFilter(word)) return;
-      terms.push(word);
-      var stem = lunr.stemmer(word);
-      if (stem && stem !== word && stem.length > 1) terms.push(stem);
+      if (word && window.elasticlunr.stopWordFilter(word)) out.push(word);
     });
-    return terms;
+    return out;
+  }
+
+  /* The longest start of a half-typed word that some indexed word begins
+     with. The index holds stems ("meet" for "meeting"), so "meeti" itself
+     begins no indexed word, but "meet" does. */
+  function reachable(word) {
+    var idx = loader.index;
+    for (var cut = word.length; cut >= MIN_PREFIX; cut--) {
+      var token = idx.pipeline.run([word.slice(0, cut)])[0];
+      if (!token) continue;
+      for (var f in idx.index) {
+        if (Object.prototype.hasOwnProperty.call(idx.index, f) && idx.index[f].getNode(token)) return word.slice(0, cut);
+      }
+    }
+    return word;
+  }
+
+  /* How to search for what is typed so far. The last word is still being
+     typed: it is searched as a prefix (elasticlunr's "expand") once it has
+     MIN_PREFIX letters, and left out until then if other words come first;
+     a single short word is searched as a whole word. */
+  function plan(query) {
+    var typed = words(query);
+    var search = typed.slice();
+    if (search.length > 1 && search[search.length - 1].length < MIN_PREFIX) search.pop();
+    var expand = search.length > 0 && search[search.length - 1].length >= MIN_PREFIX;
+    if (expand) search[search.length - 1] = reachable(search[search.length - 1]);
+    /* Highlight each word typed and its stem, as prefixes when the search expands. */
+    var stem = window.elasticlunr.stemmer;
+    var list = [];
+    typed.concat(search).forEach(function (word) {
+      if (list.indexOf(word) < 0) list.push(word);
+      var s = stem(word);
+      if (s && s.length > 1 && list.indexOf(s) < 0) list.push(s);
+    });
+    return { text: search.join(" "), expand: expand, terms: { prefix: expand, list: list } };
   }
 
   function matches(word, terms) {
     var core = trim(fold(word).toLowerCase());
     if (!core) return false;
-    for (var i = 0; i < terms.length; i++) {
-      if (core.lastIndexOf(terms[i], 0) === 0) return true;
+    var stemmed = terms.prefix ? null : window.elasticlunr.stemmer(core);
+    for (var i = 0; i < terms.list.length; i++) {
+      var t = terms.list[i];
+      if (terms.prefix ? core.lastIndexOf(t, 0) === 0 : core === t || stemmed === t) return true;
     }
     return false;
   }
@@ -131,7 +167,9 @@
     var results = [];
     var active = -1;
     var statusTimer = null;
+    var typingTimer = null;
     var lastQuery = null;
+    var lastMs = 0;
 
     form.hidden = false; /* without JavaScript the box would do nothing, so it starts hidden */
 
@@ -202,6 +240,7 @@
     }
 
     function run() {
+      clearTimeout(typingTimer);
       var query = input.value.trim();
       if (query === lastQuery) return;
       lastQuery = query;
@@ -213,8 +252,11 @@
       var data = loader.data;
       var fields = {};
       for (var f in data.boost) if (Object.prototype.hasOwnProperty.call(data.boost, f)) fields[f] = { boost: data.boost[f] };
-      var hits = loader.index.search(fold(query), { fields: fields, bool: "OR", expand: true });
-      var terms = queryTerms(query);
+      var t0 = Date.now();
+      var how = plan(query);
+      var hits = loader.index.search(how.text, { fields: fields, bool: "OR", expand: how.expand });
+      lastMs = Date.now() - t0;
+      var terms = how.terms;
       var shown = hits.slice(0, MAX_RESULTS);
       shown.forEach(function (hit, i) {
         var doc = data.docs[+hit.ref];
@@ -243,9 +285,13 @@
       ensure(function () { if (input.value.trim()) open(true); });
     });
     input.addEventListener("input", function () {
-      if (loader.state === "ready") run(); else ensure();
+      if (loader.state !== "ready") { ensure(); return; }
+      clearTimeout(typingTimer);
+      if (lastMs < SLOW_SEARCH) run(); else typingTimer = setTimeout(run, TYPING_PAUSE);
     });
     input.addEventListener("keydown", function (e) {
+      /* A search still waiting for a pause in typing runs before keys act on its results. */
+      if (/^(Arrow)?(Down|Up)$|^Enter$/.test(e.key) && loader.state === "ready" && input.value.trim() !== lastQuery) run();
       var n = results.length;
       switch (e.key) {
         case "ArrowDown":
