@@ -46,14 +46,14 @@ pub fn run(args: &ServeArgs) -> Outcome {
 
     // The first build; if it fails, the server still starts and shows why.
     let live = match session.rebuild(&[]) {
-        Ok(serve::Outcome::Built { site, warnings, took, .. }) => {
+        Ok(serve::Outcome::Built { site, guide, warnings, took, .. }) => {
             eprint!("{warnings}");
             eprintln!("built {} files in {} ms", site.len(), took.as_millis());
-            Arc::new(Live::new(site, None))
+            Arc::new(Live::new(site, Some(guide), None))
         }
         Ok(serve::Outcome::Failed { text }) => {
             eprint!("{text}");
-            Arc::new(Live::new(Arc::new(Site::default()), Some(overlay_html(&text))))
+            Arc::new(Live::new(Arc::new(Site::default()), None, Some(overlay_html(&text))))
         }
         Err(f) => return describe(f),
     };
@@ -92,7 +92,7 @@ pub fn run(args: &ServeArgs) -> Outcome {
     while let Ok(Msg::Changed(paths)) = rx.recv() {
         let what = describe_paths(&paths);
         match session.rebuild(&paths) {
-            Ok(serve::Outcome::Built { site, changed, rendered, warnings, took }) => {
+            Ok(serve::Outcome::Built { site, guide, changed, rendered, warnings, took }) => {
                 eprint!("{warnings}");
                 eprintln!(
                     "{what} changed: {rendered} pages rendered, {} files changed, in {} ms",
@@ -100,7 +100,7 @@ pub fn run(args: &ServeArgs) -> Outcome {
                     took.as_millis()
                 );
                 let css_only = !failing && !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
-                live.publish(site, if css_only { Event::Css } else { Event::Reload });
+                live.publish(site, guide, if css_only { Event::Css } else { Event::Reload });
                 failing = false;
             }
             Ok(serve::Outcome::Failed { text }) => {

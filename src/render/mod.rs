@@ -128,10 +128,19 @@ const HOME_PARTNERS: usize = 12;
 
 /// Renders every page of the guide with the theme.
 pub fn render(guide: &Guide, theme: &Theme) -> Result<Site, RenderError> {
-    render_with(guide, theme, &mut Cache::default())
+    let (site, index) =
+        rayon::join(|| render_with(guide, theme, &mut Cache::default()), || search_index::search_index(guide));
+    let mut site = site?;
+    site.pages.insert(SEARCH_INDEX.to_string(), Output { bytes: index.into_bytes().into() });
+    Ok(site)
 }
 
+/// Where the search index is published. `render` includes it; `serve` makes it
+/// when a browser first asks for it after a change, so that saves stay fast.
+pub const SEARCH_INDEX: &str = "search-index.js";
+
 /// Pages rendered by an earlier run, by path, with the fingerprint of their inputs.
+/// `render_with` makes every file but the search index (see [`SEARCH_INDEX`]).
 /// A cache is only valid for one theme: drop it when templates change.
 #[derive(Debug, Default)]
 pub struct Cache {

@@ -10,7 +10,7 @@
 //! so it is turned off and `docs` keeps only what a result shows: kind, title,
 //! URL, a snippet source of at most [`SNIPPET_CHARS`] characters and, for
 //! partners, the people to call. Indexed text is folded first (accents
-//! dropped, see [`fold`]), and `search.js` folds queries the same way, so
+//! dropped by `fold`), and `search.js` folds queries the same way, so
 //! `jose` finds `José`. Pure and deterministic: same guide, same bytes.
 //! Where its job ends: publishing the file (render's caller adds it to the
 //! site) and everything in the browser (`themes/default/static/search.js`).
@@ -312,16 +312,18 @@ impl serde_json::ser::Formatter for ShortFloats {
 }
 
 /// Appends JSON so that it is safe inside a `<script>` element and in any
-/// JavaScript: `<` (so no `</script` or `<!--`) and U+2028/U+2029 (line breaks
+/// JavaScript: `<`, `>` and `&` (so no `</script`, `<!--` or markup at all) and U+2028/U+2029 (line breaks
 /// inside string literals before ES2019) are written as `\u` escapes. They can
 /// only occur inside JSON strings, where the escape means the same character.
 fn push_script_safe(out: &mut String, json: &str) {
     let mut rest = json;
-    while let Some(i) = rest.find(['<', '\u{2028}', '\u{2029}']) {
+    while let Some(i) = rest.find(['<', '>', '&', '\u{2028}', '\u{2029}']) {
         out.push_str(&rest[..i]);
         let c = rest[i..].chars().next().expect("found above");
         out.push_str(match c {
             '<' => "\\u003c",
+            '>' => "\\u003e",
+            '&' => "\\u0026",
             '\u{2028}' => "\\u2028",
             _ => "\\u2029",
         });
@@ -458,7 +460,7 @@ tags: [data]
         assert!(!js.contains('<'), "a raw < is in the output");
         assert!(!js.to_ascii_lowercase().contains("</script"));
         assert!(!js.contains('\u{2028}') && !js.contains('\u{2029}'));
-        assert!(js.contains(r"\u003c/script>"));
+        assert!(js.contains(r"\u003c/script\u003e"));
     }
 
     #[test]
@@ -504,7 +506,7 @@ tags: [data]
         }
         let mut out = Vec::new();
         let mut ser = serde_json::Serializer::with_formatter(&mut out, ShortFloats);
-        [1.0, 1.4142135623730951, 2.23606797749979, 0.5].serialize(&mut ser).unwrap();
+        [1.0, std::f64::consts::SQRT_2, 5f64.sqrt(), 0.5].serialize(&mut ser).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "[1,1.414,2.236,0.5]");
     }
 

@@ -123,6 +123,16 @@ fn handle(request: Request, live: &Live) {
         stream_events(request, live);
         return;
     }
+    if request.url().split('?').next() == Some(&format!("/{}", crate::render::SEARCH_INDEX)[..]) {
+        let response = match live.search_index() {
+            Some(bytes) => Response::from_data(bytes.to_vec())
+                .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
+                .with_header(header("Cache-Control", "no-cache")),
+            None => Response::from_data(Vec::new()).with_status_code(StatusCode(404)),
+        };
+        let _ = request.respond(response);
+        return;
+    }
     let current = live.current();
     let site = &current.site;
     let (status, key) = match lookup(site, request.url()) {

@@ -5,6 +5,7 @@
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, RwLock};
 
+use crate::link::Guide;
 use crate::render::Site;
 
 /// Where the event stream is served, on the same origin as the pages.
@@ -18,6 +19,8 @@ pub struct LiveSite {
     pub overlay: Option<String>,
     /// Increases with every rebuild, good or bad; pages carry the one they were served with.
     pub generation: u64,
+    /// The linked guide of the last good build (for the search index), and its build number.
+    pub guide: Option<(u64, Arc<Guide>)>,
 }
 
 /// A message for the pages that are open.
@@ -49,14 +52,33 @@ impl Event {
 pub struct Live {
     current: RwLock<Arc<LiveSite>>,
     clients: Mutex<Vec<Sender<String>>>,
+    /// The search index of a build, made when first asked for.
+    search: Mutex<Option<(u64, Arc<[u8]>)>>,
 }
 
 impl Live {
     /// Starts with a site (possibly empty) and an optional overlay.
-    pub fn new(site: Arc<Site>, overlay: Option<String>) -> Self {
+    pub fn new(site: Arc<Site>, guide: Option<Arc<Guide>>, overlay: Option<String>) -> Self {
         Live {
-            current: RwLock::new(Arc::new(LiveSite { site, overlay, generation: 1 })),
+            current: RwLock::new(Arc::new(LiveSite { site, overlay, generation: 1, guide: guide.map(|g| (1, g)) })),
             clients: Mutex::new(Vec::new()),
+            search: Mutex::new(None),
+        }
+    }
+
+    /// The search index of the site being served, made now if the last build has none yet.
+    /// Building the index of a large guide takes a while, so saves do not wait for it:
+    /// the first search after a change does.
+    pub fn search_index(&self) -> Option<Arc<[u8]>> {
+        let (build, guide) = self.current().guide.clone()?;
+        let mut cached = self.search.lock().unwrap_or_else(|e| e.into_inner());
+        match cached.as_ref() {
+            Some((b, bytes)) if *b == build => Some(bytes.clone()),
+            _ => {
+                let bytes: Arc<[u8]> = crate::render::search_index::search_index(&guide).into_bytes().into();
+                *cached = Some((build, bytes.clone()));
+                Some(bytes)
+            }
         }
     }
 
@@ -75,15 +97,26 @@ impl Live {
     }
 
     /// A successful rebuild: serve `site`, clear any overlay, and tell the pages.
-    pub fn publish(&self, site: Arc<Site>, event: Event) {
-        self.swap(|old| LiveSite { site, overlay: None, generation: old.generation + 1 }, event);
+    pub fn publish(&self, site: Arc<Site>, guide: Arc<Guide>, event: Event) {
+        self.swap(
+            |old| {
+                let build = old.guide.as_ref().map_or(1, |(b, _)| b + 1);
+                LiveSite { site, overlay: None, generation: old.generation + 1, guide: Some((build, guide)) }
+            },
+            event,
+        );
     }
 
     /// A failed rebuild: keep the site, lay the overlay over it, and tell the pages.
     pub fn fail(&self, overlay: String) {
         let event = Event::Overlay(overlay.clone());
         self.swap(
-            |old| LiveSite { site: old.site.clone(), overlay: Some(overlay), generation: old.generation + 1 },
+            |old| LiveSite {
+                site: old.site.clone(),
+                overlay: Some(overlay),
+                generation: old.generation + 1,
+                guide: old.guide.clone(),
+            },
             event,
         );
     }
@@ -178,7 +211,12 @@ mod tests {
 
     #[test]
     fn script_and_overlay_go_before_the_body_end() {
-        let live = LiveSite { site: Arc::new(Site::default()), overlay: Some("<div>x</div>".into()), generation: 7 };
+        let live = LiveSite {
+            site: Arc::new(Site::default()),
+            overlay: Some("<div>x</div>".into()),
+            generation: 7,
+            guide: None,
+        };
         let out = String::from_utf8(inject(b"<html><body><p>hi</p></body></html>", &live)).unwrap();
         assert!(out.starts_with("<html><body><p>hi</p><div>x</div><script>"), "{out}");
         assert!(out.contains("var g=7;"));

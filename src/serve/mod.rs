@@ -32,6 +32,8 @@ pub enum Outcome {
     Built {
         /// The site.
         site: Arc<Site>,
+        /// The linked guide it was rendered from.
+        guide: Arc<link::Guide>,
         /// Paths whose bytes changed (added, changed or removed) since the last good site.
         changed: Vec<String>,
         /// Pages rendered (the others came from the cache).
@@ -123,6 +125,7 @@ impl Session {
         self.last = Some(site.clone());
         Ok(Outcome::Built {
             site,
+            guide: Arc::new(guide),
             changed,
             rendered: self.render_cache.rendered,
             warnings: diags.render(&sources.files, false),

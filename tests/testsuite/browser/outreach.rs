@@ -58,7 +58,7 @@ impl Site {
     async fn goto(&self, path: &str) {
         self.browser.goto(&self.serve.url(path)).await;
         self.browser
-            .wait_for("document.readyState === 'complete' && document.querySelector('[aria-live]')", PAGE)
+            .wait_for("document.readyState === 'complete' && document.getElementById('partnerbook-announcer')", PAGE)
             .await;
     }
 }
@@ -202,7 +202,7 @@ const TICKS: &str = "[...document.querySelectorAll('.prose input[type=checkbox]'
 /// What the page remembers, parsed (null when nothing).
 const STORED: &str = "JSON.parse(localStorage.getItem('partnerbook:checklist:' + location.pathname))";
 /// The text of the live region.
-const ANNOUNCED: &str = "document.querySelector('[aria-live]').textContent";
+const ANNOUNCED: &str = "document.getElementById('partnerbook-announcer').textContent";
 
 /// The CSS selector of the page's `i`-th checklist box.
 fn task(i: usize) -> String {
@@ -355,7 +355,7 @@ async fn the_email_copy_button_puts_the_exact_email_on_the_clipboard() {
     click(&site, button).await;
     wait_value(&site, &label_of(button), json!("Copied"), REACT).await;
     wait_value(&site, ANNOUNCED, json!("Copied to the clipboard"), REACT).await;
-    assert_eq!(site.eval("document.querySelector('[aria-live]').getAttribute('aria-live')").await, "polite");
+    assert_eq!(site.eval("document.getElementById('partnerbook-announcer').getAttribute('aria-live')").await, "polite");
     assert_eq!(clipboard(&site).await, EMAIL);
 
     // A second click while it says "Copied" copies again, and the label comes

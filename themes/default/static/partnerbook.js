@@ -7,6 +7,7 @@
   var live = document.createElement("div");
   live.className = "visually-hidden";
   live.setAttribute("role", "status");
+  live.id = "partnerbook-announcer";
   live.setAttribute("aria-live", "polite");
   document.addEventListener("DOMContentLoaded", function () { document.body.appendChild(live); });
   function announce(text) { live.textContent = ""; setTimeout(function () { live.textContent = text; }, 30); }
