@@ -105,10 +105,26 @@ pub fn heading_id(text: &str) -> String {
         .collect()
 }
 
-/// Hands out unique ids: `a`, `a-1`, `a-2`, as GitHub does.
-#[derive(Default)]
+/// Ids the theme's pages use around the content: a heading never takes one.
+const THEME_IDS: &[&str] = &[
+    "main",
+    "site-search",
+    "site-search-input",
+    "site-search-results",
+    "partnerbook-overlay",
+    "partnerbook-announcer",
+    "follow-up-body",
+];
+
+/// Hands out unique ids: `a`, `a-1`, `a-2`, as GitHub does, after the theme's own.
 struct IdSet {
     seen: HashSet<String>,
+}
+
+impl Default for IdSet {
+    fn default() -> Self {
+        IdSet { seen: THEME_IDS.iter().map(|s| s.to_string()).collect() }
+    }
 }
 
 impl IdSet {
@@ -139,12 +155,32 @@ pub fn heading_ids(markdown: &str) -> HashSet<String> {
             _ => {}
         }
     }
+    THEME_IDS.iter().for_each(|id| {
+        ids.seen.remove(*id);
+    });
     ids.seen
 }
 
-/// Renders Markdown to HTML, resolving and checking links.
+/// Renders a playbook body or a free page: Markdown to HTML, links resolved and checked.
 pub fn render(markdown: &str, targets: &Targets<'_>, origin: Origin<'_>, diags: &mut Vec<Diagnostic>) -> Rendered {
+    render_scoped(markdown, targets, origin, "", diags)
+}
+
+/// Renders a Markdown text that sits inside a page section (a partner's notes,
+/// a meeting's notes): heading ids start with `scope` so that two texts on one
+/// page never share an id, and headings move two levels down, under the
+/// section's own h2 and h3.
+pub fn render_scoped(
+    markdown: &str,
+    targets: &Targets<'_>,
+    origin: Origin<'_>,
+    scope: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Rendered {
+    let shift = if scope.is_empty() { 0 } else { 2 };
     let mut ids = IdSet::default();
+    // The open task-list item: where its checkbox goes, whether ticked, its text so far.
+    let mut task: Option<(usize, bool, String)> = None;
     let mut toc = Vec::new();
     let mut refs = Vec::new();
     let mut out: Vec<Event<'_>> = Vec::new();
@@ -159,9 +195,9 @@ pub fn render(markdown: &str, targets: &Targets<'_>, origin: Origin<'_>, diags: 
             }
             Event::End(TagEnd::Heading(level)) => {
                 let (at, _, text) = heading.take().unwrap_or((out.len(), level, String::new()));
-                let id = ids.unique(heading_id(&text));
-                let n = level as u8;
-                if n == 2 || n == 3 {
+                let id = ids.unique(format!("{scope}{}", heading_id(&text)));
+                let n = (level as u8 + shift).min(6);
+                if shift == 0 && (n == 2 || n == 3) {
                     toc.push(TocEntry { level: n, id: id.clone(), text: text.trim().to_string() });
                 }
                 out[at] = Event::Html(format!("<h{n} id=\"{id}\">").into());
@@ -173,6 +209,21 @@ pub fn render(markdown: &str, targets: &Targets<'_>, origin: Origin<'_>, diags: 
             Event::Text(t) | Event::Code(t) if heading.is_some() => {
                 heading.as_mut().unwrap().2.push_str(&t);
                 out.push(Event::Text(t));
+            }
+            // A task-list box is labelled with its item's text, so that it makes
+            // sense to a screen reader before (and without) any JavaScript.
+            Event::TaskListMarker(checked) => {
+                task = Some((out.len(), checked, String::new()));
+                out.push(Event::Text(CowStr::Borrowed("")));
+            }
+            Event::Text(t) | Event::Code(t) if task.is_some() => {
+                task.as_mut().unwrap().2.push_str(&t);
+                out.push(Event::Text(t));
+            }
+            Event::End(TagEnd::Item | TagEnd::Paragraph) | Event::Start(Tag::List(_)) if task.is_some() => {
+                let (at, checked, text) = task.take().unwrap();
+                out[at] = Event::Html(checkbox(checked, &text).into());
+                out.push(event);
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, label) = alert(kind);
@@ -205,6 +256,21 @@ pub fn render(markdown: &str, targets: &Targets<'_>, origin: Origin<'_>, diags: 
     refs.sort_unstable();
     refs.dedup();
     Rendered { html, toc, refs }
+}
+
+fn checkbox(checked: bool, label: &str) -> String {
+    let mut escaped = String::with_capacity(label.len());
+    for c in label.trim().chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            c => escaped.push(c),
+        }
+    }
+    let ticked = if checked { " checked" } else { "" };
+    format!("<input type=\"checkbox\" disabled{ticked} aria-label=\"{escaped}\"> ")
 }
 
 fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {

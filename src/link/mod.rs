@@ -173,11 +173,14 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
             format!("partner:{}", p.slug),
             p.file,
             Box::new(move |d| {
-                let mut md = |t: &Spanned<String>| {
-                    Some(markdown::render(&t.value, targets, Origin::Yaml { file, start: t.offset, file_text }, d))
+                let mut md = |t: &Spanned<String>, scope: &str| {
+                    let origin = Origin::Yaml { file, start: t.offset, file_text };
+                    Some(markdown::render_scoped(&t.value, targets, origin, scope, d))
                 };
-                let mut out = vec![profile.notes.as_ref().and_then(&mut md)];
-                out.extend(profile.meetings.iter().map(|m| m.notes.as_ref().and_then(&mut md)));
+                let mut out = vec![profile.notes.as_ref().and_then(|t| md(t, "notes-"))];
+                for (i, m) in profile.meetings.iter().enumerate() {
+                    out.push(m.notes.as_ref().and_then(|t| md(t, &format!("meeting-{}-{i}-", m.date))));
+                }
                 out
             }),
         ));

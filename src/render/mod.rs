@@ -395,6 +395,11 @@ fn render_route(
         }
         Route::NotFound => ("404.html", meta("Page not found", desc, "")),
     };
+    let mut meta = meta;
+    if meta.description.trim().is_empty() {
+        // Every page has a description for search engines and link previews.
+        meta.description = format!("{} · {}", meta.title, guide.settings.title).into();
+    }
     ctx.insert("page", &meta);
     let canonical = (guide.settings.base_url.is_some() && !matches!(route, Route::NotFound)).then(|| {
         let dir = route.path().trim_end_matches("index.html").to_string();

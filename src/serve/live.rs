@@ -154,11 +154,15 @@ pub fn overlay_html(errors: &str) -> String {
 /// and shows or updates the overlay. It talks to the server's own origin.
 pub fn script(generation: u64) -> String {
     format!(
-        r#"<script>(function(){{var g={generation};if(!window.EventSource)return;var es=new EventSource("{EVENTS_PATH}");
+        r#"<script>(function(){{var g={generation};if(!window.EventSource)return;var es;
+function open(){{es=new EventSource("{EVENTS_PATH}");
 es.addEventListener("hello",function(e){{if(+e.data!==g)location.reload();}});
 es.addEventListener("reload",function(){{location.reload();}});
 es.addEventListener("css",function(e){{g=+e.data;document.querySelectorAll('link[rel="stylesheet"]').forEach(function(l){{var u=new URL(l.href);u.searchParams.set("v",e.data);l.href=u.href;}});}});
-es.addEventListener("overlay",function(e){{var o=document.getElementById("partnerbook-overlay");var t=document.createElement("div");t.innerHTML=e.data;var n=t.firstElementChild;if(!n)return;if(o)o.replaceWith(n);else document.body.appendChild(n);g=-1;}});
+es.addEventListener("overlay",function(e){{var o=document.getElementById("partnerbook-overlay");var t=document.createElement("div");t.innerHTML=e.data;var n=t.firstElementChild;if(!n)return;if(o)o.replaceWith(n);else document.body.appendChild(n);g=-1;}});}}
+open();
+window.addEventListener("pagehide",function(){{es.close();}});
+window.addEventListener("pageshow",function(e){{if(e.persisted)open();}});
 }})();</script>"#
     )
 }

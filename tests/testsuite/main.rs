@@ -5,6 +5,7 @@
 mod browser;
 mod build;
 mod check;
+mod discovery;
 mod outreach;
 mod render;
 mod serve;

@@ -330,7 +330,6 @@ async fn axe_every_page(scheme: Scheme, phone: Option<u32>, scripts: bool) {
     }
     axe_canary(&browser, &axe, &sites.pages()[0].2).await;
     let mut violations = Vec::new();
-    let mut known = Vec::new();
     let mut incomplete = Vec::new();
     let mut checked = 0;
     let widths = [Some(1280), phone];
@@ -357,13 +356,7 @@ async fn axe_every_page(scheme: Scheme, phone: Option<u32>, scripts: bool) {
                     .push(format!("{where_}: the page is {inner}px wide, wider than the screen (WCAG 1.4.10 Reflow)"));
             }
             let (v, i) = axe_violations(&browser, &axe, "document", &where_).await;
-            for v in v {
-                if !scripts && is_known_task_list_label_issue(&v) {
-                    known.push(v);
-                } else {
-                    violations.push(v);
-                }
-            }
+            violations.extend(v);
             incomplete.extend(i);
             checked += 1;
         }
@@ -379,31 +372,6 @@ async fn axe_every_page(scheme: Scheme, phone: Option<u32>, scripts: bool) {
         violations.len(),
         violations.join("\n")
     );
-    if !scripts {
-        assert!(
-            !known.is_empty(),
-            "the task-list checkboxes are labelled without JavaScript now: remove \
-             `is_known_task_list_label_issue` from tests/testsuite/browser/a11y.rs"
-        );
-        eprintln!("axe-core: known issue (needs src/link/markdown.rs), not failed:\n{}", known.join("\n"));
-    }
-}
-
-/// KNOWN ISSUE, not in the theme: without JavaScript, the checkboxes of
-/// Markdown task lists have no accessible name (axe `label`, WCAG 4.1.2).
-/// `src/link/markdown.rs` writes them as pulldown-cmark does,
-/// `<input disabled="" type="checkbox"/>` before the item's text, and only
-/// `partnerbook.js` adds an `aria-label` later. The fix belongs there (give
-/// the input an `aria-label` with the item's text, or wrap the item's text
-/// in a `<label>`); once it is in, the test fails until this is removed.
-fn is_known_task_list_label_issue(violation: &str) -> bool {
-    let mut lines = violation.lines();
-    let head = lines.next().unwrap_or_default();
-    // After the help line, each node is two lines: target and HTML, then the summary.
-    let nodes: Vec<&str> = lines.skip(1).step_by(2).collect();
-    head.contains(": label (critical)")
-        && !nodes.is_empty()
-        && nodes.iter().all(|n| n.contains(" > input") && n.contains("<input disabled=\"\" type=\"checkbox\""))
 }
 
 #[tokio::test]

@@ -32,6 +32,7 @@
 mod a11y;
 mod live_reload;
 mod outreach;
+mod search;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -56,7 +56,8 @@ impl GuideTest {
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' })
             .collect();
-        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("testsuite").join(format!("{name}-{n}"));
+        let root =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("testsuite").join(format!("{name}-{}-{n}", std::process::id()));
         if root.exists() {
             std::fs::remove_dir_all(&root).unwrap_or_else(|e| panic!("could not clear {}: {e}", root.display()));
         }
