@@ -145,6 +145,8 @@ pub const SEARCH_INDEX: &str = "search-index.js";
 #[derive(Debug, Default)]
 pub struct Cache {
     pages: HashMap<String, (u64, Output)>,
+    /// Related playbooks, valid while the playbooks' partners and tags are unchanged.
+    related: Option<(u64, HashMap<String, Vec<String>>)>,
     /// Pages rendered by the last run (the others came from the cache).
     pub rendered: usize,
 }
@@ -153,7 +155,19 @@ pub struct Cache {
 /// and takes the others from it.
 pub fn render_with(guide: &Guide, theme: &Theme, cache: &mut Cache) -> Result<Site, RenderError> {
     let site_ctx = SiteCtx::new(guide);
-    let related = pages::related(guide);
+    let related_fp = relations_fingerprint(guide);
+    if cache.related.as_ref().is_none_or(|(fp, _)| *fp != related_fp) {
+        let fresh = pages::related(guide)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.into_iter().map(str::to_string).collect()))
+            .collect();
+        cache.related = Some((related_fp, fresh));
+    }
+    let related: HashMap<&str, Vec<&str>> = cache
+        .related
+        .as_ref()
+        .map(|(_, r)| r.iter().map(|(k, v)| (k.as_str(), v.iter().map(String::as_str).collect())).collect())
+        .unwrap_or_default();
     let site_fp = site_fingerprint(guide);
     let rendered: Result<Vec<(String, u64, Output, bool)>, RenderError> = routes(guide)
         .par_iter()
@@ -172,19 +186,31 @@ pub fn render_with(guide: &Guide, theme: &Theme, cache: &mut Cache) -> Result<Si
         .collect();
     let rendered = rendered?;
     cache.rendered = rendered.iter().filter(|r| r.3).count();
+    let mut previous = std::mem::take(&mut cache.pages);
     cache.pages = rendered.iter().map(|(p, fp, out, _)| (p.clone(), (*fp, out.clone()))).collect();
     let mut site = Site { pages: rendered.into_iter().map(|(p, _, out, _)| (p, out)).collect() };
-    // Files computed from the whole guide: cheap, so made on every run.
-    let sitemap = syndication::sitemap(guide, site.pages.keys());
-    let generated = [
-        ("feed.xml", syndication::atom(guide)),
-        ("sitemap.xml", sitemap),
-        ("robots.txt", syndication::robots(guide)),
-        ("calendar.ics", feeds::calendar(guide)),
-        ("partners.json", feeds::partners_json(guide)),
+    // Files made from the whole guide, each remade only when what it shows changed.
+    let partners_fp = all_fingerprints(site_fp, guide.partners.values().map(|p| p.fingerprint));
+    let playbooks_fp = all_fingerprints(site_fp, guide.playbooks.values().map(|p| p.fingerprint));
+    let pages_fp = all_fingerprints(playbooks_fp, site.pages.keys().map(|k| xxhash_rust::xxh3::xxh3_64(k.as_bytes())));
+    let generated: [(&str, u64, &dyn Fn() -> String); 5] = [
+        ("feed.xml", playbooks_fp, &|| syndication::atom(guide)),
+        ("sitemap.xml", pages_fp, &|| syndication::sitemap(guide, site.pages.keys())),
+        ("robots.txt", site_fp, &|| syndication::robots(guide)),
+        ("calendar.ics", partners_fp, &|| feeds::calendar(guide)),
+        ("partners.json", all_fingerprints(partners_fp, [playbooks_fp]), &|| feeds::partners_json(guide)),
     ];
-    for (path, text) in generated {
-        site.pages.insert(path.to_string(), Output { bytes: text.into_bytes().into() });
+    let mut made = Vec::new();
+    for (path, fp, make) in generated {
+        let out = match previous.remove(path) {
+            Some((old, out)) if old == fp => out,
+            _ => Output { bytes: make().into_bytes().into() },
+        };
+        made.push((path, fp, out));
+    }
+    for (path, fp, out) in made {
+        cache.pages.insert(path.to_string(), (fp, out.clone()));
+        site.pages.insert(path.to_string(), out);
     }
     for (path, bytes) in &theme.assets {
         site.pages.insert(format!("assets/{path}"), Output { bytes: Arc::from(*bytes) });
@@ -193,6 +219,38 @@ pub fn render_with(guide: &Guide, theme: &Theme, cache: &mut Cache) -> Result<Si
         site.pages.insert(path.clone(), Output { bytes: bytes.clone() });
     }
     Ok(site)
+}
+
+/// One fingerprint for a sequence of them.
+fn all_fingerprints(seed: u64, parts: impl IntoIterator<Item = u64>) -> u64 {
+    let mut h = Xxh3::new();
+    h.update(&seed.to_le_bytes());
+    for p in parts {
+        h.update(&p.to_le_bytes());
+    }
+    h.digest()
+}
+
+/// What related playbooks depend on: each playbook's partners and tags.
+fn relations_fingerprint(guide: &Guide) -> u64 {
+    let mut h = Xxh3::new();
+    for p in guide.playbooks.values() {
+        h.update(p.slug.as_bytes());
+        for x in p.partners.iter().chain(&p.tags) {
+            h.update(b"\0");
+            h.update(x.as_bytes());
+        }
+        h.update(b"\n");
+    }
+    for p in guide.partners.values() {
+        h.update(p.slug.as_bytes());
+        for x in &p.playbooks {
+            h.update(b"\0");
+            h.update(x.as_bytes());
+        }
+        h.update(b"\n");
+    }
+    h.digest()
 }
 
 /// What every page shows of the site as a whole: settings, free pages, today.

@@ -88,7 +88,9 @@
       var token = idx.pipeline.run([word.slice(0, cut)])[0];
       if (!token) continue;
       for (var f in idx.index) {
-        if (Object.prototype.hasOwnProperty.call(idx.index, f) && idx.index[f].getNode(token)) return word.slice(0, cut);
+        /* Trimmed as the pipeline trims it: "zephyr's" cut to "zephyr'" must
+           highlight "Zephyr", which a prefix with the apostrophe does not begin. */
+        if (Object.prototype.hasOwnProperty.call(idx.index, f) && idx.index[f].getNode(token)) return trim(word.slice(0, cut));
       }
     }
     return word;
@@ -286,10 +288,16 @@
     });
     input.addEventListener("input", function () {
       if (loader.state !== "ready") { ensure(); return; }
+      /* Typing shows the results again after Escape closed them, even when
+         the query is the same (a space typed before the next word). */
+      if (input.value.trim() === lastQuery) { open(true); return; }
       clearTimeout(typingTimer);
       if (lastMs < SLOW_SEARCH) run(); else typingTimer = setTimeout(run, TYPING_PAUSE);
     });
     input.addEventListener("keydown", function (e) {
+      /* Keys that an input method is using (Enter to confirm a composition,
+         Escape to cancel it) are not ours. */
+      if (e.isComposing || e.keyCode === 229) return;
       /* A search still waiting for a pause in typing runs before keys act on its results. */
       if (/^(Arrow)?(Down|Up)$|^Enter$/.test(e.key) && loader.state === "ready" && input.value.trim() !== lastQuery) run();
       var n = results.length;
