@@ -346,6 +346,16 @@ fn settings(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> S
     let raw = opts.base_url.clone().or_else(|| config.base_url.clone()).unwrap_or_else(|| "/".into());
     let (base_url, base_path) = match split_base_url(&raw) {
         Ok(v) => v,
+        Err(hint) if opts.base_url.is_some() => {
+            // Given on the command line: there is no line of a file to point at.
+            diags.push(Diagnostic {
+                severity: crate::diag::Severity::Error,
+                span: None,
+                message: format!("--base-url `{raw}` is not a usable base URL"),
+                hint: Some(hint),
+            });
+            (None, "/".into())
+        }
         Err(hint) => {
             if let Some(file) = sources.config_file {
                 let text = &sources.files.get(file).text;

@@ -247,7 +247,6 @@ fn every_page_has_its_canonical_url_and_a_description() {
 /// back to the site's description, which is empty: the page gets
 /// `<meta name="description" content="">`.
 #[test]
-#[ignore = "bug in src/render/mod.rs (render_route): empty site description gives empty <meta name=description>"]
 fn pages_have_a_description_even_when_the_site_has_none() {
     let guide = GuideTest::from_dir("search_fixtures/guide");
     guide.file("site.yaml", "title: Bare guide\n");

@@ -221,8 +221,8 @@ async fn a_contact_name_finds_the_partner_marked_and_counted() {
     );
 
     // Accents and case do not matter: the query is folded like the index.
-    press(&site, &char::from(Key::Escape).to_string()).await; // close
-    press(&site, &char::from(Key::Escape).to_string()).await; // clear
+    press_key(&site, Key::Escape).await; // close
+    press_key(&site, Key::Escape).await; // clear
     wait_value(&site, &format!("{INPUT}.value"), json!(""), REACT).await;
     site.search("GLÖRIA", 1).await;
     assert_eq!(
