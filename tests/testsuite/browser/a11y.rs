@@ -15,8 +15,6 @@
 //! `goog/cdp/execute` endpoint, so the real media queries match: each test
 //! checks `matchMedia` before it trusts the emulation.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -141,34 +139,7 @@ fn cdp(browser: &Browser, cmd: &str, params: Value) -> Value {
 
 /// A blocking HTTP/1.1 POST of a JSON body to chromedriver on 127.0.0.1.
 fn post(port: u16, path: &str, body: &str) -> std::io::Result<(u16, String)> {
-    let stream = TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), STARTUP)?;
-    stream.set_read_timeout(Some(STARTUP))?;
-    stream.set_write_timeout(Some(STARTUP))?;
-    write!(
-        &stream,
-        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\
-         Content-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )?;
-    let mut reader = BufReader::new(&stream);
-    let mut status_line = String::new();
-    reader.read_line(&mut status_line)?;
-    let status = status_line.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let mut length = 0usize;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 || line.trim_end().is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':')
-            && name.trim().eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().unwrap_or(0);
-        }
-    }
-    let mut bytes = vec![0u8; length];
-    reader.read_exact(&mut bytes)?;
-    Ok((status, String::from_utf8_lossy(&bytes).into_owned()))
+    super::http_json(port, "POST", path, body, STARTUP)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

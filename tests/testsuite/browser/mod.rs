@@ -296,16 +296,25 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// A blocking HTTP/1.1 request to chromedriver on 127.0.0.1 (for `/status` and
-/// for ending a session from `Drop`, where nothing can be awaited). The body
-/// is read by its `Content-Length`: chromedriver keeps the connection open.
-fn http(port: u16, method: &str, path: &str, timeout: Duration) -> std::io::Result<(u16, String)> {
+/// A blocking HTTP/1.1 request to chromedriver on 127.0.0.1 (for `/status`,
+/// for ending a session from `Drop`, where nothing can be awaited, and for
+/// DevTools commands), with an optional JSON body. The answer is read by its
+/// `Content-Length`: chromedriver keeps the connection open.
+pub(crate) fn http_json(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: &str,
+    timeout: Duration,
+) -> std::io::Result<(u16, String)> {
     let stream = TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), timeout)?;
     stream.set_read_timeout(Some(timeout))?;
     stream.set_write_timeout(Some(timeout))?;
     write!(
         &stream,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\
+         Content-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
     )?;
     let mut reader = BufReader::new(&stream);
     let mut status_line = String::new();
@@ -323,9 +332,13 @@ fn http(port: u16, method: &str, path: &str, timeout: Duration) -> std::io::Resu
             length = value.trim().parse().unwrap_or(0);
         }
     }
-    let mut body = vec![0u8; length];
-    reader.read_exact(&mut body)?;
-    Ok((status, String::from_utf8_lossy(&body).into_owned()))
+    let mut answer = vec![0u8; length];
+    reader.read_exact(&mut answer)?;
+    Ok((status, String::from_utf8_lossy(&answer).into_owned()))
+}
+
+fn http(port: u16, method: &str, path: &str, timeout: Duration) -> std::io::Result<(u16, String)> {
+    http_json(port, method, path, "", timeout)
 }
 
 // ---------------------------------------------------------------------------
