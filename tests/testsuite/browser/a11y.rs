@@ -361,6 +361,40 @@ async fn every_page_type_passes_axe_without_javascript() {
     axe_every_page(Scheme::Light, None, false).await;
 }
 
+/// The search box with its result list open must pass too, in both schemes.
+#[tokio::test]
+async fn the_open_search_passes_axe_in_both_schemes() {
+    let axe = axe_source();
+    let sites = Sites::start();
+    let browser = published_browser().await;
+    let (_, _, home) = sites.pages().into_iter().find(|(_, name, _)| *name == "home").expect("a home page");
+    let mut violations = Vec::new();
+    for scheme in [Scheme::Light, Scheme::Dark] {
+        emulate_media(&browser, scheme, false);
+        open(&browser, &home).await;
+        browser
+            .wait_for("document.getElementById('site-search') && !document.getElementById('site-search').hidden", PAGE)
+            .await;
+        browser
+            .execute(
+                "var i = document.getElementById('site-search-input'); i.focus(); i.value = 'partner'; \
+                 i.dispatchEvent(new Event('input', { bubbles: true }));",
+            )
+            .await;
+        browser
+            .wait_for(
+                "!document.getElementById('site-search-results').hidden && \
+                 document.querySelectorAll('#site-search-results [role=option]').length > 0",
+                PAGE,
+            )
+            .await;
+        let where_ = format!("home with the search open [{} scheme]", scheme.name());
+        let (v, _) = axe_violations(&browser, &axe, "document", &where_).await;
+        violations.extend(v);
+    }
+    assert!(violations.is_empty(), "axe-core violations with the search open:\n{}", violations.join("\n"));
+}
+
 // ---------------------------------------------------------------------------
 // Keyboard: skip link and visible focus
 // ---------------------------------------------------------------------------
