@@ -20,6 +20,11 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a new guide into DIR from the starter guide built into partnerbook.
+    Init(InitArgs),
+    /// Add a playbook or a partner profile to a guide, with every field ready to fill in.
+    #[command(subcommand)]
+    New(NewArgs),
     /// Report every error and warning of a guide; exit 1 on errors. Writes nothing.
     Check(CheckArgs),
     /// Build the guide into a static site.
@@ -33,7 +38,7 @@ pub enum Command {
 pub struct CommonArgs {
     /// The guide folder (default: `content/` in the partnerbook repository, else the current folder).
     pub guide: Option<PathBuf>,
-    /// Include playbooks marked `draft: true`.
+    /// Include playbooks marked `draft: true` (serve always does; there the flag changes nothing).
     #[arg(long)]
     pub drafts: bool,
     /// The date that counts as today, YYYY-MM-DD (default: the clock), for reproducible builds.
@@ -47,6 +52,21 @@ pub struct CheckArgs {
     #[command(flatten)]
     /// Shared options.
     pub common: CommonArgs,
+    /// Exit 1 when there are warnings, as for errors (for CI).
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// How to print the problems: `text` for people, `json` for tools (one JSON object per line on stdout).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// How `check` prints what it found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Headline, source snippet and hint per problem, on stderr.
+    Text,
+    /// JSON Lines on stdout: {"file","line","column","end_line","end_column","severity","code","message","hint"}.
+    Json,
 }
 
 /// `partnerbook build`.
@@ -82,8 +102,12 @@ pub struct ServeArgs {
 
 impl ServeArgs {
     /// Resolved options (serve writes nothing, so the output folder is unused).
+    /// The preview always includes drafts, marked as such, so that editors see
+    /// what they are writing; `--drafts` is accepted and changes nothing.
     pub fn options(&self) -> BuildOptions {
-        self.common.options(PathBuf::new(), None)
+        let mut opts = self.common.options(PathBuf::new(), None);
+        opts.link.drafts = true;
+        opts
     }
 }
 
@@ -120,4 +144,63 @@ impl BuildArgs {
     pub fn options(&self) -> BuildOptions {
         self.common.options(self.output.clone(), self.base_url.clone())
     }
+}
+
+/// `partnerbook init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to write the guide into (created if missing; must be empty unless --force).
+    pub dir: PathBuf,
+    /// Write into a folder that is not empty, replacing files with the starter's names.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `partnerbook new`.
+#[derive(Debug, Subcommand)]
+pub enum NewArgs {
+    /// Write `playbooks/<slug>.md`, the slug made from the title.
+    Playbook(NewPlaybookArgs),
+    /// Write `partners/<slug>.yaml`, the slug made from the name.
+    Partner(NewPartnerArgs),
+}
+
+/// Options shared by `new playbook` and `new partner`.
+#[derive(Debug, Args)]
+pub struct NewCommonArgs {
+    /// The guide folder (default: `content/` in the partnerbook repository, else the current folder).
+    #[arg(long)]
+    pub guide: Option<PathBuf>,
+    /// The date that counts as today, YYYY-MM-DD (default: the clock); fills `updated:` and example dates.
+    #[arg(long, value_parser = parse_today)]
+    pub today: Option<chrono::NaiveDate>,
+}
+
+/// `partnerbook new playbook`.
+#[derive(Debug, Args)]
+pub struct NewPlaybookArgs {
+    /// The playbook's title.
+    pub title: String,
+    /// Outreach stage: prepare, reach-out, meet, follow-up or sustain.
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// Slugs of the partners it concerns, separated by commas.
+    #[arg(long, value_delimiter = ',')]
+    pub partners: Vec<String>,
+    #[command(flatten)]
+    /// Shared options.
+    pub common: NewCommonArgs,
+}
+
+/// `partnerbook new partner`.
+#[derive(Debug, Args)]
+pub struct NewPartnerArgs {
+    /// The partner's name.
+    pub name: String,
+    /// Kind of unit: it, instructional-technology, research-computing, academic-department, administrative or other.
+    #[arg(long)]
+    pub kind: Option<String>,
+    #[command(flatten)]
+    /// Shared options.
+    pub common: NewCommonArgs,
 }

@@ -45,22 +45,31 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, if we know.
     pub hint: Option<String>,
+    /// A stable name for the kind of problem (`unknown-key`, `stale-partner`), for
+    /// tools that read `check --format json`; `None` for problems without one.
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
     /// An error at a span.
     pub fn error(span: Span, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, span: Some(span), message: message.into(), hint: None }
+        Diagnostic { severity: Severity::Error, span: Some(span), message: message.into(), hint: None, code: None }
     }
 
     /// A warning at a span.
     pub fn warning(span: Span, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, span: Some(span), message: message.into(), hint: None }
+        Diagnostic { severity: Severity::Warning, span: Some(span), message: message.into(), hint: None, code: None }
     }
 
     /// Adds a hint.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Sets the stable code of the kind of problem.
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
         self
     }
 
@@ -118,6 +127,18 @@ impl Diagnostics {
         v
     }
 
+    /// Renders every problem as JSON Lines, sorted like [`Diagnostics::render`]:
+    /// one [`JsonDiagnostic`] object per line, for CI annotations and editors.
+    pub fn render_json(&self, files: &SourceFiles) -> String {
+        let mut out = String::new();
+        for d in self.sorted(files) {
+            let line = serde_json::to_string(&JsonDiagnostic::new(d, files)).expect("plain strings and numbers");
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out
+    }
+
     /// Renders every problem for a terminal, sorted, with a source snippet each.
     pub fn render(&self, files: &SourceFiles, color: bool) -> String {
         let renderer = if color { Renderer::styled() } else { Renderer::plain() };
@@ -127,6 +148,57 @@ impl Diagnostics {
             out.push_str("\n\n");
         }
         out
+    }
+}
+
+/// One diagnostic as `check --format json` prints it. Lines and columns are
+/// 1-based (columns count characters); the end is where the span ends. Every
+/// location field is `null` for a problem of the guide as a whole.
+#[derive(Debug, serde::Serialize)]
+pub struct JsonDiagnostic<'a> {
+    /// Path relative to the guide, `/`-separated.
+    pub file: Option<&'a str>,
+    /// Line of the start.
+    pub line: Option<usize>,
+    /// Column of the start.
+    pub column: Option<usize>,
+    /// Line of the end.
+    pub end_line: Option<usize>,
+    /// Column of the end (just past the last character).
+    pub end_column: Option<usize>,
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// The stable code, e.g. `unknown-key`.
+    pub code: Option<&'static str>,
+    /// What is wrong.
+    pub message: &'a str,
+    /// How to fix it.
+    pub hint: Option<&'a str>,
+}
+
+impl<'a> JsonDiagnostic<'a> {
+    fn new(d: &'a Diagnostic, files: &'a SourceFiles) -> Self {
+        let (mut file, mut line, mut column, mut end_line, mut end_column) = (None, None, None, None, None);
+        if let Some(span) = &d.span {
+            let f = files.get(span.file);
+            let (l, c) = f.line_col(span.bytes.start);
+            let (el, ec) = f.line_col(span.bytes.end.max(span.bytes.start));
+            (file, line, column, end_line, end_column) = (Some(f.path.as_str()), Some(l), Some(c), Some(el), Some(ec));
+        }
+        JsonDiagnostic {
+            file,
+            line,
+            column,
+            end_line,
+            end_column,
+            severity: match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            code: d.code,
+            message: &d.message,
+            hint: d.hint.as_deref(),
+        }
     }
 }
 
@@ -207,5 +279,28 @@ mod tests {
         assert!(text.contains("playbooks/a.md:3:12"), "{text}");
         assert!(text.contains("did you mean `campus-it`?"), "{text}");
         assert!(text.contains("partners: [campus-itt]"), "{text}");
+    }
+
+    #[test]
+    fn json_lines_carry_positions_code_and_hint() {
+        let mut files = SourceFiles::default();
+        let id = files.add(crate::source::SourceFile::new(
+            "partners/it.yaml".into(),
+            "x".into(),
+            "name: IT\nlast_contact: 2026-01-01\n".into(),
+        ));
+        let mut diags = Diagnostics::default();
+        diags.push(Diagnostic::warning(Span::new(id, 23, 10), "stale").with_code("stale-partner").with_hint("call"));
+        diags.push(Diagnostic { span: None, ..Diagnostic::warning(Span::new(id, 0, 0), "whole guide") });
+        let text = diags.render_json(&files);
+        let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        assert_eq!(lines[1]["file"], "partners/it.yaml");
+        assert_eq!((lines[1]["line"].as_u64(), lines[1]["column"].as_u64()), (Some(2), Some(15)));
+        assert_eq!((lines[1]["end_line"].as_u64(), lines[1]["end_column"].as_u64()), (Some(2), Some(25)));
+        assert_eq!(lines[1]["code"], "stale-partner");
+        assert_eq!(lines[1]["hint"], "call");
+        assert_eq!(lines[0]["file"], serde_json::Value::Null);
+        assert_eq!(lines[0]["severity"], "warning");
     }
 }

@@ -69,3 +69,22 @@ pub fn metadata(path: &Path) -> Result<std::fs::Metadata, IoError> {
 pub fn create_dir(path: &Path) -> Result<(), IoError> {
     ctx("create folder", path, std::fs::create_dir(path))
 }
+
+/// Writes a new file; fails with [`io::ErrorKind::AlreadyExists`], touching
+/// nothing, when the path exists (no check-then-write race).
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), IoError> {
+    use std::io::Write;
+    let r = std::fs::OpenOptions::new().write(true).create_new(true).open(path).and_then(|mut f| f.write_all(bytes));
+    ctx("write", path, r)
+}
+
+/// The names of a folder's entries, sorted.
+pub fn read_dir_names(path: &Path) -> Result<Vec<String>, IoError> {
+    let entries = ctx("read folder", path, std::fs::read_dir(path))?;
+    let mut names = Vec::new();
+    for e in entries {
+        names.push(ctx("read folder", path, e)?.file_name().to_string_lossy().into_owned());
+    }
+    names.sort();
+    Ok(names)
+}

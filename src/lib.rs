@@ -86,7 +86,7 @@ pub fn check(opts: &BuildOptions) -> Result<(Sources, link::Guide, Diagnostics),
 /// load -> link -> render -> write.
 pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     let (sources, guide, warnings) = check(opts)?;
-    let theme = render::Theme::load(&guide.templates).map_err(Failure::Template)?;
+    let theme = render::Theme::load(guide.theme.as_deref(), &guide.templates).map_err(Failure::Template)?;
     let site = render::render(&guide, &theme).map_err(|e| Failure::Template(format!("{}: {}", e.page, e.message)))?;
     write::publish(&site, &opts.out_dir)?;
     Ok(Report { files: site.len(), sources, warnings })

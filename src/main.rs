@@ -10,6 +10,8 @@ use partnerbook::cmd::{self, Outcome};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match &cli.command {
+        Command::Init(args) => cmd::init::run(args),
+        Command::New(args) => cmd::new::run(args),
         Command::Check(args) => cmd::check::run(args),
         Command::Build(args) => cmd::build::run(args),
         Command::Serve(args) => cmd::serve::run(args),

@@ -126,14 +126,14 @@ pub fn actions<'a>(partners: impl Iterator<Item = &'a Partner>, today: NaiveDate
             });
         };
         if let Some(n) = &pr.next_step {
-            push(Source::NextStep, &n.action, &n.owner, n.due);
+            push(Source::NextStep, &n.action, &n.owner, n.due_date());
         }
         for a in pr.action_items.iter().filter(|a| !a.done) {
-            push(Source::Item, &a.task, &a.owner, a.due);
+            push(Source::Item, &a.task, &a.owner, a.due_date());
         }
         for m in &pr.meetings {
             for a in m.action_items.iter().filter(|a| !a.done) {
-                push(Source::Meeting(m.date), &a.task, &a.owner, a.due);
+                push(Source::Meeting(m.date), &a.task, &a.owner, a.due_date());
             }
         }
     }
@@ -164,7 +164,7 @@ mod tests {
         let item = |task: &str, done| ActionItem {
             task: task.into(),
             owner: Some("Ana".into()),
-            due: Some(d("2026-01-10")),
+            due: Some(crate::load::yaml::Spanned::unplaced(d("2026-01-10"))),
             done,
         };
         let profile: PartnerProfile = PartnerProfile {
@@ -198,6 +198,7 @@ mod tests {
             notes_html: None,
             meeting_notes_html: vec![None],
             playbooks: vec![],
+            updated: None,
             path: "partners/it.yaml".into(),
             fingerprint: 0,
         };

@@ -46,7 +46,8 @@ pub struct Playbook {
     pub partners: Vec<String>,
     /// Tag names as written.
     pub tags: Vec<String>,
-    /// Last update.
+    /// Last update: `updated` of the front matter, else the date of the last
+    /// commit that touched the file (when the guide is in git).
     pub updated: Option<Date>,
     /// Order within the stage.
     pub order: i64,
@@ -73,6 +74,8 @@ pub struct Partner {
     pub meeting_notes_html: Vec<Option<String>>,
     /// Playbook slugs, from both sides of the reference, sorted.
     pub playbooks: Vec<String>,
+    /// Date of the last commit that touched the profile (when the guide is in git).
+    pub updated: Option<Date>,
     /// Path of the source file inside the guide.
     pub path: String,
     /// Changes whenever anything this item's pages show of it changes.
@@ -128,4 +131,6 @@ pub struct Guide {
     pub assets: Vec<(String, Arc<[u8]>)>,
     /// Template overrides by name.
     pub templates: Vec<(String, String)>,
+    /// The theme named in `site.yaml`; `None` for the embedded default.
+    pub theme: Option<Arc<crate::load::ThemeSrc>>,
 }

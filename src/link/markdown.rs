@@ -236,9 +236,13 @@ pub fn render_scoped(
                 if dest_url.starts_with("partner:") || dest_url.starts_with("playbook:") {
                     refs.push(dest_url.split('#').next().unwrap_or_default().trim_end_matches('/').to_string());
                 }
-                let dest = resolve(&dest_url, link_type, targets, |message, hint| {
-                    diags.push(Diagnostic::error(origin.span(range.clone(), &dest_url), message).with_hint_opt(hint));
+                let dest = resolve(&dest_url, link_type, targets, |code, message, hint| {
+                    let span = origin.span(range.clone(), &dest_url);
+                    diags.push(Diagnostic::error(span, message).with_hint_opt(hint).with_code(code));
                 });
+                if let Some(d) = super::warnings::bad_url(&dest_url, origin.span(range.clone(), &dest_url)) {
+                    diags.push(d);
+                }
                 out.push(Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }));
             }
             // Footnote ids get a prefix so they never clash with heading ids (GitHub does the same).
@@ -288,7 +292,7 @@ fn resolve(
     dest: &str,
     link_type: LinkType,
     targets: &Targets<'_>,
-    mut report: impl FnMut(String, Option<String>),
+    mut report: impl FnMut(&'static str, String, Option<String>),
 ) -> String {
     if matches!(link_type, LinkType::Email) {
         return dest.to_string();
@@ -298,6 +302,7 @@ fn resolve(
         Some("partner") | Some("playbook") => {}
         Some("javascript") | Some("vbscript") | Some("data") => {
             report(
+                "unsafe-link",
                 format!("`{}:` links are not allowed", scheme.unwrap_or_default()),
                 Some("link to a web page (https://...) instead".into()),
             );
@@ -314,17 +319,21 @@ fn resolve(
     if kind == "partner" {
         if !targets.partners.contains(slug) {
             let known: Vec<&str> = targets.partners.iter().map(String::as_str).collect();
-            report(format!("unknown partner `{slug}`"), Some(closest(slug, &known, "partners/")));
+            report("unknown-partner", format!("unknown partner `{slug}`"), Some(closest(slug, &known, "partners/")));
             return "#".into();
         }
         if let Some(a) = anchor.filter(|a| !PARTNER_ANCHORS.contains(a)) {
-            report(format!("partner pages have no section `#{a}`"), Some(suggestion(a, PARTNER_ANCHORS)));
+            report(
+                "missing-anchor",
+                format!("partner pages have no section `#{a}`"),
+                Some(suggestion(a, PARTNER_ANCHORS)),
+            );
         }
         return format!("{}partners/{slug}/{frag}", targets.base);
     }
     let Some((heading_ids, left_out)) = targets.playbooks.get(slug) else {
         let known: Vec<&str> = targets.playbooks.keys().map(String::as_str).collect();
-        report(format!("unknown playbook `{slug}`"), Some(closest(slug, &known, "playbooks/")));
+        report("unknown-playbook", format!("unknown playbook `{slug}`"), Some(closest(slug, &known, "playbooks/")));
         return "#".into();
     };
     if let Some(a) = anchor.filter(|a| !heading_ids.contains(*a)) {
@@ -335,10 +344,11 @@ fn resolve(
             None if ids.is_empty() => format!("`{slug}` has no headings"),
             None => format!("the heading ids of `{slug}` are: {}", ids.join(", ")),
         };
-        report(format!("playbook `{slug}` has no heading with id `{a}`"), Some(hint));
+        report("missing-anchor", format!("playbook `{slug}` has no heading with id `{a}`"), Some(hint));
     }
     if *left_out {
         report(
+            "draft-link",
             format!("playbook `{slug}` is a draft and is left out of this build"),
             Some("publish it (remove `draft: true`) or build with --drafts".into()),
         );

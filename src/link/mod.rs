@@ -7,6 +7,7 @@ pub mod attention;
 pub mod cache;
 pub mod guide;
 pub mod markdown;
+pub mod warnings;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -61,13 +62,15 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
                     .with_hint(format!(
                         "rename the file; these names are taken by the directory: {}",
                         PARTNER_RESERVED.join(", ")
-                    )),
+                    ))
+                    .with_code("reserved-slug"),
             );
         }
         if !partner_slugs.insert(p.slug.clone()) {
             diags.push(
                 Diagnostic::error(Span::new(p.file, 0, 0), format!("two partner files have the slug `{}`", p.slug))
-                    .with_hint("keep one of partners/SLUG.yaml and partners/SLUG.yml"),
+                    .with_hint("keep one of partners/SLUG.yaml and partners/SLUG.yml")
+                    .with_code("duplicate-slug"),
             );
         }
     }
@@ -212,10 +215,12 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         let file = files.get(p.file);
         let entry = &rendered[&format!("playbook:{}", p.slug)];
         let partners = refs_of(&playbook_refs, &p.slug);
+        let updated = meta.updated.or_else(|| sources.git_dates.get(&file.path).copied());
         let fingerprint = cache::fingerprint([
             &file.hash.to_le_bytes()[..],
             &entry.deps.to_le_bytes(),
             partners.join("\n").as_bytes(),
+            updated.map(|d| d.to_string()).unwrap_or_default().as_bytes(),
         ]);
         let playbook = Playbook {
             slug: p.slug.clone(),
@@ -225,7 +230,7 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
             partnership: meta.partnership,
             partners,
             tags: meta.tags.clone(),
-            updated: meta.updated,
+            updated,
             order: meta.order.unwrap_or(i64::MAX),
             draft: meta.draft,
             body: entry.rendered[0].clone().unwrap_or_default(),
@@ -242,10 +247,12 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         let entry = &rendered[&format!("partner:{}", p.slug)];
         let html = |r: &Option<Arc<Rendered>>| r.as_ref().map(|r| r.html.clone());
         let playbooks = refs_of(&partner_refs, &p.slug);
+        let updated = sources.git_dates.get(&file.path).copied();
         let fingerprint = cache::fingerprint([
             &file.hash.to_le_bytes()[..],
             &entry.deps.to_le_bytes(),
             playbooks.join("\n").as_bytes(),
+            updated.map(|d| d.to_string()).unwrap_or_default().as_bytes(),
         ]);
         partners.insert(
             p.slug.clone(),
@@ -255,6 +262,7 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
                 notes_html: html(&entry.rendered[0]),
                 meeting_notes_html: entry.rendered[1..].iter().map(html).collect(),
                 playbooks,
+                updated,
                 path: file.path.clone(),
                 fingerprint,
             },
@@ -268,7 +276,8 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         if RESERVED.contains(&p.slug.as_str()) || p.slug.contains('/') {
             diags.push(
                 Diagnostic::error(Span::new(p.file, 0, 3), format!("a free page cannot be called `{}`", p.slug))
-                    .with_hint(format!("rename the file; these names are taken by the site: {}", RESERVED.join(", "))),
+                    .with_hint(format!("rename the file; these names are taken by the site: {}", RESERVED.join(", ")))
+                    .with_code("reserved-slug"),
             );
             continue;
         }
@@ -290,7 +299,7 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
 
     let tags = tags(&playbooks, &partners);
     let actions = attention::actions(partners.values(), opts.today);
-    Guide {
+    let guide = Guide {
         actions,
         settings,
         today: opts.today,
@@ -300,7 +309,10 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         tags,
         assets: sources.assets.clone(),
         templates: sources.templates.clone(),
-    }
+        theme: sources.theme.clone(),
+    };
+    warnings::check(sources, &guide, diags);
+    guide
 }
 
 fn unknown_ref<'a>(what: &str, slug: &str, span: Span, known: impl Iterator<Item = &'a String>) -> Diagnostic {
@@ -308,7 +320,8 @@ fn unknown_ref<'a>(what: &str, slug: &str, span: Span, known: impl Iterator<Item
         Some(c) => format!("did you mean `{c}`?"),
         None => format!("no {what} file has the slug `{slug}`; the slug is the file name without extension"),
     };
-    Diagnostic::error(span, format!("unknown {what} `{slug}`")).with_hint(hint)
+    let code = if what == "partner" { "unknown-partner" } else { "unknown-playbook" };
+    Diagnostic::error(span, format!("unknown {what} `{slug}`")).with_hint(hint).with_code(code)
 }
 
 /// The slug of a tag: its heading-id form.
@@ -353,6 +366,7 @@ fn settings(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> S
                 span: None,
                 message: format!("--base-url `{raw}` is not a usable base URL"),
                 hint: Some(hint),
+                code: Some("bad-base-url"),
             });
             (None, "/".into())
         }
@@ -362,7 +376,8 @@ fn settings(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> S
                 let at = text.find("base_url").unwrap_or(0);
                 diags.push(
                     Diagnostic::error(Span::new(file, at, 8), format!("`{raw}` is not a usable base URL"))
-                        .with_hint(hint),
+                        .with_hint(hint)
+                        .with_code("bad-base-url"),
                 );
             }
             (None, "/".into())

@@ -5,10 +5,12 @@
 
 pub mod fields;
 pub mod front_matter;
+pub mod git;
 pub mod page;
 pub mod partner;
 pub mod playbook;
 pub mod site_config;
+pub mod theme;
 pub mod yaml;
 
 use std::collections::HashMap;
@@ -21,10 +23,12 @@ use serde::de::DeserializeOwned;
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::fs::{self, IoError};
 use crate::source::{FileId, SourceFile, SourceFiles};
+use fields::Date;
 use page::{PageMeta, PageSrc};
 use partner::{PartnerProfile, PartnerSrc};
 use playbook::{PlaybookMeta, PlaybookSrc};
 use site_config::SiteConfig;
+pub use theme::ThemeSrc;
 
 /// Everything read from a guide folder.
 #[derive(Debug, Default)]
@@ -45,6 +49,12 @@ pub struct Sources {
     pub assets: Vec<(String, Arc<[u8]>)>,
     /// Templates of the guide's `templates/` folder, by name.
     pub templates: Vec<(String, String)>,
+    /// The theme `site.yaml` names, read from `themes/NAME/` beside the guide;
+    /// `None` for the embedded default theme.
+    pub theme: Option<Arc<ThemeSrc>>,
+    /// Date of the last commit that touched each file, by path relative to
+    /// the guide; empty when the guide is not in a git repository.
+    pub git_dates: Arc<HashMap<String, Date>>,
 }
 
 /// An environment failure that stops the load (content problems never do).
@@ -152,6 +162,10 @@ struct Cached {
 pub struct Cache {
     texts: HashMap<String, Cached>,
     assets: HashMap<String, (Stamp, Arc<[u8]>)>,
+    /// Read from git once per cache: saves do not change the history, and
+    /// `serve` does not watch `.git` (a commit made while serving shows at the
+    /// next start).
+    git_dates: Option<Arc<HashMap<String, Date>>>,
 }
 
 impl Cache {
@@ -213,14 +227,23 @@ pub fn load_with(root: &Path, cache: &mut Cache, diags: &mut Diagnostics) -> Res
 
     // Read and parse what changed, in parallel. Cached results carry the file
     // ids of their load; they are renumbered below by position in the sorted list.
+    // git runs beside the parsing, once per cache.
     let old = std::mem::take(&mut cache.texts);
-    let results: Vec<Result<Cached, IoError>> = texts
-        .par_iter()
-        .map(|(rel, path, role, stamp)| match old.get(rel) {
-            Some(c) if c.stamp == *stamp && stamp.1.is_some() => Ok(c.clone()),
-            _ => read_and_parse(rel, path, *role, *stamp),
-        })
-        .collect();
+    let known_dates = cache.git_dates.clone();
+    let (results, git_dates) = rayon::join(
+        || -> Vec<Result<Cached, IoError>> {
+            texts
+                .par_iter()
+                .map(|(rel, path, role, stamp)| match old.get(rel) {
+                    Some(c) if c.stamp == *stamp && stamp.1.is_some() => Ok(c.clone()),
+                    _ => read_and_parse(rel, path, *role, *stamp),
+                })
+                .collect()
+        },
+        || known_dates.unwrap_or_else(|| Arc::new(git::last_commit_dates(root))),
+    );
+    cache.git_dates = Some(git_dates.clone());
+    sources.git_dates = git_dates;
 
     for (result, (rel, _, role, _)) in results.into_iter().zip(&texts) {
         let cached = result?;
@@ -248,6 +271,7 @@ pub fn load_with(root: &Path, cache: &mut Cache, diags: &mut Diagnostics) -> Res
         }
         cache.texts.insert(rel.clone(), cached);
     }
+    sources.theme = theme::load(root, &sources.config, sources.config_file, diags)?;
     Ok(sources)
 }
 
@@ -265,7 +289,8 @@ fn read_and_parse(rel: &str, path: &Path, role: Role, stamp: Stamp) -> Result<Ca
             let at = e.utf8_error().valid_up_to();
             diags.push(
                 Diagnostic::error(Span::new(id, at, 1), "this file is not valid UTF-8 text")
-                    .with_hint("save the file as UTF-8 in your editor"),
+                    .with_hint("save the file as UTF-8 in your editor")
+                    .with_code("not-utf8"),
             );
             (String::from_utf8_lossy(e.as_bytes()).into_owned(), None)
         }
@@ -318,7 +343,8 @@ fn parse_markdown<T: DeserializeOwned>(
         None => {
             diags.push(
                 Diagnostic::error(Span::new(id, 0, text.find('\n').unwrap_or(text.len())), "no front matter")
-                    .with_hint("start the file with a `---` line, then `title: ...`, then a closing `---` line"),
+                    .with_hint("start the file with a `---` line, then `title: ...`, then a closing `---` line")
+                    .with_code("no-front-matter"),
             );
             (None, 0, 0..text.len())
         }

@@ -77,10 +77,17 @@ pub struct Contact {
 pub struct NextStep {
     /// What to do.
     pub action: String,
-    /// When.
-    pub due: Option<Date>,
+    /// When, with its place in the file (for the overdue warning); see [`NextStep::due_date`].
+    pub due: Option<Spanned<Date>>,
     /// Who.
     pub owner: Option<String>,
+}
+
+impl NextStep {
+    /// The due date without its position.
+    pub fn due_date(&self) -> Option<Date> {
+        self.due.as_ref().map(|d| d.value)
+    }
 }
 
 /// A task agreed with a partner.
@@ -91,11 +98,18 @@ pub struct ActionItem {
     pub task: String,
     /// Who does it.
     pub owner: Option<String>,
-    /// By when.
-    pub due: Option<Date>,
+    /// By when, with its place in the file (for the overdue warning); see [`ActionItem::due_date`].
+    pub due: Option<Spanned<Date>>,
     /// Done yet.
     #[serde(default)]
     pub done: bool,
+}
+
+impl ActionItem {
+    /// The due date without its position.
+    pub fn due_date(&self) -> Option<Date> {
+        self.due.as_ref().map(|d| d.value)
+    }
 }
 
 /// A meeting held with a partner.

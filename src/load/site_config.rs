@@ -2,6 +2,8 @@
 
 use serde::Deserialize;
 
+use super::yaml::Spanned;
+
 /// Settings of a guide, as written in `site.yaml`.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -18,6 +20,6 @@ pub struct SiteConfig {
     pub edit_url: Option<String>,
     /// Days without contact after which a partner needs attention (default 60).
     pub stale_after_days: Option<u32>,
-    /// Theme name (default: the embedded `default`).
-    pub theme: Option<String>,
+    /// Theme name: a folder `themes/NAME/` beside the guide (default: the embedded `default`).
+    pub theme: Option<Spanned<String>>,
 }

@@ -21,6 +21,11 @@ pub struct Spanned<T> {
 }
 
 impl<T> Spanned<T> {
+    /// A value with no place in any file (for values made in code, such as tests).
+    pub fn unplaced(value: T) -> Self {
+        Spanned { value, offset: 0, len: 0 }
+    }
+
     /// The span of this value in the whole file, given where the YAML text starts.
     pub fn span(&self, file: FileId, yaml_start: usize) -> Span {
         Span::new(file, yaml_start + self.offset, self.len)
@@ -62,15 +67,22 @@ fn to_diagnostic(err: &serde_saphyr::Error, file: FileId, yaml: &str, yaml_start
     let len = token_len(&yaml[offset..]).max(len.min(yaml.len() - offset));
     let span = Span::new(file, yaml_start + offset, len);
     match err {
-        E::SerdeUnknownField { field, expected, .. } => {
-            Diagnostic::error(span, format!("unknown key `{field}`")).with_hint(suggestion(field, expected))
-        }
+        E::SerdeUnknownField { field, expected, .. } => Diagnostic::error(span, format!("unknown key `{field}`"))
+            .with_hint(suggestion(field, expected))
+            .with_code("unknown-key"),
         E::SerdeUnknownVariant { variant, expected, .. } => {
-            Diagnostic::error(span, format!("unknown value `{variant}`")).with_hint(suggestion(variant, expected))
+            Diagnostic::error(span, format!("unknown value `{variant}`"))
+                .with_hint(suggestion(variant, expected))
+                .with_code("unknown-value")
         }
         E::SerdeMissingField { field, .. } => Diagnostic::error(span, format!("missing required key `{field}`"))
-            .with_hint(format!("add a line `{field}: ...`")),
-        E::Message { msg, .. } => Diagnostic::error(span, msg.clone()),
+            .with_hint(format!("add a line `{field}: ...`"))
+            .with_code("missing-key"),
+        // Our own messages: a bad date (see `fields::parse_date`), or a wrong type.
+        E::Message { msg, .. } if msg.contains("expected YYYY-MM-DD") => {
+            Diagnostic::error(span, msg.clone()).with_code("bad-date")
+        }
+        E::Message { msg, .. } => Diagnostic::error(span, msg.clone()).with_code("bad-value"),
         other => {
             let text = other.to_string();
             let message = match text.rfind(" at line ") {
@@ -79,9 +91,11 @@ fn to_diagnostic(err: &serde_saphyr::Error, file: FileId, yaml: &str, yaml_start
             };
             let message =
                 message.replace("set DuplicateKeyPolicy in Options if acceptable", "each key may appear once");
-            Diagnostic::error(span, format!("invalid YAML: {message}")).with_hint(
-                "check the YAML syntax here; quote a value that contains `: ` or starts with `[`, `{`, `*`, `&` or `@`",
-            )
+            Diagnostic::error(span, format!("invalid YAML: {message}"))
+                .with_hint(
+                    "check the YAML syntax here; quote a value that contains `: ` or starts with `[`, `{`, `*`, `&` or `@`",
+                )
+                .with_code("yaml-syntax")
         }
     }
 }

@@ -61,8 +61,8 @@ pub fn brief<'a>(guide: &'a Guide, p: &'a Partner) -> Brief<'a> {
         pr.action_items.iter().chain(pr.meetings.iter().flat_map(|m| &m.action_items)).filter(|a| !a.done).collect();
     let mut seen = std::collections::HashSet::new();
     let mut sorted_open: Vec<&ActionItem> =
-        open.into_iter().filter(|a| seen.insert((a.task.trim().to_lowercase(), &a.owner, a.due))).collect();
-    sorted_open.sort_by_key(|a| (bucket(a.due, today), a.due));
+        open.into_iter().filter(|a| seen.insert((a.task.trim().to_lowercase(), &a.owner, a.due_date()))).collect();
+    sorted_open.sort_by_key(|a| (bucket(a.due_date(), today), a.due_date()));
     let last: Option<&Meeting> = pr.meetings.first();
     let (subject, body) = follow_up(guide, p, last, &sorted_open);
     let recipients: Vec<&str> = recipients(p, last);
@@ -117,7 +117,7 @@ fn agenda(p: &Partner, open: &[&ActionItem]) -> Vec<String> {
     }
     for a in open {
         let mut line = format!("Check in: {}", a.task);
-        let who = [a.owner.clone(), a.due.map(|d| format!("due {d}"))].into_iter().flatten().collect::<Vec<_>>();
+        let who = [a.owner.clone(), a.due_date().map(|d| format!("due {d}"))].into_iter().flatten().collect::<Vec<_>>();
         if !who.is_empty() {
             line.push_str(&format!(" ({})", who.join(", ")));
         }
@@ -156,13 +156,13 @@ fn follow_up(guide: &Guide, p: &Partner, last: Option<&Meeting>, open: &[&Action
         let mut line = format!("- {}", a.task);
         if let Some(o) = &a.owner {
             line.push_str(&format!(" (owner: {o}"));
-            line.push_str(&a.due.map(|d| format!(", by {d})")).unwrap_or_else(|| ")".into()));
-        } else if let Some(d) = a.due {
+            line.push_str(&a.due_date().map(|d| format!(", by {d})")).unwrap_or_else(|| ")".into()));
+        } else if let Some(d) = a.due_date() {
             line.push_str(&format!(" (by {d})"));
         }
         if a.done {
             line.push_str(" [done]");
-        } else if bucket(a.due, guide.today) == Bucket::Overdue {
+        } else if bucket(a.due_date(), guide.today) == Bucket::Overdue {
             line.push_str(" [overdue]");
         }
         body.push(line);
@@ -173,7 +173,7 @@ fn follow_up(guide: &Guide, p: &Partner, last: Option<&Meeting>, open: &[&Action
             .into(),
     );
     if let Some(n) = &pr.next_step {
-        let when = n.due.map(|d| format!(" by {d}")).unwrap_or_default();
+        let when = n.due_date().map(|d| format!(" by {d}")).unwrap_or_default();
         body.push(String::new());
         body.push(format!("Our next step: {}{when}.", n.action));
     }

@@ -208,9 +208,9 @@ pub fn item(a: &ActionItem, today: chrono::NaiveDate) -> ItemCtx<'_> {
     ItemCtx {
         task: &a.task,
         owner: a.owner.as_deref(),
-        due: a.due.map(|d| d.to_string()),
+        due: a.due_date().map(|d| d.to_string()),
         done: a.done,
-        overdue: !a.done && a.due.is_some_and(|d| d.0 < today),
+        overdue: !a.done && a.due_date().is_some_and(|d| d.0 < today),
     }
 }
 

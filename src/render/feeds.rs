@@ -52,7 +52,8 @@ fn open_items(profile: &PartnerProfile) -> Vec<OpenItem<'_>> {
     let listed = profile.action_items.iter().map(|a| (a, None));
     let agreed = profile.meetings.iter().flat_map(|m| m.action_items.iter().map(move |a| (a, Some(m.date))));
     for (item, meeting) in listed.chain(agreed).filter(|(a, _)| !a.done) {
-        let same = out.iter_mut().find(|o| o.item.task.trim() == item.task.trim() && o.item.due == item.due);
+        let same =
+            out.iter_mut().find(|o| o.item.task.trim() == item.task.trim() && o.item.due_date() == item.due_date());
         match same {
             Some(o) => o.meeting = o.meeting.or(meeting),
             None => out.push(OpenItem { item, meeting }),
@@ -64,8 +65,8 @@ fn open_items(profile: &PartnerProfile) -> Vec<OpenItem<'_>> {
 /// Open next step and open action items due before today, each counted once.
 fn overdue_count(guide: &Guide, profile: &PartnerProfile) -> usize {
     let overdue = |due: Option<Date>| bucket(due, guide.today) == Bucket::Overdue;
-    let step = profile.next_step.as_ref().is_some_and(|n| overdue(n.due));
-    usize::from(step) + open_items(profile).iter().filter(|o| overdue(o.item.due)).count()
+    let step = profile.next_step.as_ref().is_some_and(|n| overdue(n.due_date()));
+    usize::from(step) + open_items(profile).iter().filter(|o| overdue(o.item.due_date())).count()
 }
 
 // ---------------------------------------------------------------- calendar
@@ -96,7 +97,7 @@ fn events(p: &Partner) -> Vec<Event> {
     let owner = |o: &Option<String>| format!("Owner: {}", o.as_deref().map_or("not assigned", str::trim));
     let mut out = Vec::new();
     if let Some(n) = &pr.next_step
-        && let Some(due) = n.due
+        && let Some(due) = n.due_date()
     {
         out.push(Event {
             uid: format!("{slug}-next-step-{}", text_hash(&n.action)),
@@ -107,7 +108,7 @@ fn events(p: &Partner) -> Vec<Event> {
         });
     }
     for o in open_items(pr) {
-        let Some(due) = o.item.due else { continue };
+        let Some(due) = o.item.due_date() else { continue };
         let mut description = owner(&o.item.owner);
         if let Some(m) = o.meeting {
             description.push_str(&format!("\nAgreed at the meeting of {m}."));
@@ -328,9 +329,9 @@ fn item_json<'a>(guide: &Guide, a: &'a ActionItem) -> ItemJson<'a> {
     ItemJson {
         task: &a.task,
         owner: a.owner.as_deref(),
-        due: date(a.due),
+        due: date(a.due_date()),
         done: a.done,
-        overdue: !a.done && bucket(a.due, guide.today) == Bucket::Overdue,
+        overdue: !a.done && bucket(a.due_date(), guide.today) == Bucket::Overdue,
     }
 }
 
@@ -366,9 +367,9 @@ fn partner_json<'a>(guide: &'a Guide, p: &'a Partner) -> PartnerJson<'a> {
         stale: stale_days(pr.last_contact, pr.status, guide.today, s.stale_after_days).is_some(),
         next_step: pr.next_step.as_ref().map(|n| NextStepJson {
             action: &n.action,
-            due: date(n.due),
+            due: date(n.due_date()),
             owner: n.owner.as_deref(),
-            overdue: bucket(n.due, guide.today) == Bucket::Overdue,
+            overdue: bucket(n.due_date(), guide.today) == Bucket::Overdue,
         }),
         action_items: pr.action_items.iter().map(|a| item_json(guide, a)).collect(),
         overdue_items: overdue_count(guide, pr),
@@ -440,6 +441,7 @@ mod tests {
     use super::*;
     use crate::diag::Diagnostics;
     use crate::link::LinkOptions;
+    use crate::load::yaml::Spanned;
 
     const TODAY: &str = "2026-03-01";
 
@@ -663,9 +665,14 @@ next_step:
         let profile = Arc::make_mut(&mut p.profile);
         profile.action_items.insert(
             0,
-            ActionItem { task: "A brand new task".into(), owner: None, due: Some(Date(g.today)), done: false },
+            ActionItem {
+                task: "A brand new task".into(),
+                owner: None,
+                due: Some(Spanned::unplaced(Date(g.today))),
+                done: false,
+            },
         );
-        profile.meetings[0].action_items[1].due = Some(Date("2026-05-05".parse().unwrap()));
+        profile.meetings[0].action_items[1].due = Some(Spanned::unplaced(Date("2026-05-05".parse().unwrap())));
         let second = uids(&calendar(&edited));
         assert_eq!(second.len(), first.len() + 1);
         for u in &first {
@@ -679,7 +686,7 @@ next_step:
         let p = g.partners.get_mut("lab-ops").unwrap();
         let profile = Arc::make_mut(&mut p.profile);
         for due in ["2026-06-01", "2026-07-01"] {
-            let due = Some(Date(due.parse().unwrap()));
+            let due = Some(Spanned::unplaced(Date(due.parse().unwrap())));
             profile.action_items.push(ActionItem { task: "Send minutes".into(), owner: None, due, done: false });
         }
         let uids: Vec<String> = parsed_events(&calendar(&g)).iter().map(|e| e.get_uid().unwrap().to_string()).collect();

@@ -213,7 +213,7 @@ pub fn render_with(guide: &Guide, theme: &Theme, cache: &mut Cache) -> Result<Si
         site.pages.insert(path.to_string(), out);
     }
     for (path, bytes) in &theme.assets {
-        site.pages.insert(format!("assets/{path}"), Output { bytes: Arc::from(*bytes) });
+        site.pages.insert(format!("assets/{path}"), Output { bytes: bytes.clone() });
     }
     for (path, bytes) in &guide.assets {
         site.pages.insert(path.clone(), Output { bytes: bytes.clone() });

@@ -81,7 +81,7 @@ pub fn atom(guide: &Guide) -> String {
     feed.to_string()
 }
 
-/// The sitemap of every HTML page, with the playbooks' update dates.
+/// The sitemap of every HTML page, with the update dates of playbooks and partners.
 pub fn sitemap<'a>(guide: &Guide, pages: impl Iterator<Item = &'a String>) -> String {
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 1);
     let _ = w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
@@ -94,7 +94,11 @@ pub fn sitemap<'a>(guide: &Guide, pages: impl Iterator<Item = &'a String>) -> St
         let lastmod = dir
             .strip_prefix("playbooks/")
             .and_then(|slug| guide.playbooks.get(slug.trim_end_matches('/')))
-            .and_then(|p| p.updated);
+            .and_then(|p| p.updated)
+            .or_else(|| {
+                let slug = dir.strip_prefix("partners/")?.trim_end_matches('/');
+                guide.partners.get(slug)?.updated
+            });
         let _ = w.write_event(Event::Start(BytesStart::new("url")));
         let _ = w.write_event(Event::Start(BytesStart::new("loc")));
         let _ = w.write_event(Event::Text(BytesText::new(&loc)));

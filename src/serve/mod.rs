@@ -22,9 +22,13 @@ pub struct Session {
     load_cache: load::Cache,
     link_cache: link::Cache,
     render_cache: render::Cache,
-    theme: Option<(Vec<(String, String)>, Theme)>,
+    /// The parsed theme and what it was parsed from (the named theme, the guide's templates).
+    theme: Option<(ThemeKey, Theme)>,
     last: Option<Arc<Site>>,
 }
+
+/// What a theme is parsed from: the theme named in site.yaml and the guide's `templates/`.
+type ThemeKey = (Option<Arc<load::ThemeSrc>>, Vec<(String, String)>);
 
 /// What a rebuild produced.
 pub enum Outcome {
@@ -97,10 +101,11 @@ impl Session {
         if diags.has_errors() {
             return Ok(Outcome::Failed { text: diags.render(&sources.files, false) });
         }
-        if self.theme.as_ref().is_none_or(|(t, _)| *t != guide.templates) {
-            match Theme::load(&guide.templates) {
+        let key: ThemeKey = (guide.theme.clone(), guide.templates.clone());
+        if self.theme.as_ref().is_none_or(|(t, _)| *t != key) {
+            match Theme::load(guide.theme.as_deref(), &guide.templates) {
                 Ok(theme) => {
-                    self.theme = Some((guide.templates.clone(), theme));
+                    self.theme = Some((key, theme));
                     self.render_cache = render::Cache::default();
                 }
                 Err(e) => return Ok(Outcome::Failed { text: format!("{e}\n") }),

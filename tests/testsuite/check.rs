@@ -230,7 +230,7 @@ fn missing_anchor_lists_the_headings_that_exist() {
         1,
         &[
             "playbook `run-the-meeting` has no heading with id `nope`",
-            "playbooks/follow-up.md:5:12",
+            "playbooks/follow-up.md:7:12",
             "help: ",
             "send-the-agenda",
         ],
@@ -243,9 +243,9 @@ fn missing_anchor_lists_the_headings_that_exist() {
     );
     insta::assert_snapshot!(stderr, @r"
     error: playbook `run-the-meeting` has no heading with id `nope`
-     --> playbooks/follow-up.md:5:12
+     --> playbooks/follow-up.md:7:12
       |
-    5 | Recap what [the agenda](playbook:run-the-meeting#nope) promised.
+    7 | Recap what [the agenda](playbook:run-the-meeting#nope) promised.
       |            ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
       |
     help: the heading ids of `run-the-meeting` are: send-the-agenda

@@ -2,9 +2,11 @@
 //! `partnerbook` executable on small fixture guides. See `support` for the
 //! harness; fixtures live beside each module in a folder of the same name.
 
+mod authoring;
 mod browser;
 mod build;
 mod check;
+mod ci;
 mod discovery;
 mod outreach;
 mod render;

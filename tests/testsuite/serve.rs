@@ -58,6 +58,7 @@ impl Server {
             .args(["--today", TODAY])
             .current_dir(t.root())
             .env("NO_COLOR", "1")
+            .env("GIT_CEILING_DIRECTORIES", t.git_ceiling())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -266,7 +267,8 @@ impl Drop for Server {
 
 /// `partnerbook build GUIDE -o [ROOT]/<out> --base-url / --today ...`, as a tree.
 fn full_build(t: &GuideTest, out: &str) -> Tree {
-    t.run(&["build", "-o", out, "--base-url", "/"]).success();
+    // serve always includes drafts: so does the build it is compared with.
+    t.run(&["build", "-o", out, "--base-url", "/", "--drafts"]).success();
     tree(&t.root().join(out))
 }
 
@@ -1055,11 +1057,16 @@ fn an_edit_made_right_after_the_serving_line_is_not_lost() {
 }
 
 #[test]
-fn drafts_are_served_only_with_the_drafts_flag() {
+fn drafts_are_served_by_default_and_marked_as_drafts() {
     let t = GuideTest::from_dir("build/good");
-    let without = Server::start(&t, &[]);
-    assert_eq!(without.get("/playbooks/draft-idea/").status, 404);
-    drop(without);
+    let s = Server::start(&t, &[]);
+    let page = s.page("/playbooks/draft-idea/");
+    assert!(page.contains("Not ready."), "{page}");
+    assert!(page.contains(r#"<span class="badge badge-draft">Draft</span>"#), "the title is marked: {page}");
+    let list = s.page("/playbooks/");
+    assert!(list.contains("Unfinished draft idea"), "{list}");
+    drop(s);
+    // `--drafts` is still accepted, and changes nothing.
     let with = Server::start(&t, &["--drafts"]);
     assert!(with.page("/playbooks/draft-idea/").contains("Not ready."));
 }

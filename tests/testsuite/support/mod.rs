@@ -70,6 +70,13 @@ impl GuideTest {
         &self.root
     }
 
+    /// The folder above `[ROOT]`, where git stops looking for a repository:
+    /// a guide of a test is in git only when the test made `[ROOT]` (or the
+    /// guide) a repository, never because the project itself is one.
+    pub(crate) fn git_ceiling(&self) -> PathBuf {
+        self.root.parent().expect("[ROOT] has a parent").to_path_buf()
+    }
+
     /// The guide folder.
     pub(crate) fn guide(&self) -> PathBuf {
         self.root.join("guide")
@@ -111,11 +118,23 @@ impl GuideTest {
 
     /// Runs `partnerbook <args> --today 2026-11-29` from `[ROOT]`, without adding the guide.
     pub(crate) fn run_raw(&self, args: &[&str]) -> Run {
+        let mut full = args.to_vec();
+        full.extend(["--today", TODAY]);
+        self.exec(&self.root, &full)
+    }
+
+    /// Runs `partnerbook <args>` exactly as given (no guide, no `--today`) from
+    /// `[ROOT]/<dir>` (`""`: `[ROOT]`), for `init` and for `new` run inside a guide.
+    pub(crate) fn run_in(&self, dir: &str, args: &[&str]) -> Run {
+        self.exec(&self.root.join(dir), args)
+    }
+
+    fn exec(&self, cwd: &Path, args: &[&str]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_partnerbook"))
             .args(args)
-            .args(["--today", TODAY])
-            .current_dir(&self.root)
+            .current_dir(cwd)
             .env("NO_COLOR", "1")
+            .env("GIT_CEILING_DIRECTORIES", self.git_ceiling())
             .output()
             .expect("could not start partnerbook");
         let redact = |bytes: &[u8]| {

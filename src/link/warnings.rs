@@ -1,0 +1,294 @@
+//! Warnings: things in a guide that build fine but that an editor should fix.
+//! Partners not contacted for too long, overdue next steps and action items,
+//! playbooks without a stage, partners no playbook mentions, missing
+//! summaries, malformed contact e-mails and (from `markdown.rs`, where link
+//! positions are known) malformed web links. Each has a stable code, so that
+//! `check --format json` can be filtered and turned into CI annotations.
+//! Pure: it reads the linked guide and the source texts, and pushes
+//! `Severity::Warning` diagnostics; it never changes the guide.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::attention::stale_days;
+use super::guide::Guide;
+use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::load::Sources;
+use crate::load::fields::{Date, Stage};
+use crate::load::partner::ActionItem;
+use crate::load::yaml::Spanned;
+use crate::source::FileId;
+
+/// Pushes every warning about the linked `guide` (the playbooks it holds:
+/// drafts only when they were linked in).
+pub fn check(sources: &Sources, guide: &Guide, diags: &mut Diagnostics) {
+    let files = &sources.files;
+    let partner_files: HashMap<&str, FileId> = sources.partners.iter().map(|p| (p.slug.as_str(), p.file)).collect();
+    for (slug, partner) in &guide.partners {
+        let Some(&file) = partner_files.get(slug.as_str()) else { continue };
+        let text = files.get(file).text.as_str();
+        let whole = 0..text.len();
+        let pr = &partner.profile;
+        let name_span = key_span(file, text, whole.clone(), "name");
+
+        if let Some(days) = stale_days(pr.last_contact, pr.status, guide.today, guide.settings.stale_after_days) {
+            let span = value_span(file, text, whole.clone(), "last_contact").unwrap_or_else(|| name_span.clone());
+            diags.push(
+                Diagnostic::warning(
+                    span,
+                    format!(
+                        "no contact with `{slug}` for {days} days (more than stale_after_days, {})",
+                        guide.settings.stale_after_days
+                    ),
+                )
+                .with_hint(
+                    "after the next contact, update `last_contact`; if the partnership is over, set `status: ended`",
+                )
+                .with_code("stale-partner"),
+            );
+        }
+
+        if let Some(step) = &pr.next_step
+            && let Some(due) = step.due.as_ref().filter(|d| is_overdue(d, guide))
+        {
+            diags.push(
+                overdue(file, due, format!("the next step `{}` was due on {}", one_line(&step.action), due.value))
+                    .with_hint("do it and write the new next step, or move `due` to a date that will hold"),
+            );
+        }
+        let items = pr.action_items.iter().chain(pr.meetings.iter().flat_map(|m| &m.action_items));
+        for (item, due) in items.filter(|a| !a.done).filter_map(|a| Some((a, a.due.as_ref()?))) {
+            if is_overdue(due, guide) {
+                diags.push(overdue_item(file, item, due));
+            }
+        }
+
+        if partner.playbooks.is_empty() {
+            diags.push(
+                Diagnostic::warning(name_span.clone(), format!("no playbook mentions the partner `{slug}`"))
+                    .with_hint(format!(
+                        "add `{slug}` to the `partners:` of a playbook, or list playbooks under `playbooks:` here"
+                    ))
+                    .with_code("unmentioned-partner"),
+            );
+        }
+
+        if pr.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            let span = key_span_opt(file, text, whole.clone(), "summary").unwrap_or(name_span);
+            diags.push(empty_summary(span, "partner", slug));
+        }
+
+        for email in pr.contacts.iter().filter_map(|c| c.email.as_deref()) {
+            if !is_plain_email(email) {
+                let at = text.find(email).unwrap_or(0);
+                let len = if text.get(at..at + email.len()) == Some(email) { email.len() } else { 0 };
+                diags.push(
+                    Diagnostic::warning(
+                        Span::new(file, at, len),
+                        format!("`{}` is not a plain e-mail address", one_line(email)),
+                    )
+                    .with_hint("write it as name@example.edu; until then it is shown as text, not as a mail link")
+                    .with_code("bad-email"),
+                );
+            }
+        }
+    }
+
+    let playbook_files: HashMap<&str, (FileId, Range<usize>)> = sources
+        .playbooks
+        .iter()
+        .map(|p| {
+            let text = &files.get(p.file).text;
+            let end = if p.body.start > p.yaml_start { p.body.start } else { text.len() };
+            (p.slug.as_str(), (p.file, p.yaml_start..end))
+        })
+        .collect();
+    for (slug, playbook) in &guide.playbooks {
+        let Some((file, yaml)) = playbook_files.get(slug.as_str()).cloned() else { continue };
+        let text = files.get(file).text.as_str();
+        let title_span = key_span(file, text, yaml.clone(), "title");
+        if playbook.stage.is_none() {
+            let stages: Vec<&str> = Stage::ALL.iter().map(|s| s.as_str()).collect();
+            diags.push(
+                Diagnostic::warning(title_span.clone(), format!("the playbook `{slug}` has no stage"))
+                    .with_hint(format!(
+                        "add `stage: ...` (one of {}) so that it is listed under its step of the outreach cycle",
+                        stages.join(", ")
+                    ))
+                    .with_code("no-stage"),
+            );
+        }
+        if playbook.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            let span = key_span_opt(file, text, yaml, "summary").unwrap_or(title_span);
+            diags.push(empty_summary(span, "playbook", slug));
+        }
+    }
+}
+
+fn is_overdue(due: &Spanned<Date>, guide: &Guide) -> bool {
+    due.value.0 < guide.today
+}
+
+fn overdue(file: FileId, due: &Spanned<Date>, message: String) -> Diagnostic {
+    Diagnostic::warning(due.span(file, 0), message).with_code("overdue-item")
+}
+
+fn overdue_item(file: FileId, item: &ActionItem, due: &Spanned<Date>) -> Diagnostic {
+    overdue(file, due, format!("the action item `{}` was due on {}", one_line(&item.task), due.value))
+        .with_hint("set `done: true` when it is done, or move `due` to a date that will hold")
+}
+
+fn empty_summary(span: Span, what: &str, slug: &str) -> Diagnostic {
+    Diagnostic::warning(span, format!("the {what} `{slug}` has no summary"))
+        .with_hint("add `summary: ...`, one or two sentences: lists, search results and link previews show it")
+        .with_code("empty-summary")
+}
+
+/// A text on one line, shortened, for a message.
+fn one_line(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &flat[..i]),
+        None => flat,
+    }
+}
+
+/// Where the top-level YAML key `key:` is written within `range` of `text`
+/// (a line that starts with it), as the key's byte range and its value's.
+/// Serde keeps no positions for plain values; a top-level key of a block
+/// mapping always starts a line, and each key appears once (duplicates are
+/// YAML errors), so the first such line is the one.
+fn find_key(text: &str, range: Range<usize>, key: &str) -> Option<(Range<usize>, Range<usize>)> {
+    let mut pos = range.start;
+    for line in text.get(range.clone())?.split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
+        let Some(rest) = line.strip_prefix(key) else { continue };
+        let trimmed = rest.trim_start_matches([' ', '\t']);
+        let Some(after_colon) = trimmed.strip_prefix(':') else { continue };
+        let value = after_colon.trim_start();
+        let value_start = pos - value.len();
+        // Up to a comment or the end of the line.
+        let value = value.split(" #").next().unwrap_or_default().trim_end();
+        return Some((start..start + key.len(), value_start..value_start + value.len()));
+    }
+    None
+}
+
+/// The span of a top-level key, or `None`.
+fn key_span_opt(file: FileId, text: &str, range: Range<usize>, key: &str) -> Option<Span> {
+    find_key(text, range, key).map(|(k, _)| Span { file, bytes: k })
+}
+
+/// The span of a top-level key, or an empty span where `range` starts.
+fn key_span(file: FileId, text: &str, range: Range<usize>, key: &str) -> Span {
+    let start = range.start;
+    key_span_opt(file, text, range, key).unwrap_or(Span::new(file, start, 0))
+}
+
+/// The span of a top-level key's value (the key itself when the value is empty).
+fn value_span(file: FileId, text: &str, range: Range<usize>, key: &str) -> Option<Span> {
+    let (k, v) = find_key(text, range, key)?;
+    Some(Span { file, bytes: if v.is_empty() { k } else { v } })
+}
+
+/// A warning for a web link that cannot work: `http(s):` without `//` or a
+/// host, or with white space in it. Called by `markdown.rs` for every link.
+pub fn bad_url(dest: &str, span: Span) -> Option<Diagnostic> {
+    let problem = url_problem(dest)?;
+    Some(
+        Diagnostic::warning(span, format!("the link `{}` is not a valid web address: {problem}", one_line(dest)))
+            .with_hint("write it as https://host/path, with spaces written %20")
+            .with_code("bad-url"),
+    )
+}
+
+/// What is wrong with an `http:` or `https:` URL, or `None` (also for any other scheme).
+fn url_problem(dest: &str) -> Option<&'static str> {
+    let (scheme, rest) = dest.split_once(':')?;
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return None;
+    }
+    if dest.chars().any(char::is_whitespace) {
+        return Some("it contains white space");
+    }
+    let Some(after) = rest.strip_prefix("//") else {
+        return Some("`//` and a host must follow the scheme");
+    };
+    let authority = after.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if host_port.starts_with('[') {
+        host_port.split_inclusive(']').next().unwrap_or_default()
+    } else {
+        host_port.split(':').next().unwrap_or_default()
+    };
+    if host.is_empty() {
+        return Some("it has no host");
+    }
+    if host.starts_with('.') || host.ends_with("..") || host.contains("..") {
+        return Some("its host is not a domain name");
+    }
+    let allowed = |c: char| c.is_alphanumeric() || matches!(c, '-' | '.' | '_' | '[' | ']' | ':' | '%');
+    if !host.chars().all(allowed) {
+        return Some("its host has characters a domain name cannot have");
+    }
+    None
+}
+
+/// An e-mail address safe to put behind `mailto:` (no scheme tricks, no header injection).
+pub fn is_plain_email(e: &str) -> bool {
+    let Some((local, domain)) = e.split_once('@') else {
+        return false;
+    };
+    !local.is_empty() && domain.contains('.') && e.chars().all(|c| c.is_alphanumeric() || "@._+-'".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_without_host_or_with_spaces_are_flagged() {
+        let cases = [
+            ("https://lib.example.edu/outreach/", None),
+            ("http://localhost:8000/x?y#z", None),
+            ("https://user@host.example.org", None),
+            ("https://[::1]:8000/", None),
+            ("HTTPS://EXAMPLE.ORG", None),
+            ("mailto:a@b.edu", None),
+            ("partner:campus-it", None),
+            ("/relative/path", None),
+            ("https://", Some("it has no host")),
+            ("https:///path", Some("it has no host")),
+            ("http:example.org", Some("`//` and a host must follow the scheme")),
+            ("https://exa mple.org", Some("it contains white space")),
+            ("https://example.org/a b", Some("it contains white space")),
+            ("https://exa..mple.org", Some("its host is not a domain name")),
+            ("https://exa<mple>.org", Some("its host has characters a domain name cannot have")),
+        ];
+        for (url, want) in cases {
+            assert_eq!(url_problem(url), want, "{url}");
+        }
+    }
+
+    #[test]
+    fn only_plain_addresses_are_plain() {
+        assert!(is_plain_email("ana.ruiz@example.edu"));
+        assert!(!is_plain_email("javascript:alert(1)//@x.org"));
+        assert!(!is_plain_email("a@b.edu?subject=x"));
+        assert!(!is_plain_email("ana.ruiz(at)example.edu"));
+        assert!(!is_plain_email("@example.edu"));
+    }
+
+    #[test]
+    fn top_level_keys_are_found_with_their_values() {
+        let text = "name: IT\n  last_contact: nested\nlast_contact : 2026-01-01 # by phone\nsummary:\n";
+        let (k, v) = find_key(text, 0..text.len(), "last_contact").unwrap();
+        assert_eq!(&text[k], "last_contact");
+        assert_eq!(&text[v], "2026-01-01");
+        let (k, v) = find_key(text, 0..text.len(), "summary").unwrap();
+        assert_eq!((&text[k], v.len()), ("summary", 0));
+        assert_eq!(find_key(text, 0..text.len(), "name_x"), None);
+        assert_eq!(find_key(text, 9..text.len(), "name"), None, "outside the range");
+    }
+}
