@@ -223,3 +223,25 @@ fn ids_in_a_page_are_unique() {
     dups.dedup();
     assert_eq!(ids.len(), dups.len(), "duplicate ids {ids:?} in\n{main}");
 }
+
+#[test]
+fn edit_links_carry_each_file_path_inside_the_guide() {
+    let t = GuideTest::from_dir("build/good");
+    t.file(
+        "site.yaml",
+        "title: Good guide\ndescription: A small guide that builds.\n\
+         edit_url: \"https://git.example.edu/lib/guide/-/edit/main/{path}\"\n",
+    );
+    t.build_ok();
+    let cases = [
+        ("playbooks/run-the-meeting/index.html", "playbooks/run-the-meeting.md"),
+        ("playbooks/spaces/makerspace/index.html", "playbooks/spaces/makerspace.md"),
+        ("partners/campus-it/index.html", "partners/campus-it.yaml"),
+        ("about/index.html", "pages/about.md"),
+    ];
+    for (page, file) in cases {
+        let main = t.main_of(page);
+        let want = format!("href=\"https://git.example.edu/lib/guide/-/edit/main/{file}\">Edit this page</a>");
+        assert!(main.contains(&want), "{page} should link to {file}:\n{main}");
+    }
+}
