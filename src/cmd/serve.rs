@@ -46,11 +46,9 @@ pub fn run(args: &ServeArgs) -> Outcome {
 
     // The first build; if it fails, the server still starts and shows why.
     // Warnings are printed when they change, not again on every save.
-    let mut shown_warnings = String::new();
     let live = match session.rebuild(&[]) {
         Ok(serve::Outcome::Built { site, guide, warnings, took, .. }) => {
-            eprint!("{warnings}");
-            shown_warnings = warnings;
+            eprint!("{}", warnings.unwrap_or_default());
             eprintln!("built {} files in {} ms", site.len(), took.as_millis());
             Arc::new(Live::new(site, Some(guide), None))
         }
@@ -96,9 +94,8 @@ pub fn run(args: &ServeArgs) -> Outcome {
         let what = describe_paths(&paths);
         match session.rebuild(&paths) {
             Ok(serve::Outcome::Built { site, guide, changed, rendered, warnings, took }) => {
-                if warnings != shown_warnings {
+                if let Some(warnings) = warnings {
                     eprint!("{warnings}");
-                    shown_warnings = warnings;
                 }
                 eprintln!(
                     "{what} changed: {rendered} pages rendered, {} files changed, in {} ms",

@@ -169,11 +169,16 @@ pub fn render_with(guide: &Guide, theme: &Theme, cache: &mut Cache) -> Result<Si
         .map(|(_, r)| r.iter().map(|(k, v)| (k.as_str(), v.iter().map(String::as_str).collect())).collect())
         .unwrap_or_default();
     let site_fp = site_fingerprint(guide);
+    let shared = Shared {
+        site: site_fp,
+        all_playbooks: all_fingerprints(site_fp, guide.playbooks.values().map(|p| p.fingerprint)),
+        all_partners: all_fingerprints(site_fp, guide.partners.values().map(|p| p.fingerprint)),
+    };
     let rendered: Result<Vec<(String, u64, Output, bool)>, RenderError> = routes(guide)
         .par_iter()
         .map(|route| {
             let path = route.path();
-            let fp = route_fingerprint(guide, &related, site_fp, route);
+            let fp = route_fingerprint(guide, &related, &shared, route);
             if let Some((old, out)) = cache.pages.get(&path)
                 && *old == fp
             {
@@ -190,15 +195,16 @@ pub fn render_with(guide: &Guide, theme: &Theme, cache: &mut Cache) -> Result<Si
     cache.pages = rendered.iter().map(|(p, fp, out, _)| (p.clone(), (*fp, out.clone()))).collect();
     let mut site = Site { pages: rendered.into_iter().map(|(p, _, out, _)| (p, out)).collect() };
     // Files made from the whole guide, each remade only when what it shows changed.
-    let partners_fp = all_fingerprints(site_fp, guide.partners.values().map(|p| p.fingerprint));
-    let playbooks_fp = all_fingerprints(site_fp, guide.playbooks.values().map(|p| p.fingerprint));
+    let partners_fp = shared.all_partners;
+    let playbooks_fp = shared.all_playbooks;
     let pages_fp = all_fingerprints(playbooks_fp, site.pages.keys().map(|k| xxhash_rust::xxh3::xxh3_64(k.as_bytes())));
     let generated: [(&str, u64, &dyn Fn() -> String); 5] = [
         ("feed.xml", playbooks_fp, &|| syndication::atom(guide)),
         ("sitemap.xml", pages_fp, &|| syndication::sitemap(guide, site.pages.keys())),
         ("robots.txt", site_fp, &|| syndication::robots(guide)),
         ("calendar.ics", partners_fp, &|| feeds::calendar(guide)),
-        ("partners.json", all_fingerprints(partners_fp, [playbooks_fp]), &|| feeds::partners_json(guide)),
+        // partners.json lists each partner's playbooks by slug: it changes with the relations, not with titles.
+        ("partners.json", all_fingerprints(partners_fp, [related_fp]), &|| feeds::partners_json(guide)),
     ];
     let mut made = Vec::new();
     for (path, fp, make) in generated {
@@ -272,22 +278,27 @@ fn site_fingerprint(guide: &Guide) -> u64 {
 }
 
 /// A fingerprint of everything a route's page shows: when it is unchanged, so is the page.
-fn route_fingerprint(guide: &Guide, related: &HashMap<&str, Vec<&str>>, site_fp: u64, route: &Route) -> u64 {
+/// Fingerprints shared by many routes, computed once per run.
+struct Shared {
+    site: u64,
+    all_playbooks: u64,
+    all_partners: u64,
+}
+
+fn route_fingerprint(guide: &Guide, related: &HashMap<&str, Vec<&str>>, shared: &Shared, route: &Route) -> u64 {
     let mut h = Xxh3::new();
-    h.update(&site_fp.to_le_bytes());
+    h.update(&shared.site.to_le_bytes());
     h.update(route.path().as_bytes());
     let mut add = |fp: u64| h.update(&fp.to_le_bytes());
     let playbook = |s: &str| guide.playbooks.get(s).map_or(0, |p| p.fingerprint);
     let partner = |s: &str| guide.partners.get(s).map_or(0, |p| p.fingerprint);
     match route {
         Route::Home => {
-            guide.playbooks.values().for_each(|p| add(p.fingerprint));
-            guide.partners.values().for_each(|p| add(p.fingerprint));
+            add(shared.all_playbooks);
+            add(shared.all_partners);
         }
-        Route::Playbooks => guide.playbooks.values().for_each(|p| add(p.fingerprint)),
-        Route::Partners(_) | Route::Pipeline | Route::Actions(_) => {
-            guide.partners.values().for_each(|p| add(p.fingerprint))
-        }
+        Route::Playbooks => add(shared.all_playbooks),
+        Route::Partners(_) | Route::Pipeline | Route::Actions(_) => add(shared.all_partners),
         Route::Brief(slug) => add(guide.partners[slug].fingerprint),
         Route::Playbook(slug) => {
             let p = &guide.playbooks[slug];

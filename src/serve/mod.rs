@@ -25,6 +25,8 @@ pub struct Session {
     /// The parsed theme and what it was parsed from (the named theme, the guide's templates).
     theme: Option<(ThemeKey, Theme)>,
     last: Option<Arc<Site>>,
+    /// What the last rebuild warned about, to render warnings only when they change.
+    last_warnings: Option<u64>,
 }
 
 /// What a theme is parsed from: the theme named in site.yaml and the guide's `templates/`.
@@ -42,8 +44,9 @@ pub enum Outcome {
         changed: Vec<String>,
         /// Pages rendered (the others came from the cache).
         rendered: usize,
-        /// Warnings, rendered for the terminal (may be empty).
-        warnings: String,
+        /// Warnings rendered for the terminal, or `None` when they are the same as last time
+        /// (a large guide can have thousands; rendering them again on every save would cost more than the rebuild).
+        warnings: Option<String>,
         /// How long it took.
         took: Duration,
     },
@@ -66,7 +69,24 @@ impl Session {
             render_cache: render::Cache::default(),
             theme: None,
             last: None,
+            last_warnings: None,
         }
+    }
+
+    fn warnings_if_changed(&mut self, diags: &Diagnostics, files: &crate::source::SourceFiles) -> Option<String> {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for d in diags.sorted(files) {
+            if let Some((path, line, col)) = d.location(files) {
+                h.update(format!("{path}:{line}:{col}").as_bytes());
+            }
+            h.update(d.message.as_bytes());
+        }
+        let key = h.digest();
+        if self.last_warnings == Some(key) {
+            return None;
+        }
+        self.last_warnings = Some(key);
+        Some(diags.render(files, false))
     }
 
     /// The last site that built.
@@ -133,7 +153,7 @@ impl Session {
             guide: Arc::new(guide),
             changed,
             rendered: self.render_cache.rendered,
-            warnings: diags.render(&sources.files, false),
+            warnings: self.warnings_if_changed(&diags, &sources.files),
             took: started.elapsed(),
         })
     }
