@@ -483,3 +483,37 @@ pub(crate) fn screenshots() -> PathBuf {
 pub(crate) fn js_string(text: &str) -> String {
     serde_json::to_string(text).unwrap()
 }
+
+/// A served copy of a fixture guide and a fresh browser on one of its pages.
+/// `ready` is the script condition that says a page is usable (its scripts set up).
+pub(crate) struct Site {
+    pub(crate) browser: Browser,
+    pub(crate) serve: Serve,
+    ready: &'static str,
+    _guide: crate::support::GuideTest,
+}
+
+impl Site {
+    /// Serves a copy of `fixture` (below tests/testsuite) and opens `path` in a fresh browser.
+    pub(crate) async fn open(fixture: &str, ready: &'static str, path: &str) -> Site {
+        let guide = crate::support::GuideTest::from_dir(fixture);
+        let serve = Serve::start(&guide.guide());
+        let browser = Browser::open().await;
+        let site = Site { browser, serve, ready, _guide: guide };
+        site.goto(path).await;
+        site
+    }
+
+    /// Opens a site path and waits until the page is ready.
+    pub(crate) async fn goto(&self, path: &str) {
+        self.browser.goto(&self.serve.url(path)).await;
+        self.browser.wait_for(self.ready, Duration::from_secs(5)).await;
+    }
+}
+
+impl std::ops::Deref for Site {
+    type Target = Browser;
+    fn deref(&self) -> &Browser {
+        &self.browser
+    }
+}

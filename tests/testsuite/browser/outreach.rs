@@ -17,8 +17,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use serde_json::{Value, json};
 
-use super::{Browser, Serve, js_string, test_name};
-use crate::support::GuideTest;
+use super::{Browser, Site, js_string, test_name};
 
 /// How long a page may take to show up after `goto`.
 const PAGE: Duration = Duration::from_secs(5);
@@ -36,38 +35,12 @@ const EMAIL: &str = "Dear Ana,\n\nThe library would like to meet your team for h
 /// The template block of `playbooks/run-the-meeting.md`.
 const TEMPLATE: &str = "Thank you for meeting us today.\nWe agreed on: {{ actions }}\n";
 
-/// A served copy of the fixture guide and a browser on one of its pages.
-struct Site {
-    browser: Browser,
-    serve: Serve,
-    _guide: GuideTest,
-}
+/// A page is ready when it is loaded and partnerbook.js has set up its announcer.
+const READY: &str = "document.readyState === 'complete' && document.getElementById('partnerbook-announcer')";
 
-impl Site {
-    /// Serves the fixture guide and opens `path` in a fresh browser.
-    async fn open(path: &str) -> Site {
-        let guide = GuideTest::from_dir("browser_fixtures/outreach");
-        let serve = Serve::start(&guide.guide());
-        let browser = Browser::open().await;
-        let site = Site { browser, serve, _guide: guide };
-        site.goto(path).await;
-        site
-    }
-
-    /// Opens a site path and waits until the page and its script are there.
-    async fn goto(&self, path: &str) {
-        self.browser.goto(&self.serve.url(path)).await;
-        self.browser
-            .wait_for("document.readyState === 'complete' && document.getElementById('partnerbook-announcer')", PAGE)
-            .await;
-    }
-}
-
-impl std::ops::Deref for Site {
-    type Target = Browser;
-    fn deref(&self) -> &Browser {
-        &self.browser
-    }
+/// Serves the fixture guide and opens `path` in a fresh browser.
+async fn open_site(path: &str) -> Site {
+    Site::open("browser_fixtures/outreach", READY, path).await
 }
 
 /// Scrolls the element that `css` selects into view at once, then clicks it
@@ -211,7 +184,7 @@ fn task(i: usize) -> String {
 
 #[tokio::test]
 async fn checklist_ticks_survive_a_reload_and_reset_restores_the_markdown() {
-    let site = Site::open("playbooks/first-contact/").await;
+    let site = open_site("playbooks/first-contact/").await;
     let defaults = json!([true, false, false, false, true]);
     wait_value(&site, TICKS, defaults.clone(), PAGE).await;
 
@@ -278,7 +251,7 @@ async fn checklist_ticks_survive_a_reload_and_reset_restores_the_markdown() {
 
 #[tokio::test]
 async fn each_playbook_keeps_its_own_checklist() {
-    let site = Site::open("playbooks/first-contact/").await;
+    let site = open_site("playbooks/first-contact/").await;
     wait_value(&site, TICKS, json!([true, false, false, false, true]), PAGE).await;
     click(&site, &task(2)).await;
     let first_contact = json!([true, false, true, false, true]);
@@ -337,7 +310,7 @@ fn label_of(css: &str) -> String {
 
 #[tokio::test]
 async fn the_email_copy_button_puts_the_exact_email_on_the_clipboard() {
-    let site = Site::open("playbooks/first-contact/").await;
+    let site = open_site("playbooks/first-contact/").await;
     grant_clipboard(&site);
     let button = "pre + button.copy-button";
     assert_eq!(
@@ -377,7 +350,7 @@ async fn the_email_copy_button_puts_the_exact_email_on_the_clipboard() {
 
 #[tokio::test]
 async fn the_template_copy_button_falls_back_when_the_clipboard_api_refuses() {
-    let site = Site::open("playbooks/run-the-meeting/").await;
+    let site = open_site("playbooks/run-the-meeting/").await;
     grant_clipboard(&site);
     let button = "pre + button.copy-button";
     assert_eq!(site.eval(&label_of(button)).await, "Copy this template");
@@ -404,7 +377,7 @@ async fn the_template_copy_button_falls_back_when_the_clipboard_api_refuses() {
 
 #[tokio::test]
 async fn the_brief_copies_its_follow_up_message() {
-    let site = Site::open("partners/campus-it/brief/").await;
+    let site = open_site("partners/campus-it/brief/").await;
     grant_clipboard(&site);
     let button = "button[data-copy-target='follow-up-body']";
     assert_eq!(site.eval(&label_of(button)).await, "Copy the message");
@@ -433,7 +406,7 @@ async fn the_brief_copies_its_follow_up_message() {
 
 #[tokio::test]
 async fn the_print_button_prints_the_brief() {
-    let site = Site::open("partners/campus-it/brief/").await;
+    let site = open_site("partners/campus-it/brief/").await;
     site.execute("window.__printed = 0; window.print = function () { window.__printed++; };").await;
     assert_eq!(site.eval("document.querySelector('[data-print]').textContent").await, "Print this brief");
     click(&site, "[data-print]").await;
@@ -490,7 +463,7 @@ async fn expect_filtered(site: &Site, state: &str, path: &str, mut want: Value) 
 
 #[tokio::test]
 async fn directory_facets_filter_in_place_and_back_restores() {
-    let site = Site::open("partners/").await;
+    let site = open_site("partners/").await;
     let all = json!({
         "count": "3 partners",
         "current": ["/partners/"],
@@ -543,7 +516,7 @@ async fn directory_facets_filter_in_place_and_back_restores() {
 #[tokio::test]
 async fn a_directory_filter_page_opened_directly_links_to_the_others() {
     // Such a page holds only its own cards: its links must load their pages.
-    let site = Site::open("partners/kind/it/").await;
+    let site = open_site("partners/kind/it/").await;
     wait_value(
         &site,
         &live(DIRECTORY_STATE),
@@ -569,7 +542,7 @@ async fn a_directory_filter_page_opened_directly_links_to_the_others() {
 
 #[tokio::test]
 async fn actions_filter_by_owner_and_partner_and_everyone_restores() {
-    let site = Site::open("actions/").await;
+    let site = open_site("actions/").await;
     let everyone = json!({
         "count": "6 open items",
         "current": ["/actions/", "/actions/"],

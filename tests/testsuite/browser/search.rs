@@ -19,8 +19,7 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use serde_json::{Value, json};
 
-use super::{Browser, Serve, test_name};
-use crate::support::GuideTest;
+use super::{Browser, Site, test_name};
 
 /// How long a page may take to show up after `goto`.
 const PAGE: Duration = Duration::from_secs(5);
@@ -51,36 +50,15 @@ const STATE: &str = "(() => { const input = document.getElementById('site-search
       })), \
     }; })()";
 
-/// A served copy of the fixture guide and a browser on one of its pages.
-struct Site {
-    browser: Browser,
-    serve: Serve,
-    _guide: GuideTest,
+/// A page is ready when it is loaded and search.js has set up the box (it unhides the form).
+const READY: &str = "document.readyState === 'complete' && document.getElementById('site-search').hidden === false";
+
+/// Serves the fixture guide and opens `path` in a fresh browser.
+async fn open_site(path: &str) -> Site {
+    Site::open("search_fixtures/guide", READY, path).await
 }
 
 impl Site {
-    /// Serves the fixture guide and opens `path` in a fresh browser.
-    async fn open(path: &str) -> Site {
-        let guide = GuideTest::from_dir("search_fixtures/guide");
-        let serve = Serve::start(&guide.guide());
-        let browser = Browser::open().await;
-        let site = Site { browser, serve, _guide: guide };
-        site.goto(path).await;
-        site
-    }
-
-    /// Opens a site path and waits until the page is loaded and search.js has
-    /// set up the box (it unhides the form).
-    async fn goto(&self, path: &str) {
-        self.browser.goto(&self.serve.url(path)).await;
-        self.browser
-            .wait_for(
-                "document.readyState === 'complete' && document.getElementById('site-search').hidden === false",
-                PAGE,
-            )
-            .await;
-    }
-
     /// Opens the box with `/` and waits until the index is loaded.
     async fn open_search(&self) {
         press(self, "/").await;
@@ -102,13 +80,6 @@ impl Site {
             REACT,
         )
         .await;
-    }
-}
-
-impl std::ops::Deref for Site {
-    type Target = Browser;
-    fn deref(&self) -> &Browser {
-        &self.browser
     }
 }
 
@@ -152,7 +123,7 @@ async fn wait_value(browser: &Browser, expression: &str, want: Value, timeout: D
 
 #[tokio::test]
 async fn nothing_loads_before_first_use_and_slash_focuses_the_box() {
-    let site = Site::open("").await;
+    let site = open_site("").await;
     // The page is ready, and neither the index nor elasticlunr was asked for.
     assert_eq!(
         site.eval(
@@ -193,7 +164,7 @@ async fn nothing_loads_before_first_use_and_slash_focuses_the_box() {
 
 #[tokio::test]
 async fn a_contact_name_finds_the_partner_marked_and_counted() {
-    let site = Site::open("playbooks/").await;
+    let site = open_site("playbooks/").await;
     site.open_search().await;
     site.search("Gloria Esposito", 1).await;
     assert_eq!(
@@ -243,7 +214,7 @@ async fn a_contact_name_finds_the_partner_marked_and_counted() {
 
 #[tokio::test]
 async fn a_phrase_deep_in_a_playbook_body_finds_the_playbook() {
-    let site = Site::open("").await;
+    let site = open_site("").await;
     site.open_search().await;
     site.search("quarterly storage census", 1).await;
     // Found through the body only: the summary is shown, without marks.
@@ -270,7 +241,7 @@ async fn a_phrase_deep_in_a_playbook_body_finds_the_playbook() {
 
 #[tokio::test]
 async fn the_keyboard_alone_moves_through_results_follows_and_closes() {
-    let site = Site::open("partners/").await;
+    let site = open_site("partners/").await;
     site.open_search().await;
     site.search("meeting", 2).await;
     let titles = site.eval(&format!("{STATE}.results.map(r => r.title)")).await;
@@ -371,7 +342,7 @@ async fn the_keyboard_alone_moves_through_results_follows_and_closes() {
 
 #[tokio::test]
 async fn markup_in_names_shows_as_text_and_never_runs() {
-    let site = Site::open("").await;
+    let site = open_site("").await;
     // Anything that would run records it instead of opening a dialog.
     site.execute("window.__xss = []; window.alert = m => window.__xss.push(String(m));").await;
     let images = "document.querySelectorAll('img').length";
