@@ -74,9 +74,15 @@ pub struct Report {
 
 /// load -> link; fails when the guide has errors.
 pub fn check(opts: &BuildOptions) -> Result<(Sources, link::Guide, Diagnostics), Failure> {
+    check_traced(opts, &mut Trace::from_env())
+}
+
+fn check_traced(opts: &BuildOptions, trace: &mut Trace) -> Result<(Sources, link::Guide, Diagnostics), Failure> {
     let mut diags = Diagnostics::default();
     let sources = load::load(&opts.guide, &mut diags)?;
+    trace.stage("load");
     let guide = link::link(&sources, &opts.link, &mut diags);
+    trace.stage("link");
     if diags.has_errors() {
         return Err(Failure::Content(Box::new((sources, diags))));
     }
@@ -85,9 +91,33 @@ pub fn check(opts: &BuildOptions) -> Result<(Sources, link::Guide, Diagnostics),
 
 /// load -> link -> render -> write.
 pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
-    let (sources, guide, warnings) = check(opts)?;
+    let mut trace = Trace::from_env();
+    let (sources, guide, warnings) = check_traced(opts, &mut trace)?;
     let theme = render::Theme::load(guide.theme.as_deref(), &guide.templates).map_err(Failure::Template)?;
     let site = render::render(&guide, &theme).map_err(|e| Failure::Template(format!("{}: {}", e.page, e.message)))?;
+    trace.stage("render");
     write::publish(&site, &opts.out_dir)?;
+    trace.stage("write");
     Ok(Report { files: site.len(), sources, warnings })
+}
+
+/// Stage times on standard error when `PARTNERBOOK_TRACE` is set: where a slow run spends its time.
+pub struct Trace {
+    last: Option<std::time::Instant>,
+}
+
+impl Trace {
+    /// Tracing on when the environment asks for it.
+    pub fn from_env() -> Self {
+        Trace { last: std::env::var_os("PARTNERBOOK_TRACE").map(|_| std::time::Instant::now()) }
+    }
+
+    /// Prints the time since the last stage, named `name`.
+    pub fn stage(&mut self, name: &str) {
+        if let Some(last) = self.last {
+            let now = std::time::Instant::now();
+            eprintln!("trace: {name} {:.1} ms", (now - last).as_secs_f64() * 1e3);
+            self.last = Some(now);
+        }
+    }
 }

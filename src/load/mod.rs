@@ -166,6 +166,23 @@ pub struct Cache {
     /// `serve` does not watch `.git` (a commit made while serving shows at the
     /// next start).
     git_dates: Option<Arc<HashMap<String, Date>>>,
+    /// The files the last load found, in walk order, with their stamps.
+    entries: Vec<Entry>,
+}
+
+/// A file found by the walk: its path inside the guide, on disk, its role and stamp.
+type Entry = (String, PathBuf, Role, Stamp);
+
+/// Which files a load looks at.
+#[derive(Clone, Copy, Debug)]
+pub enum Scope<'a> {
+    /// Walk the whole guide.
+    Walk,
+    /// Only these paths (inside the guide) changed since the last load of the
+    /// same cache, as a file watcher reported them. When they are all files
+    /// the last load already had, and they still exist, the walk is skipped;
+    /// anything else (a new file, a removed one) walks the guide again.
+    Changed(&'a [String]),
 }
 
 impl Cache {
@@ -184,10 +201,59 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<Sources, LoadError> 
 
 /// Loads the guide at `root`, reusing what `cache` holds for files that did not change.
 pub fn load_with(root: &Path, cache: &mut Cache, diags: &mut Diagnostics) -> Result<Sources, LoadError> {
+    load_scoped(root, Scope::Walk, cache, diags)
+}
+
+/// Like [`load_with`], looking only at the files `scope` names when it can.
+pub fn load_scoped(
+    root: &Path,
+    scope: Scope<'_>,
+    cache: &mut Cache,
+    diags: &mut Diagnostics,
+) -> Result<Sources, LoadError> {
+    let entries = match scope {
+        Scope::Changed(paths) => restat(root, &cache.entries, paths),
+        Scope::Walk => None,
+    };
+    let entries = match entries {
+        Some(entries) => entries,
+        None => walk(root)?,
+    };
+    cache.entries = entries.clone();
+    load_entries(root, entries, cache, diags)
+}
+
+/// The last load's files with the stamps of `changed` read again, or `None`
+/// when the files themselves may have changed: a changed path that is new, gone,
+/// or a folder (a renamed folder is reported by its own path). The caller walks then.
+fn restat(root: &Path, last: &[Entry], changed: &[String]) -> Option<Vec<Entry>> {
+    if last.is_empty() {
+        return None;
+    }
+    let mut entries = last.to_vec();
+    for rel in changed {
+        let meta = std::fs::metadata(root.join(rel)).ok().filter(std::fs::Metadata::is_file);
+        match (entries.binary_search_by(|e| walk_order(&e.0, rel)), meta) {
+            (Ok(i), Some(meta)) => entries[i].3 = (meta.len(), meta.modified().ok()),
+            // A file partnerbook does not read (a README, say) changed.
+            (Err(_), Some(_)) if classify(rel).is_none() => {}
+            _ => return None,
+        }
+    }
+    Some(entries)
+}
+
+/// The order of the walk: by file name, folder by folder (`sort_by_file_name`).
+fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.split('/').cmp(b.split('/'))
+}
+
+/// Every file of the guide partnerbook reads, in walk order, with its stamp.
+fn walk(root: &Path) -> Result<Vec<Entry>, LoadError> {
     if !root.join("site.yaml").is_file() {
         return Err(LoadError::NotAGuide(root.to_path_buf()));
     }
-    let mut entries: Vec<(String, PathBuf, Role, Stamp)> = Vec::new();
+    let mut entries: Vec<Entry> = Vec::new();
     let walker = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name();
     for entry in walker {
         let entry = match entry {
@@ -211,7 +277,16 @@ pub fn load_with(root: &Path, cache: &mut Cache, diags: &mut Diagnostics) -> Res
             entries.push((rel, entry.into_path(), role, stamp));
         }
     }
+    Ok(entries)
+}
 
+/// Reads and parses what changed among `entries`, takes the rest from `cache`.
+fn load_entries(
+    root: &Path,
+    entries: Vec<Entry>,
+    cache: &mut Cache,
+    diags: &mut Diagnostics,
+) -> Result<Sources, LoadError> {
     let mut sources = Sources::default();
     let (texts, binaries): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(_, _, role, _)| *role != Role::Asset);
     let mut assets = HashMap::new();
@@ -386,5 +461,53 @@ mod tests {
     fn slugs_keep_sub_folders() {
         assert_eq!(slug_of("playbooks/spaces/makerspace.md"), "spaces/makerspace");
         assert_eq!(slug_of("partners/campus-it.yaml"), "campus-it");
+    }
+
+    /// A folder of its own below the system's temporary folder, removed at the end.
+    struct TempGuide(PathBuf);
+
+    impl TempGuide {
+        fn new(name: &str, files: &[&str]) -> Self {
+            let root = std::env::temp_dir().join(format!("partnerbook-load-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&root);
+            for f in files {
+                let path = root.join(f);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, "---\ntitle: T\n---\n").unwrap();
+            }
+            TempGuide(root)
+        }
+    }
+
+    impl Drop for TempGuide {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn walk_order_is_the_order_of_the_walk() {
+        let files = ["site.yaml", "playbooks/a.md", "playbooks/a-b.md", "playbooks/a/b.md", "playbooks/a.b/c.md"];
+        let guide = TempGuide::new("order", &files);
+        let entries = walk(&guide.0).unwrap();
+        assert_eq!(entries.len(), files.len());
+        assert!(entries.windows(2).all(|w| walk_order(&w[0].0, &w[1].0).is_lt()), "{entries:?}");
+    }
+
+    #[test]
+    fn restat_skips_the_walk_only_for_known_files_that_still_exist() {
+        let guide = TempGuide::new("restat", &["site.yaml", "playbooks/a.md", "playbooks/b.md", "README.md"]);
+        let last = walk(&guide.0).unwrap();
+        std::fs::write(guide.0.join("playbooks/b.md"), "---\ntitle: Longer title\n---\n").unwrap();
+        let again = restat(&guide.0, &last, &["playbooks/b.md".into(), "README.md".into()]).expect("no walk needed");
+        let b = again.iter().find(|e| e.0 == "playbooks/b.md").unwrap();
+        assert_eq!(b.3.0, "---\ntitle: Longer title\n---\n".len() as u64);
+        // A new file, a removed file and a folder all need the walk.
+        std::fs::write(guide.0.join("playbooks/c.md"), "").unwrap();
+        assert!(restat(&guide.0, &last, &["playbooks/c.md".into()]).is_none());
+        std::fs::remove_file(guide.0.join("playbooks/a.md")).unwrap();
+        assert!(restat(&guide.0, &last, &["playbooks/a.md".into()]).is_none());
+        assert!(restat(&guide.0, &last, &["playbooks".into()]).is_none());
+        assert!(restat(&guide.0, &[], &[]).is_none());
     }
 }

@@ -3,6 +3,9 @@
 //! raw text; templates escape it (autoescape is on for `.html`), and only the
 //! fields named `*_html` carry HTML that `link` produced from Markdown.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::link::{Guide, Partner, Playbook, tag_slug};
@@ -52,6 +55,45 @@ pub struct Link {
     pub url: String,
 }
 
+/// The guide as render sees it: the linked guide (every field of [`Guide`] reads
+/// through) and what one run of render computes once and shares between pages.
+pub struct Rcx<'a> {
+    /// The linked guide.
+    pub guide: &'a Guide,
+    /// The HTML of every card.
+    pub cards: &'a Cards,
+    /// The partners' tags with their counts, for the directory's facets.
+    pub partner_tags: std::sync::OnceLock<std::collections::BTreeMap<String, (String, usize)>>,
+}
+
+impl<'a> Rcx<'a> {
+    /// The render view of `guide` with its cards.
+    pub fn new(guide: &'a Guide, cards: &'a Cards) -> Self {
+        Rcx { guide, cards, partner_tags: Default::default() }
+    }
+}
+
+impl std::ops::Deref for Rcx<'_> {
+    type Target = Guide;
+
+    fn deref(&self) -> &Guide {
+        self.guide
+    }
+}
+
+/// The HTML of each playbook and partner card (the theme's
+/// `partials/playbook_card.html` and `partials/partner_card.html`), rendered
+/// once per item and reused by every list that shows it; each with the
+/// fingerprint of what it was rendered from, so that `serve` renders again
+/// only the cards whose item changed.
+#[derive(Debug, Default)]
+pub struct Cards {
+    /// Playbook cards by slug.
+    pub playbooks: HashMap<String, (u64, Arc<str>)>,
+    /// Partner cards by slug.
+    pub partners: HashMap<String, (u64, Arc<str>)>,
+}
+
 /// A playbook in a list.
 #[derive(Clone, Serialize)]
 pub struct PlaybookCard<'a> {
@@ -67,6 +109,8 @@ pub struct PlaybookCard<'a> {
     pub partnership: Option<&'static str>,
     /// Draft marker.
     pub draft: bool,
+    /// The card rendered by the theme's partial (empty while the cards themselves are rendered).
+    pub html: &'a str,
 }
 
 /// A partner in a list.
@@ -86,6 +130,8 @@ pub struct PartnerCard<'a> {
     pub status: Option<&'static str>,
     /// Status label.
     pub status_label: Option<&'static str>,
+    /// The card rendered by the theme's partial (empty while the cards themselves are rendered).
+    pub html: &'a str,
 }
 
 /// URL of a playbook.
@@ -104,7 +150,12 @@ pub fn tag_url(guide: &Guide, tag: &str) -> String {
 }
 
 /// The card of a playbook.
-pub fn playbook_card<'a>(guide: &Guide, p: &'a Playbook) -> PlaybookCard<'a> {
+pub fn playbook_card<'a>(guide: &Rcx<'a>, p: &'a Playbook) -> PlaybookCard<'a> {
+    PlaybookCard { html: guide.cards.playbooks.get(&p.slug).map_or("", |(_, h)| h), ..playbook_card_data(guide, p) }
+}
+
+/// The card of a playbook without its HTML: what the card partial is rendered from.
+pub fn playbook_card_data<'a>(guide: &Guide, p: &'a Playbook) -> PlaybookCard<'a> {
     PlaybookCard {
         title: &p.title,
         url: playbook_url(guide, &p.slug),
@@ -112,11 +163,17 @@ pub fn playbook_card<'a>(guide: &Guide, p: &'a Playbook) -> PlaybookCard<'a> {
         stage: p.stage.map(Stage::label),
         partnership: p.partnership.map(|k| k.label()),
         draft: p.draft,
+        html: "",
     }
 }
 
 /// The card of a partner.
-pub fn partner_card<'a>(guide: &Guide, p: &'a Partner) -> PartnerCard<'a> {
+pub fn partner_card<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerCard<'a> {
+    PartnerCard { html: guide.cards.partners.get(&p.slug).map_or("", |(_, h)| h), ..partner_card_data(guide, p) }
+}
+
+/// The card of a partner without its HTML: what the card partial is rendered from.
+pub fn partner_card_data<'a>(guide: &Guide, p: &'a Partner) -> PartnerCard<'a> {
     PartnerCard {
         name: &p.profile.name,
         url: partner_url(guide, &p.slug),
@@ -125,6 +182,7 @@ pub fn partner_card<'a>(guide: &Guide, p: &'a Partner) -> PartnerCard<'a> {
         kind_label: p.profile.kind.map(|k| k.label()),
         status: p.profile.status.map(|s| s.as_str()),
         status_label: p.profile.status.map(|s| s.label()),
+        html: "",
     }
 }
 
@@ -162,12 +220,12 @@ fn stage_about(stage: Option<Stage>) -> &'static str {
 }
 
 /// Playbooks grouped by stage, each group in `order`, then title.
-pub fn stage_groups(guide: &Guide) -> Vec<StageGroup<'_>> {
+pub fn stage_groups<'a>(guide: &'a Rcx<'a>) -> Vec<StageGroup<'a>> {
     stage_groups_limited(guide, usize::MAX)
 }
 
 /// Like [`stage_groups`], listing at most `limit` playbooks per stage.
-pub fn stage_groups_limited(guide: &Guide, limit: usize) -> Vec<StageGroup<'_>> {
+pub fn stage_groups_limited<'a>(guide: &'a Rcx<'a>, limit: usize) -> Vec<StageGroup<'a>> {
     let stages = Stage::ALL.iter().map(|s| Some(*s)).chain(std::iter::once(None));
     stages
         .filter_map(|stage| {

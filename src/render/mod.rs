@@ -18,7 +18,7 @@ use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::link::Guide;
-use context::{Link, SiteCtx, partner_card, playbook_card, stage_groups, tag_url};
+use context::{Cards, Link, Rcx, SiteCtx, partner_card, playbook_card, stage_groups, tag_url};
 use outreach::{ActionFilter, DirectoryFilter};
 pub use theme::Theme;
 
@@ -147,6 +147,8 @@ pub struct Cache {
     pages: HashMap<String, (u64, Output)>,
     /// Related playbooks, valid while the playbooks' partners and tags are unchanged.
     related: Option<(u64, HashMap<String, Vec<String>>)>,
+    /// The HTML of every card, each with the fingerprint it was rendered from.
+    cards: Cards,
     /// Pages rendered by the last run (the others came from the cache).
     pub rendered: usize,
 }
@@ -169,6 +171,8 @@ pub fn render_with(guide: &Guide, theme: &Theme, cache: &mut Cache) -> Result<Si
         .map(|(_, r)| r.iter().map(|(k, v)| (k.as_str(), v.iter().map(String::as_str).collect())).collect())
         .unwrap_or_default();
     let site_fp = site_fingerprint(guide);
+    render_cards(guide, theme, &site_ctx, site_fp, &mut cache.cards)?;
+    let rcx = Rcx::new(guide, &cache.cards);
     let shared = Shared {
         site: site_fp,
         all_playbooks: all_fingerprints(site_fp, guide.playbooks.values().map(|p| p.fingerprint)),
@@ -184,7 +188,7 @@ pub fn render_with(guide: &Guide, theme: &Theme, cache: &mut Cache) -> Result<Si
             {
                 return Ok((path, fp, out.clone(), false));
             }
-            let bytes = render_route(guide, theme, &site_ctx, &related, route)
+            let bytes = render_route(&rcx, theme, &site_ctx, &related, route)
                 .map_err(|e| RenderError { page: path.clone(), message: e })?;
             Ok((path, fp, Output { bytes: bytes.into() }, true))
         })
@@ -226,6 +230,64 @@ pub fn render_with(guide: &Guide, theme: &Theme, cache: &mut Cache) -> Result<Si
     }
     Ok(site)
 }
+
+/// Renders the cards of the items that are new or changed since `cards` was
+/// filled, in parallel, and forgets the cards of items that are gone.
+fn render_cards(
+    guide: &Guide,
+    theme: &Theme,
+    site: &SiteCtx<'_>,
+    site_fp: u64,
+    cards: &mut Cards,
+) -> Result<(), RenderError> {
+    fn refresh<T: Sync>(
+        items: &std::collections::BTreeMap<String, T>,
+        cache: &mut HashMap<String, (u64, Arc<str>)>,
+        fingerprint: impl Fn(&T) -> u64 + Sync,
+        render: impl Fn(&T) -> Result<String, String> + Sync,
+        name: &str,
+    ) -> Result<(), RenderError> {
+        let fresh: Vec<(String, u64, Arc<str>)> = items
+            .par_iter()
+            .filter_map(|(slug, item)| {
+                let fp = fingerprint(item);
+                match cache.get(slug) {
+                    Some((old, _)) if *old == fp => None,
+                    _ => Some(render(item).map(|html| (slug.clone(), fp, Arc::from(html)))),
+                }
+            })
+            .collect::<Result<_, String>>()
+            .map_err(|message| RenderError { page: name.to_string(), message })?;
+        cache.retain(|slug, _| items.contains_key(slug));
+        cache.extend(fresh.into_iter().map(|(slug, fp, html)| (slug, (fp, html))));
+        Ok(())
+    }
+    fn render<T: Serialize>(theme: &Theme, site: &SiteCtx<'_>, template: &str, card: &T) -> Result<String, String> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", site);
+        ctx.insert("p", card);
+        theme.tera.render(template, &ctx).map_err(|e| theme::error_text(&e))
+    }
+    let fp = |item: u64| all_fingerprints(site_fp, [item]);
+    refresh(
+        &guide.playbooks,
+        &mut cards.playbooks,
+        |p| fp(p.fingerprint),
+        |p| render(theme, site, PLAYBOOK_CARD, &context::playbook_card_data(guide, p)),
+        PLAYBOOK_CARD,
+    )?;
+    refresh(
+        &guide.partners,
+        &mut cards.partners,
+        |p| fp(p.fingerprint),
+        |p| render(theme, site, PARTNER_CARD, &context::partner_card_data(guide, p)),
+        PARTNER_CARD,
+    )
+}
+
+/// The partials that draw a card; templates show a card's `html`.
+const PLAYBOOK_CARD: &str = "partials/playbook_card.html";
+const PARTNER_CARD: &str = "partials/partner_card.html";
 
 /// One fingerprint for a sequence of them.
 fn all_fingerprints(seed: u64, parts: impl IntoIterator<Item = u64>) -> u64 {
@@ -359,7 +421,7 @@ fn meta<'a>(
 }
 
 fn render_route(
-    guide: &Guide,
+    guide: &Rcx<'_>,
     theme: &Theme,
     site: &SiteCtx<'_>,
     related: &HashMap<&str, Vec<&str>>,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::context::{PartnerCard, partner_card, partner_url};
+use super::context::{PartnerCard, Rcx, partner_card, partner_url};
 use crate::link::attention::{self, Action, Bucket, Source};
 use crate::link::{Guide, Partner, tag_slug};
 use crate::load::fields::{Kind, Status};
@@ -196,7 +196,7 @@ pub struct Attention<'a> {
 }
 
 /// Builds the "needs attention" block.
-pub fn attention(guide: &Guide) -> Attention<'_> {
+pub fn attention<'a>(guide: &'a Rcx<'a>) -> Attention<'a> {
     let overdue: Vec<&Action> = guide.actions.iter().filter(|a| a.bucket == Bucket::Overdue).collect();
     let days = guide.settings.stale_after_days;
     let mut stale: Vec<StaleCtx<'_>> = guide
@@ -269,7 +269,7 @@ impl Directory<'_> {
 }
 
 /// Builds a directory page.
-pub fn directory<'a>(guide: &'a Guide, filter: &DirectoryFilter) -> Directory<'a> {
+pub fn directory<'a>(guide: &'a Rcx<'a>, filter: &DirectoryFilter) -> Directory<'a> {
     let keep = |p: &&Partner| match filter {
         DirectoryFilter::All => true,
         DirectoryFilter::Kind(k) => p.profile.kind == Some(*k),
@@ -299,13 +299,15 @@ pub fn directory<'a>(guide: &'a Guide, filter: &DirectoryFilter) -> Directory<'a
             current: matches!(filter, DirectoryFilter::Status(x) if x == s),
         })
         .collect();
-    let tags = partner_tags(guide)
-        .into_iter()
+    let tags = guide
+        .partner_tags
+        .get_or_init(|| partner_tags(guide))
+        .iter()
         .map(|(slug, (name, n))| Facet {
-            title: name,
-            url: directory_url(guide, "tag", &slug),
-            count: n,
-            current: matches!(filter, DirectoryFilter::Tag(x) if *x == slug),
+            title: name.clone(),
+            url: directory_url(guide, "tag", slug),
+            count: *n,
+            current: matches!(filter, DirectoryFilter::Tag(x) if x == slug),
         })
         .collect();
     let heading = match filter {
@@ -355,7 +357,7 @@ pub struct Column<'a> {
 }
 
 /// The pipeline: prospect → contacted → meeting → active, then paused and ended apart.
-pub fn pipeline(guide: &Guide) -> (Vec<Column<'_>>, Vec<Column<'_>>) {
+pub fn pipeline<'a>(guide: &'a Rcx<'a>) -> (Vec<Column<'a>>, Vec<Column<'a>>) {
     let column = |s: Status| Column {
         id: s.as_str(),
         label: s.label(),

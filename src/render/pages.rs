@@ -24,7 +24,7 @@ pub struct PlaybookPage<'a> {
 }
 
 /// Builds a playbook page's context; `related` are slugs of related playbooks.
-pub fn playbook<'a>(guide: &'a Guide, p: &'a Playbook, related: &[&'a str]) -> PlaybookPage<'a> {
+pub fn playbook<'a>(guide: &'a Rcx<'a>, p: &'a Playbook, related: &[&'a str]) -> PlaybookPage<'a> {
     PlaybookPage {
         card: playbook_card(guide, p),
         stage_id: p.stage.map(|s| s.as_str()),
@@ -145,7 +145,7 @@ pub struct PartnerPage<'a> {
 }
 
 /// Builds a partner page's context.
-pub fn partner<'a>(guide: &'a Guide, p: &'a Partner) -> PartnerPage<'a> {
+pub fn partner<'a>(guide: &'a Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
     let pr = &p.profile;
     let today = guide.today;
     let (done, open): (Vec<_>, Vec<_>) = pr.action_items.iter().map(|a| item(a, today)).partition(|i| i.done);

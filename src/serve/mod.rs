@@ -102,7 +102,10 @@ impl Session {
             self.load_cache.forget(path);
         }
         let mut diags = Diagnostics::default();
-        let sources = match load::load_with(&self.opts.guide, &mut self.load_cache, &mut diags) {
+        // The first load walks the guide; later ones look at what the watcher reported.
+        let scope =
+            if self.last.is_none() && changed.is_empty() { load::Scope::Walk } else { load::Scope::Changed(changed) };
+        let sources = match load::load_scoped(&self.opts.guide, scope, &mut self.load_cache, &mut diags) {
             Ok(s) => s,
             Err(load::LoadError::NotAGuide(p)) => {
                 return Ok(Outcome::Failed {
@@ -159,17 +162,53 @@ impl Session {
     }
 }
 
-/// Paths added, removed or changed between two sites.
+/// Paths added, removed or changed between two sites, in path order. Both maps
+/// are sorted, so one pass over the two in step does it; most pages are the
+/// same `Arc` as last time and are not compared byte by byte.
 fn diff(old: &Site, new: &Site) -> Vec<String> {
-    let mut out: Vec<String> = new
-        .pages
-        .iter()
-        .filter(|(path, out)| {
-            old.pages.get(*path).is_none_or(|o| !Arc::ptr_eq(&o.bytes, &out.bytes) && o.bytes != out.bytes)
-        })
-        .map(|(p, _)| p.clone())
-        .collect();
-    out.extend(old.pages.keys().filter(|p| !new.pages.contains_key(*p)).cloned());
-    out.sort();
+    use std::cmp::Ordering;
+    let mut out = Vec::new();
+    let (mut a, mut b) = (old.pages.iter().peekable(), new.pages.iter().peekable());
+    loop {
+        let order = match (a.peek(), b.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some((pa, _)), Some((pb, _))) => pa.cmp(pb),
+        };
+        match order {
+            Ordering::Less => out.push(a.next().expect("peeked").0.clone()),
+            Ordering::Greater => out.push(b.next().expect("peeked").0.clone()),
+            Ordering::Equal => {
+                let ((path, x), (_, y)) = (a.next().expect("peeked"), b.next().expect("peeked"));
+                if !Arc::ptr_eq(&x.bytes, &y.bytes) && x.bytes != y.bytes {
+                    out.push(path.clone());
+                }
+            }
+        }
+    }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::Output;
+
+    fn site(pages: &[(&str, &Arc<[u8]>)]) -> Site {
+        Site { pages: pages.iter().map(|(p, b)| (p.to_string(), Output { bytes: Arc::clone(b) })).collect() }
+    }
+
+    #[test]
+    fn diff_lists_added_removed_and_changed_paths_in_order() {
+        let same: Arc<[u8]> = Arc::from(&b"same"[..]);
+        let old_text: Arc<[u8]> = Arc::from(&b"old"[..]);
+        let new_text: Arc<[u8]> = Arc::from(&b"new"[..]);
+        let equal_copy: Arc<[u8]> = Arc::from(&b"same"[..]);
+        let old = site(&[("a", &same), ("b", &old_text), ("c", &same), ("e", &same)]);
+        let new = site(&[("b", &new_text), ("c", &equal_copy), ("d", &same), ("e", &same), ("f", &same)]);
+        assert_eq!(diff(&old, &new), ["a", "b", "d", "f"]);
+        assert!(diff(&new, &new).is_empty());
+        assert_eq!(diff(&Site::default(), &old), ["a", "b", "c", "e"]);
+    }
 }
