@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 
 use crate::support::{GuideTest, TODAY, Tree, tree, urls};
 
+mod hostile;
+
 /// The longest any test waits for one thing (an event, a line, an exit).
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -848,16 +850,12 @@ fn a_failing_first_build_still_serves_the_overlay_until_fixed() {
     s.matches_full_build(&t, "full").unwrap();
 }
 
-#[test]
-fn traversal_and_source_paths_never_leave_the_site() {
-    let (t, s) = Server::good();
-    // Files next to the guide that a disk-backed server could leak.
-    std::fs::write(t.root().join("Cargo.toml"), "[package]\nname = \"TOP-SECRET-CARGO\"\n").unwrap();
-    std::fs::write(t.root().join("secret.txt"), "TOP-SECRET-OUTSIDE\n").unwrap();
-    let port = s.addr.port();
+/// Request targets that try to leave the site (parent folders, encoded and
+/// doubly encoded, backslashes, NUL, absolute forms) or read the guide's sources.
+fn traversal_targets(port: u16) -> Vec<String> {
     let absolute = format!("http://127.0.0.1:{port}/../secret.txt");
     let absolute_site = format!("http://127.0.0.1:{port}/site.yaml");
-    let targets: Vec<&str> = vec![
+    let targets = [
         "/../Cargo.toml",
         "/../../Cargo.toml",
         "/../secret.txt",
@@ -889,8 +887,6 @@ fn traversal_and_source_paths_never_leave_the_site() {
         "/%00",
         "/etc/passwd",
         "//etc/passwd",
-        &absolute,
-        &absolute_site,
         "http://evil.example/site.yaml",
         "file:///etc/passwd",
         "site.yaml",
@@ -899,6 +895,18 @@ fn traversal_and_source_paths_never_leave_the_site() {
         "/%2f%2fevil.example/playbooks",
         "/\\evil.example/playbooks",
     ];
+    let mut targets: Vec<String> = targets.map(String::from).to_vec();
+    targets.extend([absolute, absolute_site]);
+    targets
+}
+
+#[test]
+fn traversal_and_source_paths_never_leave_the_site() {
+    let (t, s) = Server::good();
+    // Files next to the guide that a disk-backed server could leak.
+    std::fs::write(t.root().join("Cargo.toml"), "[package]\nname = \"TOP-SECRET-CARGO\"\n").unwrap();
+    std::fs::write(t.root().join("secret.txt"), "TOP-SECRET-OUTSIDE\n").unwrap();
+    let targets = traversal_targets(s.addr.port());
     let sources = [
         "TOP-SECRET",
         "root:x:0:0",
@@ -908,7 +916,7 @@ fn traversal_and_source_paths_never_leave_the_site() {
         "institution: Test University Libraries",
         "[package]",
     ];
-    for target in targets {
+    for target in &targets {
         let r = s.get(target);
         assert!(matches!(r.status, 400 | 404), "GET {target} answered {}:\n{}", r.status, r.text());
         assert!(r.header("Location").is_none(), "GET {target} redirects: {r:?}");
