@@ -191,7 +191,7 @@ fn script_and_data_urls_are_refused_with_file_line_and_column() {
     let playbook =
         format!("{}{body}", std::fs::read_to_string(t.guide().join("playbooks/run-the-meeting.md")).unwrap());
     t.file("playbooks/run-the-meeting.md", &playbook);
-    t.file("pages/about.md", &format!("---\ntitle: About\n---\n\n[about](JAVASCRIPT:window.__pwned=113)\n"));
+    t.file("pages/about.md", "---\ntitle: About\n---\n\n[about](JAVASCRIPT:window.__pwned=113)\n");
     let partner = "name: Hostile contacts\nsummary: s\nplaybooks: [run-the-meeting]\ncontacts:\n\
                    \x20 - name: A\n    email: \"javascript:window.__pwned=120//@example.edu\"\n\
                    \x20 - name: B\n    email: \"DaTa:text/html,x@example.edu\"\n\
