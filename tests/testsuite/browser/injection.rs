@@ -135,6 +135,14 @@ async fn no_payload_runs_on_any_kind_of_page_or_in_search() {
         browser.wait_for("/result/.test(document.querySelector('#site-search [role=status]').textContent)", PAGE).await;
         check(&browser, &format!("searching {query:?}")).await;
     }
+    // The checks see a payload that does get in (markup added by script here).
+    browser
+        .execute("document.body.insertAdjacentHTML('beforeend', '<img src=x onerror=\"window.__pwned=99\">');")
+        .await;
+    browser.wait_for("window.__pwned === 99", PAGE).await;
+    let seen = browser.eval(EVIDENCE).await;
+    assert_eq!((&seen["pwned"], &seen["handlers"]), (&json!("99"), &json!(["IMG onerror"])), "{seen:#}");
+
     // The payloads are in the index, so the last queries list them: as text.
     let shown = browser.eval("document.getElementById('site-search-results').textContent").await;
     assert!(shown.as_str().is_some_and(|t| t.contains("<svg") || t.contains("onload")), "{shown}");
