@@ -11,6 +11,11 @@ the requested pages exist before, during and after the edits).
 
   benches/serve_load.py --guide DIR [--connections 64] [--duration 30] [--threads 2]
                         [--edit-every 0.1] [--bin target/release/partnerbook]
+                        [--sse N] [--stalled N]
+
+--sse N keeps N live-reload event streams open (idle pages in a browser) and
+--stalled N keeps N connections that sent half a request and never finish it,
+for the whole run.
 
 Needs wrk (Debian: apt-get install wrk). Build the binary with
 `cargo build --release` first.
@@ -19,6 +24,7 @@ import argparse
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -111,6 +117,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--duration", type=int, default=30)
     ap.add_argument("--edit-every", type=float, default=0.1)
+    ap.add_argument("--sse", type=int, default=0)
+    ap.add_argument("--stalled", type=int, default=0)
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
@@ -128,6 +136,17 @@ def main():
         playbooks = sorted(
             os.path.join(d, n) for d, _, ns in os.walk(os.path.join(guide, "playbooks")) for n in ns if n.endswith(".md")
         )
+        held = []
+        for _ in range(args.sse):
+            c = socket.create_connection(("127.0.0.1", port))
+            c.sendall(b"GET /__partnerbook/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            held.append(c)
+        for i in range(args.stalled):
+            c = socket.create_connection(("127.0.0.1", port))
+            c.sendall(b"GET /playbooks/ HTTP/1.1\r\nHost: localhost\r\nX-Half: " if i % 2 else b"GE")
+            held.append(c)
+        if held:
+            print(f"holding {args.sse} idle event streams and {args.stalled} stalled connections")
         stop, edits = threading.Event(), [0]
         editor = threading.Thread(target=edit_loop, args=(playbooks[0], args.edit_every, stop, edits))
         cmd = [
