@@ -15,6 +15,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError, channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -36,20 +37,75 @@ const MAX_BODY: usize = 1 << 20;
 /// The connections with a thread, by the client's address (one per TCP connection).
 type Threads = Arc<Mutex<HashMap<SocketAddr, Sender<Request>>>>;
 
+/// Listens again where the server listened (see [`spawn`]).
+pub(super) type Rebind = dyn Fn() -> std::io::Result<Server> + Send + Sync;
+
 /// Starts the dispatcher: it takes requests from `server` until the server is
 /// unblocked, and hands each to `handle` on its connection's thread.
-pub(super) fn spawn(server: Arc<Server>, handle: impl Fn(Request) + Send + Sync + 'static) -> JoinHandle<()> {
-    let handle = Arc::new(handle);
+///
+/// tiny_http stops accepting for good at the first error of `accept` (most
+/// often: out of file descriptors, when a burst of clients holds them all) and
+/// closes the listener. Then `rebind` listens again, retried until it works,
+/// and a new dispatcher takes over; this one goes on with the requests of the
+/// connections that were already open.
+pub(super) fn spawn(
+    server: Arc<Server>,
+    rebind: Arc<Rebind>,
+    handle: impl Fn(Request) + Send + Sync + 'static,
+) -> JoinHandle<()> {
+    run(server, rebind, Arc::new(handle), Threads::default(), Arc::default())
+}
+
+fn run<H: Fn(Request) + Send + Sync + 'static>(
+    server: Arc<Server>,
+    rebind: Arc<Rebind>,
+    handle: Arc<H>,
+    threads: Threads,
+    failures: Arc<AtomicUsize>,
+) -> JoinHandle<()> {
+    let old_addr = server.server_addr().to_ip();
     std::thread::Builder::new()
         .name("partnerbook-http".into())
         .spawn(move || {
-            let threads: Threads = Arc::default();
-            while let Ok(request) = server.recv() {
-                dispatch(request, &threads, &handle);
+            loop {
+                match server.recv() {
+                    Ok(request) => dispatch(request, &threads, &handle),
+                    // `unblock`: serve is stopping.
+                    Err(e) if e.raw_os_error().is_none() => return,
+                    Err(e) => {
+                        // A burst can make this happen many times in a row: say so now and then.
+                        let times = failures.fetch_add(1, Ordering::Relaxed) + 1;
+                        if times.is_power_of_two() {
+                            eprintln!(
+                                "warning: the server stopped accepting connections ({e}; {times} times so far); \
+                                 listening again"
+                            );
+                        }
+                        let (rebind, handle, threads, failures) =
+                            (rebind.clone(), handle.clone(), threads.clone(), failures.clone());
+                        std::thread::spawn(move || {
+                            let server = loop {
+                                match rebind() {
+                                    Ok(server) => break server,
+                                    // Out of file descriptors still: wait for clients to leave.
+                                    Err(_) => std::thread::sleep(RETRY),
+                                }
+                            };
+                            if let Some(addr) = server.server_addr().to_ip() {
+                                let moved = if Some(addr) == old_addr { "" } else { " (another port)" };
+                                eprintln!("listening again at http://{addr}/{moved}");
+                            }
+                            run(Arc::new(server), rebind, handle, threads, failures);
+                        });
+                    }
+                }
             }
         })
         .expect("spawn the HTTP dispatcher")
 }
+
+/// How long to wait before trying to listen again.
+const RETRY: Duration = Duration::from_millis(100);
 
 fn dispatch<H: Fn(Request) + Send + Sync + 'static>(request: Request, threads: &Threads, handle: &Arc<H>) {
     let Some(addr) = request.remote_addr().copied() else {

@@ -47,7 +47,9 @@ fn listener(addr: SocketAddr) -> std::io::Result<TcpListener> {
 
 /// Starts answering requests (see [`super::conns`]) until the server is unblocked.
 pub fn spawn_workers(server: Arc<tiny_http::Server>, live: Arc<Live>) -> std::thread::JoinHandle<()> {
-    super::conns::spawn(server, move |request| handle(request, &live))
+    let addr = server.server_addr().to_ip().expect("a TCP listener");
+    let rebind = Arc::new(move || bind(addr.ip(), addr.port()));
+    super::conns::spawn(server, rebind, move |request| handle(request, &live))
 }
 
 /// What a request path names in the site.

@@ -50,7 +50,20 @@ impl Server {
     /// from `[ROOT]` (no `--port 0` when `args` has a `--port`), and waits for
     /// the `serving GUIDE at URL` line.
     fn start(t: &GuideTest, args: &[&str]) -> Server {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_partnerbook"));
+        Self::start_limited(t, args, None)
+    }
+
+    /// [`Server::start`], with at most `fd_limit` open files when given (`ulimit -n`).
+    fn start_limited(t: &GuideTest, args: &[&str], fd_limit: Option<u32>) -> Server {
+        let bin = env!("CARGO_BIN_EXE_partnerbook");
+        let mut cmd = match fd_limit {
+            None => Command::new(bin),
+            Some(n) => {
+                let mut sh = Command::new("sh");
+                sh.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\""), bin]);
+                sh
+            }
+        };
         cmd.arg("serve").arg(t.guide());
         if !args.contains(&"--port") {
             cmd.args(["--port", "0"]);

@@ -222,3 +222,56 @@ fn encoded_traversals_and_source_files_answer_the_sites_own_404_page() {
     }
     assert!(s.page("/").contains("Good guide"));
 }
+
+/// Waits until stderr holds more than `seen` copies of `needle`; false after [`WAIT`].
+fn await_more(s: &Server, needle: &str, seen: usize) -> bool {
+    let deadline = Instant::now() + WAIT;
+    let (text, more) = &*s.stderr;
+    let mut guard = text.lock().unwrap();
+    while guard.matches(needle).count() <= seen {
+        let now = Instant::now();
+        if now >= deadline {
+            return false;
+        }
+        guard = more.wait_timeout(guard, deadline - now).unwrap().0;
+    }
+    true
+}
+
+/// GET / on a fresh connection, or why it failed.
+fn try_home(addr: SocketAddr) -> Result<u16, String> {
+    let mut c = TcpStream::connect_timeout(&addr, WAIT).map_err(|e| e.to_string())?;
+    c.set_read_timeout(Some(WAIT)).unwrap();
+    c.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").map_err(|e| e.to_string())?;
+    let mut raw = Vec::new();
+    c.read_to_end(&mut raw).map_err(|e| e.to_string())?;
+    parse_response(&raw, false).map(|r| r.status)
+}
+
+#[test]
+fn running_out_of_file_descriptors_stops_the_server_only_while_it_lasts() {
+    let t = GuideTest::from_dir("build/good");
+    let s = Server::start_limited(&t, &[], Some(64));
+    // More connections than the server has file descriptors for, held open.
+    let burst: Vec<TcpStream> = (0..150).filter_map(|_| TcpStream::connect_timeout(&s.addr, WAIT).ok()).collect();
+    s.wait_stderr("stopped accepting connections");
+    drop(burst);
+    // Each failed attempt waits for the server to say it listens again.
+    const AGAIN: &str = "listening again at";
+    for attempt in 0.. {
+        let seen = s.stderr().matches(AGAIN).count();
+        match try_home(s.addr) {
+            Ok(status) => {
+                assert_eq!(status, 200);
+                break;
+            }
+            Err(why) => assert!(
+                attempt < 100 && await_more(&s, AGAIN, seen),
+                "the server does not listen again after the burst: {why}\n{}",
+                s.stderr()
+            ),
+        }
+    }
+    assert!(s.page("/").contains("Good guide"));
+    assert!(!s.stderr().contains("another port"), "{}", s.stderr());
+}
