@@ -77,7 +77,7 @@ pub fn run(args: &ServeArgs) -> Outcome {
         eprintln!("warning: serving on every network interface: anyone on this network can read the preview");
     }
     println!("serving {} at {url}", guide.display());
-    let workers = http::spawn_workers(server.clone(), live.clone(), 8);
+    let _workers = http::spawn_workers(server.clone(), live.clone());
 
     let quit = tx.clone();
     let _ = ctrlc::set_handler(move || {
@@ -121,9 +121,7 @@ pub fn run(args: &ServeArgs) -> Outcome {
             }
         }
     }
-    for _ in &workers {
-        server.unblock();
-    }
+    server.unblock();
     eprintln!("stopped");
     Outcome::Ok(String::new())
 }

@@ -104,7 +104,7 @@ pub struct Action {
 
 /// The slug of an owner's name (`Jo Whitfield` → `jo-whitfield`).
 pub fn owner_slug(owner: &str) -> String {
-    let s = super::markdown::heading_id(owner);
+    let s = super::cap_slug(super::markdown::heading_id(owner));
     if s.is_empty() { "unnamed".into() } else { s }
 }
 

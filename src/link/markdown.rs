@@ -245,6 +245,21 @@ pub fn render_scoped(
                 }
                 out.push(Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }));
             }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest = match super::warnings::unsafe_scheme(&dest_url) {
+                    Some(scheme) => {
+                        let span = origin.span(range.clone(), &dest_url);
+                        diags.push(
+                            Diagnostic::error(span, format!("`{scheme}:` images are not allowed"))
+                                .with_hint("put the image in static/ and link to it")
+                                .with_code("unsafe-link"),
+                        );
+                        "#".into()
+                    }
+                    None => dest_url,
+                };
+                out.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
+            }
             // Footnote ids get a prefix so they never clash with heading ids (GitHub does the same).
             Event::FootnoteReference(name) => out.push(Event::FootnoteReference(format!("fn-{name}").into())),
             Event::Start(Tag::FootnoteDefinition(name)) => {
@@ -297,18 +312,18 @@ fn resolve(
     if matches!(link_type, LinkType::Email) {
         return dest.to_string();
     }
+    // Read as a browser does, so that `java\tscript:` or a leading control character do not slip through.
+    if let Some(scheme) = super::warnings::unsafe_scheme(dest) {
+        report(
+            "unsafe-link",
+            format!("`{scheme}:` links are not allowed"),
+            Some("link to a web page (https://...) instead".into()),
+        );
+        return "#".into();
+    }
     let scheme = dest.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
-    match scheme.as_deref() {
-        Some("partner") | Some("playbook") => {}
-        Some("javascript") | Some("vbscript") | Some("data") => {
-            report(
-                "unsafe-link",
-                format!("`{}:` links are not allowed", scheme.unwrap_or_default()),
-                Some("link to a web page (https://...) instead".into()),
-            );
-            return "#".into();
-        }
-        _ => return dest.to_string(),
+    if !matches!(scheme.as_deref(), Some("partner") | Some("playbook")) {
+        return dest.to_string();
     }
     let (kind, rest) = dest.split_once(':').unwrap_or_default();
     let (slug, anchor) = match rest.split_once('#') {

@@ -324,9 +324,26 @@ fn unknown_ref<'a>(what: &str, slug: &str, span: Span, known: impl Iterator<Item
     Diagnostic::error(span, format!("unknown {what} `{slug}`")).with_hint(hint).with_code(code)
 }
 
-/// The slug of a tag: its heading-id form.
+/// The longest slug made from free text (tags, owners), in bytes: it names a
+/// folder, and file systems refuse names over 255 bytes.
+const MAX_TEXT_SLUG: usize = 100;
+
+/// The slug of a tag: its heading-id form (see [`cap_slug`]).
 pub fn tag_slug(tag: &str) -> String {
-    heading_id(tag)
+    cap_slug(heading_id(tag))
+}
+
+/// `slug` cut to [`MAX_TEXT_SLUG`] bytes, with a hash of the whole at the end
+/// when it is longer, so that two long texts keep apart.
+pub(crate) fn cap_slug(slug: String) -> String {
+    if slug.len() <= MAX_TEXT_SLUG {
+        return slug;
+    }
+    let mut cut = MAX_TEXT_SLUG - 17;
+    while !slug.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}-{:016x}", slug[..cut].trim_end_matches('-'), xxhash_rust::xxh3::xxh3_64(slug.as_bytes()))
 }
 
 fn tags(playbooks: &BTreeMap<String, Playbook>, partners: &BTreeMap<String, Partner>) -> BTreeMap<String, Tag> {
@@ -419,6 +436,17 @@ pub fn split_base_url(raw: &str) -> Result<(Option<String>, String), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_tags_get_short_distinct_slugs() {
+        assert_eq!(tag_slug("Grant Writing"), "grant-writing");
+        let (a, b) = ("word ".repeat(300) + "a", "word ".repeat(300) + "b");
+        assert!(tag_slug(&a).len() <= MAX_TEXT_SLUG, "{}", tag_slug(&a));
+        assert_ne!(tag_slug(&a), tag_slug(&b));
+        assert_eq!(tag_slug(&a), tag_slug(&a.to_uppercase()), "the slug still ignores case");
+        assert!(tag_slug(&"é".repeat(200)).len() <= MAX_TEXT_SLUG);
+        assert!(attention::owner_slug(&a).len() <= MAX_TEXT_SLUG);
+    }
 
     #[test]
     fn base_urls_split_into_absolute_and_path() {

@@ -78,8 +78,12 @@ pub fn check(sources: &Sources, guide: &Guide, diags: &mut Diagnostics) {
             diags.push(empty_summary(span, "partner", slug));
         }
 
+        let contact_fields = pr.contacts.iter().flat_map(|c| [c.email.as_deref(), c.phone.as_deref()]).flatten();
+        for value in contact_fields.filter(|v| unsafe_scheme(v).is_some()) {
+            diags.push(unsafe_value(file, text, value));
+        }
         for email in pr.contacts.iter().filter_map(|c| c.email.as_deref()) {
-            if !is_plain_email(email) {
+            if !is_plain_email(email) && unsafe_scheme(email).is_none() {
                 let at = text.find(email).unwrap_or(0);
                 let len = if text.get(at..at + email.len()) == Some(email) { email.len() } else { 0 };
                 diags.push(
@@ -92,6 +96,12 @@ pub fn check(sources: &Sources, guide: &Guide, diags: &mut Diagnostics) {
                 );
             }
         }
+    }
+
+    if let (Some(file), Some(url)) = (sources.config_file, guide.settings.edit_url.as_deref())
+        && unsafe_scheme(url).is_some()
+    {
+        diags.push(unsafe_value(file, &files.get(file).text, url));
     }
 
     let playbook_files: HashMap<&str, (FileId, Range<usize>)> = sources
@@ -235,6 +245,29 @@ fn url_problem(dest: &str) -> Option<&'static str> {
     None
 }
 
+/// The scheme of `url` as a browser reads it (leading control characters and
+/// spaces dropped, tabs and line breaks removed, lower case) when it is one that
+/// runs script or carries a whole document: `javascript:`, `vbscript:`, `data:`.
+pub fn unsafe_scheme(url: &str) -> Option<String> {
+    let url = url.trim_start_matches(|c: char| c <= ' ');
+    let cleaned: String = url.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).take(16).collect();
+    let scheme = cleaned.split_once(':')?.0.to_ascii_lowercase();
+    matches!(scheme.as_str(), "javascript" | "vbscript" | "data").then_some(scheme)
+}
+
+/// An error for a contact's e-mail or phone, or `edit_url`, that is a script or data URL.
+/// It points at the value's first occurrence in the file (serde keeps no positions for it).
+fn unsafe_value(file: FileId, text: &str, value: &str) -> Diagnostic {
+    let scheme = unsafe_scheme(value).unwrap_or_default();
+    // An escaped value is not in the file as such; its part from the scheme on usually is.
+    let from_scheme = value.trim_start_matches(|c: char| c <= ' ');
+    let found = text.find(value).map(|at| (at, value.len()));
+    let (at, len) = found.or_else(|| text.find(from_scheme).map(|at| (at, from_scheme.len()))).unwrap_or((0, 0));
+    Diagnostic::error(Span::new(file, at, len), format!("`{scheme}:` addresses are not allowed: `{}`", one_line(value)))
+        .with_hint("write an e-mail address (name@example.edu), a phone number or a web address (https://...)")
+        .with_code("unsafe-link")
+}
+
 /// An e-mail address safe to put behind `mailto:` (no scheme tricks, no header injection).
 pub fn is_plain_email(e: &str) -> bool {
     let Some((local, domain)) = e.split_once('@') else {
@@ -268,6 +301,26 @@ mod tests {
         ];
         for (url, want) in cases {
             assert_eq!(url_problem(url), want, "{url}");
+        }
+    }
+
+    #[test]
+    fn script_and_data_schemes_are_found_as_a_browser_reads_them() {
+        let cases = [
+            ("javascript:alert(1)", Some("javascript")),
+            ("JaVaScRiPt:alert(1)", Some("javascript")),
+            (" \u{1}\u{0}javascript:alert(1)", Some("javascript")),
+            ("java\tscr\nipt:alert(1)", Some("javascript")),
+            ("vbscript:msgbox", Some("vbscript")),
+            ("DATA:text/html,<script>x</script>", Some("data")),
+            ("https://example.org/javascript:x", None),
+            ("mailto:a@b.edu", None),
+            ("&#x6A;avascript:alert(1)", None),
+            ("partner:campus-it", None),
+            ("ana@example.edu", None),
+        ];
+        for (url, want) in cases {
+            assert_eq!(unsafe_scheme(url).as_deref(), want, "{url:?}");
         }
     }
 

@@ -12,6 +12,9 @@ use tiny_http::{Header, Method, Request, Response, StatusCode};
 use super::live::{EVENTS_PATH, Live, inject};
 use crate::render::Site;
 
+/// How long a write to a client may make no progress at all.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Binds `addr:port`, or the next free port up to 50 above it when it is taken.
 /// Port 0 asks the system for any free port. Accepted connections inherit
 /// TCP_NODELAY from the listener (on Linux), so a kept-alive connection does
@@ -34,31 +37,19 @@ fn listener(addr: SocketAddr) -> std::io::Result<TcpListener> {
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
     socket.set_reuse_address(true)?;
     socket.set_tcp_nodelay(true)?;
+    // Also inherited: a write that makes no progress for this long fails, so a
+    // client that stops reading (a page or an event stream) cannot hold a thread forever.
+    socket.set_write_timeout(Some(WRITE_TIMEOUT))?;
     socket.bind(&addr.into())?;
     socket.listen(1024)?;
     Ok(socket.into())
 }
 
-/// Starts `workers` threads answering requests until the server is unblocked.
-pub fn spawn_workers(
-    server: Arc<tiny_http::Server>,
-    live: Arc<Live>,
-    workers: usize,
-) -> Vec<std::thread::JoinHandle<()>> {
-    (0..workers)
-        .map(|i| {
-            let server = server.clone();
-            let live = live.clone();
-            std::thread::Builder::new()
-                .name(format!("partnerbook-http-{i}"))
-                .spawn(move || {
-                    while let Ok(request) = server.recv() {
-                        handle(request, &live);
-                    }
-                })
-                .expect("spawn an HTTP worker")
-        })
-        .collect()
+/// Starts answering requests (see [`super::conns`]) until the server is unblocked.
+pub fn spawn_workers(server: Arc<tiny_http::Server>, live: Arc<Live>) -> std::thread::JoinHandle<()> {
+    let addr = server.server_addr().to_ip().expect("a TCP listener");
+    let rebind = Arc::new(move || bind(addr.ip(), addr.port()));
+    super::conns::spawn(server, rebind, move |request| handle(request, &live))
 }
 
 /// What a request path names in the site.

@@ -4,6 +4,7 @@
 //! rebuild touch only the files and pages an edit affects; nothing is written
 //! to disk. Watching, HTTP and live reload are in the sub-modules.
 
+mod conns;
 pub mod http;
 pub mod live;
 pub mod watch;

@@ -8,6 +8,7 @@ mod build;
 mod check;
 mod ci;
 mod discovery;
+mod injection;
 mod outreach;
 mod render;
 mod serve;

@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 
 use crate::support::{GuideTest, TODAY, Tree, tree, urls};
 
+mod hostile;
+
 /// The longest any test waits for one thing (an event, a line, an exit).
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -48,7 +50,20 @@ impl Server {
     /// from `[ROOT]` (no `--port 0` when `args` has a `--port`), and waits for
     /// the `serving GUIDE at URL` line.
     fn start(t: &GuideTest, args: &[&str]) -> Server {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_partnerbook"));
+        Self::start_limited(t, args, None)
+    }
+
+    /// [`Server::start`], with at most `fd_limit` open files when given (`ulimit -n`).
+    fn start_limited(t: &GuideTest, args: &[&str], fd_limit: Option<u32>) -> Server {
+        let bin = env!("CARGO_BIN_EXE_partnerbook");
+        let mut cmd = match fd_limit {
+            None => Command::new(bin),
+            Some(n) => {
+                let mut sh = Command::new("sh");
+                sh.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\""), bin]);
+                sh
+            }
+        };
         cmd.arg("serve").arg(t.guide());
         if !args.contains(&"--port") {
             cmd.args(["--port", "0"]);
@@ -848,16 +863,12 @@ fn a_failing_first_build_still_serves_the_overlay_until_fixed() {
     s.matches_full_build(&t, "full").unwrap();
 }
 
-#[test]
-fn traversal_and_source_paths_never_leave_the_site() {
-    let (t, s) = Server::good();
-    // Files next to the guide that a disk-backed server could leak.
-    std::fs::write(t.root().join("Cargo.toml"), "[package]\nname = \"TOP-SECRET-CARGO\"\n").unwrap();
-    std::fs::write(t.root().join("secret.txt"), "TOP-SECRET-OUTSIDE\n").unwrap();
-    let port = s.addr.port();
+/// Request targets that try to leave the site (parent folders, encoded and
+/// doubly encoded, backslashes, NUL, absolute forms) or read the guide's sources.
+fn traversal_targets(port: u16) -> Vec<String> {
     let absolute = format!("http://127.0.0.1:{port}/../secret.txt");
     let absolute_site = format!("http://127.0.0.1:{port}/site.yaml");
-    let targets: Vec<&str> = vec![
+    let targets = [
         "/../Cargo.toml",
         "/../../Cargo.toml",
         "/../secret.txt",
@@ -889,8 +900,6 @@ fn traversal_and_source_paths_never_leave_the_site() {
         "/%00",
         "/etc/passwd",
         "//etc/passwd",
-        &absolute,
-        &absolute_site,
         "http://evil.example/site.yaml",
         "file:///etc/passwd",
         "site.yaml",
@@ -899,6 +908,18 @@ fn traversal_and_source_paths_never_leave_the_site() {
         "/%2f%2fevil.example/playbooks",
         "/\\evil.example/playbooks",
     ];
+    let mut targets: Vec<String> = targets.map(String::from).to_vec();
+    targets.extend([absolute, absolute_site]);
+    targets
+}
+
+#[test]
+fn traversal_and_source_paths_never_leave_the_site() {
+    let (t, s) = Server::good();
+    // Files next to the guide that a disk-backed server could leak.
+    std::fs::write(t.root().join("Cargo.toml"), "[package]\nname = \"TOP-SECRET-CARGO\"\n").unwrap();
+    std::fs::write(t.root().join("secret.txt"), "TOP-SECRET-OUTSIDE\n").unwrap();
+    let targets = traversal_targets(s.addr.port());
     let sources = [
         "TOP-SECRET",
         "root:x:0:0",
@@ -908,7 +929,7 @@ fn traversal_and_source_paths_never_leave_the_site() {
         "institution: Test University Libraries",
         "[package]",
     ];
-    for target in targets {
+    for target in &targets {
         let r = s.get(target);
         assert!(matches!(r.status, 400 | 404), "GET {target} answered {}:\n{}", r.status, r.text());
         assert!(r.header("Location").is_none(), "GET {target} redirects: {r:?}");

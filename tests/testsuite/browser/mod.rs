@@ -30,6 +30,7 @@
 //! ```
 
 mod a11y;
+mod injection;
 mod live_reload;
 mod outreach;
 mod search;
