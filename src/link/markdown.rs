@@ -70,16 +70,33 @@ impl Origin<'_> {
     }
 }
 
-/// The result of rendering one Markdown text.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+/// The result of rendering one Markdown text. The HTML never depends on other
+/// files: links to partners and playbooks are written from their slugs, and
+/// checked afterwards against the whole guide ([`check_links`]), so a text is
+/// rendered again only when it changes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Rendered {
     /// The HTML.
     pub html: String,
     /// h2 and h3 headings.
     pub toc: Vec<TocEntry>,
-    /// The `partner:SLUG` and `playbook:SLUG` targets it links to (without anchors),
-    /// so that a cache knows when the HTML must be made again.
-    pub refs: Vec<String>,
+    /// Every heading id: what `playbook:SLUG#id` links may name.
+    pub ids: std::sync::Arc<HashSet<String>>,
+    /// Its `partner:` and `playbook:` links, to be checked against the guide.
+    pub links: Vec<LinkRef>,
+}
+
+/// A `partner:SLUG#anchor` or `playbook:SLUG#anchor` link of a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkRef {
+    /// True for `partner:`, false for `playbook:`.
+    pub partner: bool,
+    /// The slug.
+    pub slug: String,
+    /// The anchor, without `#`.
+    pub anchor: Option<String>,
+    /// Where the link is written (with the file id of the run that rendered it).
+    pub span: Span,
 }
 
 fn options() -> Options {
@@ -166,13 +183,69 @@ pub fn render(markdown: &str, targets: &Targets<'_>, origin: Origin<'_>, diags: 
     render_scoped(markdown, targets, origin, "", diags)
 }
 
-/// Renders a Markdown text that sits inside a page section (a partner's notes,
-/// a meeting's notes): heading ids start with `scope` so that two texts on one
-/// page never share an id, and headings move two levels down, under the
-/// section's own h2 and h3.
+/// [`render_text`], then [`check_links`]: one text on its own.
 pub fn render_scoped(
     markdown: &str,
     targets: &Targets<'_>,
+    origin: Origin<'_>,
+    scope: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Rendered {
+    let rendered = render_text(markdown, targets.base, origin, scope, diags);
+    check_links(&rendered.links, targets, |d| diags.push(d));
+    rendered
+}
+
+/// Reports the links that name an unknown partner or playbook, a missing
+/// anchor, or a playbook left out as a draft.
+pub fn check_links(links: &[LinkRef], targets: &Targets<'_>, mut report: impl FnMut(Diagnostic)) {
+    for link in links {
+        let mut say = |code: &'static str, message: String, hint: String| {
+            report(Diagnostic::error(link.span.clone(), message).with_hint(hint).with_code(code));
+        };
+        let (slug, anchor) = (link.slug.as_str(), link.anchor.as_deref());
+        if link.partner {
+            if !targets.partners.contains(slug) {
+                let known: Vec<&str> = targets.partners.iter().map(String::as_str).collect();
+                say("unknown-partner", format!("unknown partner `{slug}`"), closest(slug, &known, "partners/"));
+            } else if let Some(a) = anchor.filter(|a| !PARTNER_ANCHORS.contains(a)) {
+                say("missing-anchor", format!("partner pages have no section `#{a}`"), suggestion(a, PARTNER_ANCHORS));
+            }
+            continue;
+        }
+        let Some((heading_ids, left_out)) = targets.playbooks.get(slug) else {
+            let known: Vec<&str> = targets.playbooks.keys().map(String::as_str).collect();
+            say("unknown-playbook", format!("unknown playbook `{slug}`"), closest(slug, &known, "playbooks/"));
+            continue;
+        };
+        if let Some(a) = anchor.filter(|a| !heading_ids.contains(*a)) {
+            let mut ids: Vec<&str> = heading_ids.iter().map(String::as_str).collect();
+            ids.sort_unstable();
+            let hint = match crate::diag::did_you_mean(a, ids.iter().copied()) {
+                Some(c) => format!("did you mean `{c}`?"),
+                None if ids.is_empty() => format!("`{slug}` has no headings"),
+                None => format!("the heading ids of `{slug}` are: {}", ids.join(", ")),
+            };
+            say("missing-anchor", format!("playbook `{slug}` has no heading with id `{a}`"), hint);
+        }
+        if *left_out {
+            say(
+                "draft-link",
+                format!("playbook `{slug}` is a draft and is left out of this build"),
+                "publish it (remove `draft: true`) or build with --drafts".into(),
+            );
+        }
+    }
+}
+
+/// Renders a Markdown text; links to partners and playbooks go under `base`
+/// and are returned for [`check_links`]. A text that sits inside a page
+/// section (a partner's notes, a meeting's notes) has a `scope`: its heading
+/// ids start with it so that two texts on one page never share an id, and its
+/// headings move two levels down, under the section's own h2 and h3.
+pub fn render_text(
+    markdown: &str,
+    base: &str,
     origin: Origin<'_>,
     scope: &str,
     diags: &mut Vec<Diagnostic>,
@@ -182,7 +255,7 @@ pub fn render_scoped(
     // The open task-list item: where its checkbox goes, whether ticked, its text so far.
     let mut task: Option<(usize, bool, String)> = None;
     let mut toc = Vec::new();
-    let mut refs = Vec::new();
+    let mut links = Vec::new();
     let mut out: Vec<Event<'_>> = Vec::new();
     // Index in `out` of the open heading's start event, and its text so far.
     let mut heading: Option<(usize, HeadingLevel, String)> = None;
@@ -233,13 +306,14 @@ pub fn render_scoped(
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => out.push(Event::Html("</aside>\n".into())),
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                if dest_url.starts_with("partner:") || dest_url.starts_with("playbook:") {
-                    refs.push(dest_url.split('#').next().unwrap_or_default().trim_end_matches('/').to_string());
-                }
-                let dest = resolve(&dest_url, link_type, targets, |code, message, hint| {
+                let dest = resolve(&dest_url, link_type, base, |code, message, hint| {
                     let span = origin.span(range.clone(), &dest_url);
                     diags.push(Diagnostic::error(span, message).with_hint_opt(hint).with_code(code));
                 });
+                if let Some((partner, slug, anchor)) = guide_link(&dest_url, link_type) {
+                    let (slug, anchor) = (slug.to_string(), anchor.map(str::to_string));
+                    links.push(LinkRef { partner, slug, anchor, span: origin.span(range.clone(), &dest_url) });
+                }
                 if let Some(d) = super::warnings::bad_url(&dest_url, origin.span(range.clone(), &dest_url)) {
                     diags.push(d);
                 }
@@ -272,9 +346,11 @@ pub fn render_scoped(
     }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    refs.sort_unstable();
-    refs.dedup();
-    Rendered { html, toc, refs }
+    let mut ids = ids.seen;
+    THEME_IDS.iter().for_each(|id| {
+        ids.remove(*id);
+    });
+    Rendered { html, toc, ids: ids.into(), links }
 }
 
 fn checkbox(checked: bool, label: &str) -> String {
@@ -302,11 +378,28 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
-/// Turns a link destination into the URL to write, reporting problems through `report`.
+/// `partner:SLUG#anchor` or `playbook:SLUG#anchor`, split: (is a partner, slug, anchor).
+fn guide_link(dest: &str, link_type: LinkType) -> Option<(bool, &str, Option<&str>)> {
+    if matches!(link_type, LinkType::Email) {
+        return None;
+    }
+    let (kind, rest) = dest.split_once(':')?;
+    let partner = match kind.to_ascii_lowercase().as_str() {
+        "partner" => true,
+        "playbook" => false,
+        _ => return None,
+    };
+    Some(match rest.split_once('#') {
+        Some((s, a)) => (partner, s.trim_matches('/'), Some(a)),
+        None => (partner, rest.trim_matches('/'), None),
+    })
+}
+
+/// Turns a link destination into the URL to write, reporting unsafe schemes through `report`.
 fn resolve(
     dest: &str,
     link_type: LinkType,
-    targets: &Targets<'_>,
+    base: &str,
     mut report: impl FnMut(&'static str, String, Option<String>),
 ) -> String {
     if matches!(link_type, LinkType::Email) {
@@ -321,55 +414,14 @@ fn resolve(
         );
         return "#".into();
     }
-    let scheme = dest.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
-    if !matches!(scheme.as_deref(), Some("partner") | Some("playbook")) {
-        return dest.to_string();
-    }
-    let (kind, rest) = dest.split_once(':').unwrap_or_default();
-    let (slug, anchor) = match rest.split_once('#') {
-        Some((s, a)) => (s.trim_matches('/'), Some(a)),
-        None => (rest.trim_matches('/'), None),
-    };
-    let frag = anchor.map(|a| format!("#{a}")).unwrap_or_default();
-    if kind == "partner" {
-        if !targets.partners.contains(slug) {
-            let known: Vec<&str> = targets.partners.iter().map(String::as_str).collect();
-            report("unknown-partner", format!("unknown partner `{slug}`"), Some(closest(slug, &known, "partners/")));
-            return "#".into();
+    match guide_link(dest, link_type) {
+        Some((partner, slug, anchor)) => {
+            let frag = anchor.map(|a| format!("#{a}")).unwrap_or_default();
+            let folder = if partner { "partners" } else { "playbooks" };
+            format!("{base}{folder}/{slug}/{frag}")
         }
-        if let Some(a) = anchor.filter(|a| !PARTNER_ANCHORS.contains(a)) {
-            report(
-                "missing-anchor",
-                format!("partner pages have no section `#{a}`"),
-                Some(suggestion(a, PARTNER_ANCHORS)),
-            );
-        }
-        return format!("{}partners/{slug}/{frag}", targets.base);
+        None => dest.to_string(),
     }
-    let Some((heading_ids, left_out)) = targets.playbooks.get(slug) else {
-        let known: Vec<&str> = targets.playbooks.keys().map(String::as_str).collect();
-        report("unknown-playbook", format!("unknown playbook `{slug}`"), Some(closest(slug, &known, "playbooks/")));
-        return "#".into();
-    };
-    if let Some(a) = anchor.filter(|a| !heading_ids.contains(*a)) {
-        let mut ids: Vec<&str> = heading_ids.iter().map(String::as_str).collect();
-        ids.sort_unstable();
-        let hint = match crate::diag::did_you_mean(a, ids.iter().copied()) {
-            Some(c) => format!("did you mean `{c}`?"),
-            None if ids.is_empty() => format!("`{slug}` has no headings"),
-            None => format!("the heading ids of `{slug}` are: {}", ids.join(", ")),
-        };
-        report("missing-anchor", format!("playbook `{slug}` has no heading with id `{a}`"), Some(hint));
-    }
-    if *left_out {
-        report(
-            "draft-link",
-            format!("playbook `{slug}` is a draft and is left out of this build"),
-            Some("publish it (remove `draft: true`) or build with --drafts".into()),
-        );
-        return "#".into();
-    }
-    format!("{}playbooks/{slug}/{frag}", targets.base)
 }
 
 fn closest(slug: &str, known: &[&str], folder: &str) -> String {

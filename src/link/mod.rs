@@ -74,33 +74,12 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
             );
         }
     }
-    let headings: Vec<(String, (u64, Arc<HashSet<String>>, u64))> = sources
-        .playbooks
-        .par_iter()
-        .map(|p| {
-            let file = files.get(p.file);
-            let left_out = p.meta.as_ref().is_some_and(|m| m.draft && !opts.drafts);
-            let ids = match cache.headings.get(&p.slug) {
-                Some((hash, ids, _)) if *hash == file.hash => ids.clone(),
-                _ => Arc::new(markdown::heading_ids(&file.text[p.body.clone()])),
-            };
-            let state = cache::playbook_state(&ids, left_out);
-            (p.slug.clone(), (file.hash, ids, state))
-        })
-        .collect();
-    cache.headings = headings.into_iter().collect();
-    let playbook_targets: HashMap<String, (Arc<HashSet<String>>, bool)> = sources
+    // Which playbooks are published; their heading ids come with their Markdown below.
+    let left_out: HashMap<&str, bool> = sources
         .playbooks
         .iter()
-        .map(|p| {
-            let left_out = p.meta.as_ref().is_some_and(|m| m.draft && !opts.drafts);
-            (p.slug.clone(), (cache.headings[&p.slug].1.clone(), left_out))
-        })
+        .map(|p| (p.slug.as_str(), p.meta.as_ref().is_some_and(|m| m.draft && !opts.drafts)))
         .collect();
-    let mut state: HashMap<String, u64> =
-        cache.headings.iter().map(|(slug, (_, _, st))| (format!("playbook:{slug}"), *st)).collect();
-    state.extend(partner_slugs.iter().map(|s| (format!("partner:{s}"), 1)));
-    let targets = Targets { base: &settings.base_path, playbooks: &playbook_targets, partners: &partner_slugs };
 
     // Front-matter references, made two-way.
     let mut playbook_refs: HashMap<String, BTreeSet<String>> = HashMap::new();
@@ -122,13 +101,18 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
     for p in &sources.partners {
         let Some(profile) = &p.profile else { continue };
         for r in &profile.playbooks {
-            match playbook_targets.get(&r.value) {
-                Some((_, false)) => {
+            match left_out.get(r.value.as_str()) {
+                Some(false) => {
                     partner_refs.entry(p.slug.clone()).or_default().insert(r.value.clone());
                     playbook_refs.entry(r.value.clone()).or_default().insert(p.slug.clone());
                 }
-                Some((_, true)) => {}
-                None => diags.push(unknown_ref("playbook", &r.value, r.span(p.file, 0), playbook_targets.keys())),
+                Some(true) => {}
+                None => diags.push(unknown_ref(
+                    "playbook",
+                    &r.value,
+                    r.span(p.file, 0),
+                    sources.playbooks.iter().map(|p| &p.slug),
+                )),
             }
         }
     }
@@ -136,20 +120,22 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         map.get(slug).map(|s| s.iter().cloned().collect()).unwrap_or_default()
     };
 
-    // Markdown of every file, from the cache where still valid, in parallel.
+    // Markdown of every file, from the cache where its text is unchanged, in parallel.
+    if cache.base != settings.base_path {
+        cache.texts.clear();
+        cache.base = settings.base_path.clone();
+    }
+    let base = settings.base_path.as_str();
     let render_cached = |key: String, file: FileId, texts: &dyn Fn(&mut Vec<Diagnostic>) -> Vec<Option<Rendered>>| {
         let hash = files.get(file).hash;
         if let Some(e) = cache.texts.get(&key)
             && e.text_hash == hash
-            && e.deps == cache::deps(e.refs(), &state)
         {
             return (key, e.clone(), file);
         }
         let mut local = Vec::new();
         let rendered = texts(&mut local).into_iter().map(|r| r.map(Arc::new)).collect();
-        let mut entry = cache::Entry { text_hash: hash, deps: 0, rendered, diags: local };
-        entry.deps = cache::deps(entry.refs(), &state);
-        (key, entry, file)
+        (key, cache::Entry { text_hash: hash, rendered, diags: local }, file)
     };
     let sorted_partners: Vec<(usize, Arc<PartnerProfile>)> =
         sources.partners.iter().enumerate().filter_map(|(i, p)| p.profile.as_ref().map(|pr| (i, pr.clone()))).collect();
@@ -159,18 +145,16 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         if p.meta.as_ref().is_some_and(|m| !m.draft || opts.drafts) {
             let origin = Origin::Body { file: p.file, start: p.body.start };
             let text = &files.get(p.file).text[p.body.clone()];
-            let targets = &targets;
             jobs.push((
                 format!("playbook:{}", p.slug),
                 p.file,
-                Box::new(move |d| vec![Some(markdown::render(text, targets, origin, d))]),
+                Box::new(move |d| vec![Some(markdown::render_text(text, base, origin, "", d))]),
             ));
         }
     }
     for (i, profile) in &sorted_partners {
         let p = &sources.partners[*i];
         let file_text = files.get(p.file).text.as_str();
-        let targets = &targets;
         let file = p.file;
         jobs.push((
             format!("partner:{}", p.slug),
@@ -178,7 +162,7 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
             Box::new(move |d| {
                 let mut md = |t: &Spanned<String>, scope: &str| {
                     let origin = Origin::Yaml { file, start: t.offset, file_text };
-                    Some(markdown::render_scoped(&t.value, targets, origin, scope, d))
+                    Some(markdown::render_text(&t.value, base, origin, scope, d))
                 };
                 let mut out = vec![profile.notes.as_ref().and_then(|t| md(t, "notes-"))];
                 for (i, m) in profile.meetings.iter().enumerate() {
@@ -192,20 +176,43 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         if p.meta.is_some() {
             let origin = Origin::Body { file: p.file, start: p.body.start };
             let text = &files.get(p.file).text[p.body.clone()];
-            let targets = &targets;
             jobs.push((
                 format!("page:{}", p.slug),
                 p.file,
-                Box::new(move |d| vec![Some(markdown::render(text, targets, origin, d))]),
+                Box::new(move |d| vec![Some(markdown::render_text(text, base, origin, "", d))]),
             ));
         }
     }
     let done: Vec<(String, cache::Entry, FileId)> =
         jobs.par_iter().map(|(key, file, texts)| render_cached(key.clone(), *file, texts.as_ref())).collect();
     drop(jobs);
+
+    // Links checked against the whole guide: the heading ids of every published playbook.
+    let playbook_targets: HashMap<String, (Arc<HashSet<String>>, bool)> = done
+        .iter()
+        .filter_map(|(key, entry, _)| {
+            let slug = key.strip_prefix("playbook:")?;
+            Some((slug.to_string(), (entry.rendered[0].as_ref().map(|r| r.ids.clone()).unwrap_or_default(), false)))
+        })
+        .chain(left_out.iter().filter(|(_, out)| **out).map(|(s, _)| (s.to_string(), (Arc::default(), true))))
+        // A playbook whose front matter failed still claims its slug and its headings.
+        .chain(sources.playbooks.iter().filter(|p| p.meta.is_none()).map(|p| {
+            let ids = markdown::heading_ids(&files.get(p.file).text[p.body.clone()]);
+            (p.slug.clone(), (Arc::new(ids), false))
+        }))
+        .collect();
+    let targets = Targets { base, playbooks: &playbook_targets, partners: &partner_slugs };
     let mut rendered: HashMap<String, cache::Entry> = HashMap::with_capacity(done.len());
     for (key, entry, file) in done {
         entry.diags_for(file).into_iter().for_each(|d| diags.push(d));
+        for r in entry.rendered.iter().flatten() {
+            markdown::check_links(&r.links, &targets, |mut d| {
+                if let Some(span) = &mut d.span {
+                    span.file = file;
+                }
+                diags.push(d);
+            });
+        }
         rendered.insert(key, entry);
     }
 
@@ -218,7 +225,6 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         let updated = meta.updated.or_else(|| sources.git_dates.get(&file.path).copied());
         let fingerprint = cache::fingerprint([
             &file.hash.to_le_bytes()[..],
-            &entry.deps.to_le_bytes(),
             partners.join("\n").as_bytes(),
             updated.map(|d| d.to_string()).unwrap_or_default().as_bytes(),
         ]);
@@ -250,7 +256,6 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         let updated = sources.git_dates.get(&file.path).copied();
         let fingerprint = cache::fingerprint([
             &file.hash.to_le_bytes()[..],
-            &entry.deps.to_le_bytes(),
             playbooks.join("\n").as_bytes(),
             updated.map(|d| d.to_string()).unwrap_or_default().as_bytes(),
         ]);
@@ -282,7 +287,7 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
             continue;
         }
         let entry = &rendered[&format!("page:{}", p.slug)];
-        let fingerprint = cache::fingerprint([&file.hash.to_le_bytes()[..], &entry.deps.to_le_bytes()]);
+        let fingerprint = cache::fingerprint([&file.hash.to_le_bytes()[..]]);
         pages.insert(
             p.slug.clone(),
             Page {

@@ -771,7 +771,9 @@ fn a_burst_of_two_hundred_writes_ends_consistent_after_few_rebuilds() {
     });
     let rebuilds = events.count("reload") + events.count("overlay") + events.count("css");
     assert!(events.count("reload") >= 1, "no reload: {:?}", events.names());
-    assert!(rebuilds <= 5, "{N} writes caused {rebuilds} rebuild events: {:?}", events.names());
+    // Batching, not a timing bound: the watcher waits for 10 ms of quiet, and a
+    // writer descheduled on a loaded machine may pause longer than that a few times.
+    assert!(rebuilds <= N / 10, "{N} writes caused {rebuilds} rebuild events: {:?}", events.names());
     s.matches_full_build(&t, "full").unwrap();
 }
 
