@@ -198,7 +198,11 @@ pub fn load_with(root: &Path, cache: &mut Cache, diags: &mut Diagnostics) -> Res
                 if classify(&rel).is_none() && !rel.is_empty() {
                     continue;
                 }
-                let source = e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop"));
+                let source = e.into_io_error().unwrap_or_else(|| {
+                    std::io::Error::other(
+                        "this symbolic link leads back to a folder that holds it (a loop); remove the link or point it at a folder outside the guide",
+                    )
+                });
                 return Err(LoadError::Io(IoError { action: "read", path, source }));
             }
         };
@@ -277,8 +281,20 @@ pub fn load_with(root: &Path, cache: &mut Cache, diags: &mut Diagnostics) -> Res
 
 /// Reads one text file and parses it; its diagnostics use `FileId(0)` until renumbered.
 fn read_and_parse(rel: &str, path: &Path, role: Role, stamp: Stamp) -> Result<Cached, IoError> {
+    Ok(parse_bytes(rel, path, role, stamp, fs::read(path)?))
+}
+
+/// Parses the bytes of a file as what `rel` (its path inside the guide) makes it,
+/// with no I/O, for the fuzz targets and property tests (see `crate::fuzzing`).
+/// Returns `None` for a path that is not a text file of the guide.
+pub(crate) fn parse_one(rel: &str, bytes: Vec<u8>) -> Option<(Arc<SourceFile>, Vec<Diagnostic>)> {
+    let role = classify(rel).filter(|r| *r != Role::Asset)?;
+    let cached = parse_bytes(rel, Path::new(rel), role, (0, None), bytes);
+    Some((cached.file, cached.diags))
+}
+
+fn parse_bytes(rel: &str, path: &Path, role: Role, stamp: Stamp, bytes: Vec<u8>) -> Cached {
     let id = FileId(0);
-    let bytes = fs::read(path)?;
     let mut diags = Vec::new();
     let (text, parsed) = match String::from_utf8(bytes) {
         Ok(text) => {
@@ -296,7 +312,7 @@ fn read_and_parse(rel: &str, path: &Path, role: Role, stamp: Stamp) -> Result<Ca
         }
     };
     let file = Arc::new(SourceFile::new(rel.to_string(), path.to_path_buf(), text));
-    Ok(Cached { stamp, file, parsed, diags })
+    Cached { stamp, file, parsed, diags }
 }
 
 fn parse_file(id: FileId, rel: &str, text: &str, role: Role, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
