@@ -195,14 +195,25 @@ pub fn load_with(root: &Path, cache: &mut Cache, diags: &mut Diagnostics) -> Res
             Err(e) => {
                 let path = e.path().unwrap_or(root).to_path_buf();
                 let rel = relative(root, &path);
+                // A link back to a folder above it would be walked forever: it is
+                // left out, with a warning when it sits where content is read from.
+                if e.loop_ancestor().is_some() {
+                    let top = rel.split('/').next().unwrap_or_default();
+                    let content = ["playbooks", "partners", "pages", "static", "templates"].contains(&top);
+                    if content && !rel.split('/').any(|part| part.starts_with('.')) {
+                        let message =
+                            format!("`{rel}` is a symbolic link to a folder that holds it (a loop); left out");
+                        let d = Diagnostic::warning(Span::new(FileId(0), 0, 0), message)
+                            .with_hint("remove the link, or point it at a folder outside the guide")
+                            .with_code("symlink-loop");
+                        diags.push(Diagnostic { span: None, ..d });
+                    }
+                    continue;
+                }
                 if classify(&rel).is_none() && !rel.is_empty() {
                     continue;
                 }
-                let source = e.into_io_error().unwrap_or_else(|| {
-                    std::io::Error::other(
-                        "this symbolic link leads back to a folder that holds it (a loop); remove the link or point it at a folder outside the guide",
-                    )
-                });
+                let source = e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop"));
                 return Err(LoadError::Io(IoError { action: "read", path, source }));
             }
         };

@@ -8,6 +8,7 @@ mod build;
 mod check;
 mod ci;
 mod discovery;
+mod hostile;
 mod outreach;
 mod render;
 mod serve;
