@@ -7,6 +7,7 @@ mod browser;
 mod build;
 mod check;
 mod ci;
+mod crash;
 mod discovery;
 mod hostile;
 mod outreach;
