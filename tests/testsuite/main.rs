@@ -11,6 +11,7 @@ mod crash;
 mod discovery;
 mod hostile;
 mod outreach;
+mod properties;
 mod render;
 mod serve;
 mod support;
