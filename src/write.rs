@@ -161,6 +161,19 @@ mod tests {
     }
 
     #[test]
+    fn a_site_left_between_the_two_renames_is_put_back() {
+        let dir = std::env::temp_dir().join(format!("pb-write-between-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join(".public.partnerbook-old-7")).unwrap();
+        std::fs::write(dir.join(".public.partnerbook-old-7/index.html"), "previous").unwrap();
+        std::fs::create_dir_all(dir.join(".public.partnerbook-new-7")).unwrap();
+        clean_stale(&dir, "public");
+        assert_eq!(std::fs::read_to_string(dir.join("public/index.html")).unwrap(), "previous");
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("public")]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn stale_folders_of_killed_builds_are_removed() {
         let dir = std::env::temp_dir().join(format!("pb-write-stale-{}", std::process::id()));
         let out = dir.join("public");

@@ -5,6 +5,7 @@
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
+use serde_saphyr::budget::BudgetBreach as Breach;
 
 use crate::diag::{Diagnostic, Span, suggestion};
 use crate::source::FileId;
@@ -130,8 +131,6 @@ fn to_diagnostic(err: &serde_saphyr::Error, file: FileId, yaml: &str, yaml_start
     }
 }
 
-use serde_saphyr::budget::BudgetBreach as Breach;
-
 /// A YAML text past one of the parser's limits (see [`parse`]).
 fn too_big(span: Span, breach: &Breach) -> Diagnostic {
     let what = match breach {
@@ -142,7 +141,7 @@ fn too_big(span: Span, breach: &Breach) -> Diagnostic {
         other => format!("the YAML is too large ({other:?})"),
     };
     Diagnostic::error(span, what)
-        .with_hint("a partner profile or front matter needs a few levels and a few hundred values; check for a runaway copy, or an alias (`*name`) that repeats a big list")
+        .with_hint("the files of a guide need a few levels and a few hundred values; look for a runaway copy, or an alias (`*name`) that repeats a big list")
         .with_code("yaml-limit")
 }
 

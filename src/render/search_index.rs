@@ -30,8 +30,9 @@ pub const SNIPPET_CHARS: usize = 200;
 /// The longest word indexed, in characters. elasticlunr keeps its index as a
 /// tree with one level per character of a word, and serializes and drops that
 /// tree recursively: one 200,000-character "word" (a pasted blob, a line of
-/// `](u)`) overflowed the stack. Nobody searches for a longer word.
-pub const MAX_WORD_CHARS: usize = 64;
+/// `](u)`) overflowed the stack. A sentence of a language written without
+/// spaces is one word to elasticlunr, so the limit is well above a word's length.
+pub const MAX_WORD_CHARS: usize = 256;
 
 /// Indexed fields, in the order `add_doc` takes their values, with their
 /// query-time boost.
@@ -136,6 +137,7 @@ fn partner<'a>(guide: &Guide, p: &'a Partner) -> ([String; 4], Doc<'a>) {
 fn indexable(text: &str) -> Cow<'_, str> {
     let is_separator = |c: char| c.is_whitespace() || c == '-';
     let text = fold(text);
+    // Bytes first: no word of fewer bytes than the limit has more characters.
     if text.split(is_separator).all(|w| w.len() <= MAX_WORD_CHARS) {
         return text;
     }
