@@ -51,6 +51,11 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
 /// must stop here, with an error, rather than overflow the stack.
 pub const MAX_DEPTH: usize = 32;
 
+/// The most YAML text parsed, in bytes: serde-saphyr's budget allows as much
+/// scalar text, so no bigger file could pass; this one refuses it before the
+/// parser spends seconds and a gigabyte of memory on it.
+pub const MAX_BYTES: usize = 64 * 1024 * 1024;
+
 /// Parses `yaml` (which starts at byte `yaml_start` of file `file`) into `T`.
 /// On failure returns a diagnostic pointing at the offending value. A text
 /// with nothing but blank lines and comments (an empty file) is read as an
@@ -58,6 +63,9 @@ pub const MAX_DEPTH: usize = 32;
 /// Besides the depth limit, serde-saphyr's default budget stops alias bombs
 /// (at most 50,000 aliases, 1,000,000 events, 250,000 values, 64 MiB of text).
 pub fn parse<T: DeserializeOwned>(file: FileId, yaml: &str, yaml_start: usize) -> Result<T, Diagnostic> {
+    if yaml.len() > MAX_BYTES {
+        return Err(too_big(Span::new(file, yaml_start, 0), &Breach::ScalarBytes { total_scalar_bytes: yaml.len() }));
+    }
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = MAX_DEPTH;
     budget.flow_nesting_limit = MAX_DEPTH;

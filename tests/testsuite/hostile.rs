@@ -57,6 +57,13 @@ fn yaml_aliases_that_expand_past_the_budget_fail_with_a_hint() {
 }
 
 #[test]
+fn a_yaml_file_over_64_mib_is_refused_before_parsing() {
+    let yaml = format!("name: Big\nnotes: \"{}\"\n", "word ".repeat(14_000_000));
+    let t = guide_with("partners/big.yaml", yaml.as_bytes());
+    fails_at(t.run(&["build"]), "the YAML holds more than 64 MiB of text", "partners/big.yaml:1:1\n");
+}
+
+#[test]
 fn yaml_flow_nested_20000_deep_stops_at_the_depth_limit() {
     let deep = format!("name: Deep\ntags: {}{}\n", "[".repeat(20_000), "]".repeat(20_000));
     let t = guide_with("partners/deep.yaml", deep.as_bytes());
