@@ -87,8 +87,12 @@ fn yaml_block_nested_20000_deep_fails_with_a_position() {
     let seqs = format!("name: Deep\ntags:\n{}x\n", "- ".repeat(20_000));
     let t = guide_with("partners/deep.yaml", seqs.as_bytes());
     fails_at(t.run(&["build"]), "invalid YAML: expected string scalar", "partners/deep.yaml:3:3\n");
-    let maps: String = (0..20_000).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
-    let t = guide_with("partners/deep.yaml", format!("name: Deep\nnext_step:\n{maps}").as_bytes());
+    // Block mappings 20,000 deep need one more space of indentation per level:
+    // 200 MB, refused before parsing; 2,000 deep (2 MB) is parsed up to its first key.
+    let maps = |depth: usize| -> String { (0..depth).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect() };
+    let t = guide_with("partners/deep.yaml", format!("name: Deep\nnext_step:\n{}", maps(20_000)).as_bytes());
+    fails_at(t.run(&["build"]), "the YAML holds more than 64 MiB of text", "partners/deep.yaml:1:1\n");
+    let t = guide_with("partners/deep.yaml", format!("name: Deep\nnext_step:\n{}", maps(2_000)).as_bytes());
     fails_at(t.run(&["build"]), "unknown key `k0`", "partners/deep.yaml:3:1\n");
 }
 
