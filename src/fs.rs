@@ -60,6 +60,22 @@ pub fn rename(from: &Path, to: &Path) -> Result<(), IoError> {
     ctx("move into place", to, std::fs::rename(from, to))
 }
 
+/// Swaps two paths in one atomic step, so that each name always names a whole
+/// file or folder, even if the process is killed (Linux `renameat2` with
+/// `RENAME_EXCHANGE`). Fails with [`io::ErrorKind::Unsupported`] elsewhere, and
+/// with the system's error where the file system cannot do it; the caller then
+/// falls back to two renames.
+pub fn exchange(a: &Path, b: &Path) -> Result<(), IoError> {
+    #[cfg(target_os = "linux")]
+    let r = {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+    };
+    #[cfg(not(target_os = "linux"))]
+    let r = Err(io::Error::from(io::ErrorKind::Unsupported));
+    ctx("swap into place", b, r)
+}
+
 /// Metadata of a path, following links.
 pub fn metadata(path: &Path) -> Result<std::fs::Metadata, IoError> {
     ctx("read metadata of", path, std::fs::metadata(path))

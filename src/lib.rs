@@ -10,6 +10,8 @@ pub mod cli;
 pub mod cmd;
 pub mod diag;
 pub mod fs;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod link;
 pub mod load;
 pub mod render;

@@ -27,6 +27,11 @@ pub fn publish(site: &Site, out: &Path) -> Result<(), IoError> {
         return Err(e);
     }
     let had_old = out.exists();
+    // Where the system can swap two folders in one step, `out` never stops
+    // naming a whole site; the old one is then removed from `fresh`'s name.
+    if had_old && fs::exchange(&fresh, out).is_ok() {
+        return remove_tree(&fresh);
+    }
     if had_old {
         fs::rename(out, &old)?;
     }
@@ -104,17 +109,28 @@ fn io_pool() -> rayon::ThreadPool {
         .unwrap_or_else(|_| rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a one-thread pool"))
 }
 
-/// Removes temporary folders left by builds that were killed half way.
+/// Removes temporary folders left by builds that were killed half way. A build
+/// killed between the two renames of the fallback swap leaves no `name` but a
+/// whole previous site under its `-old-` name: that one is put back first.
 fn clean_stale(parent: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
     let prefixes = [format!(".{name}.partnerbook-new-"), format!(".{name}.partnerbook-old-")];
-    for e in entries.flatten() {
-        let file_name = e.file_name().to_string_lossy().into_owned();
-        if prefixes.iter().any(|p| file_name.starts_with(p)) {
-            let _ = remove_tree(&e.path());
-        }
+    let mut stale: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| prefixes.iter().any(|p| e.file_name().to_string_lossy().starts_with(p.as_str())))
+        .map(|e| e.path())
+        .collect();
+    let out = parent.join(name);
+    if !out.exists()
+        && let Some(i) = stale.iter().position(|p| p.to_string_lossy().contains(&prefixes[1]))
+        && std::fs::rename(&stale[i], &out).is_ok()
+    {
+        stale.remove(i);
+    }
+    for path in stale {
+        let _ = remove_tree(&path);
     }
 }
 
@@ -139,6 +155,34 @@ mod tests {
         publish(&site(&[("index.html", "two")]), &out).unwrap();
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
         assert!(!out.join("a").exists(), "files of the previous build are gone");
+        let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_site_left_between_the_two_renames_is_put_back() {
+        let dir = std::env::temp_dir().join(format!("pb-write-between-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join(".public.partnerbook-old-7")).unwrap();
+        std::fs::write(dir.join(".public.partnerbook-old-7/index.html"), "previous").unwrap();
+        std::fs::create_dir_all(dir.join(".public.partnerbook-new-7")).unwrap();
+        clean_stale(&dir, "public");
+        assert_eq!(std::fs::read_to_string(dir.join("public/index.html")).unwrap(), "previous");
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("public")]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn stale_folders_of_killed_builds_are_removed() {
+        let dir = std::env::temp_dir().join(format!("pb-write-stale-{}", std::process::id()));
+        let out = dir.join("public");
+        for stale in [".public.partnerbook-new-1", ".public.partnerbook-old-2", ".public.partnerbook-new-3"] {
+            std::fs::create_dir_all(dir.join(stale).join("a")).unwrap();
+            std::fs::write(dir.join(stale).join("a/index.html"), "stale").unwrap();
+        }
+        publish(&site(&[("index.html", "new")]), &out).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "new");
         let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
         std::fs::remove_dir_all(&dir).unwrap();

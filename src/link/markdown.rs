@@ -136,23 +136,27 @@ const THEME_IDS: &[&str] = &[
 /// Hands out unique ids: `a`, `a-1`, `a-2`, as GitHub does, after the theme's own.
 struct IdSet {
     seen: HashSet<String>,
+    /// For each base, the suffix to try first: every smaller one is taken
+    /// (ids are never given back), so 50,000 equal headings take linear time.
+    next: HashMap<String, usize>,
 }
 
 impl Default for IdSet {
     fn default() -> Self {
-        IdSet { seen: THEME_IDS.iter().map(|s| s.to_string()).collect() }
+        IdSet { seen: THEME_IDS.iter().map(|s| s.to_string()).collect(), next: HashMap::new() }
     }
 }
 
 impl IdSet {
     fn unique(&mut self, base: String) -> String {
         let base = if base.is_empty() { "section".to_string() } else { base };
-        let mut id = base.clone();
-        let mut n = 0;
+        let n = self.next.entry(base.clone()).or_insert(0);
+        let mut id = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
         while !self.seen.insert(id.clone()) {
-            n += 1;
+            *n += 1;
             id = format!("{base}-{n}");
         }
+        *n += 1;
         id
     }
 }

@@ -166,8 +166,10 @@ pub struct Cache {
     /// `serve` does not watch `.git` (a commit made while serving shows at the
     /// next start).
     git_dates: Option<Arc<HashMap<String, Date>>>,
-    /// The files the last load found, in walk order, with their stamps.
+    /// The files the last walk found, in walk order, with their stamps.
     entries: Vec<Entry>,
+    /// What the last walk warned about (links that loop), repeated by every load that skips the walk.
+    walk_warnings: Vec<Diagnostic>,
 }
 
 /// A file found by the walk: its path inside the guide, on disk, its role and stamp.
@@ -217,8 +219,12 @@ pub fn load_scoped(
     };
     let entries = match entries {
         Some(entries) => entries,
-        None => walk(root)?,
+        None => {
+            cache.walk_warnings.clear();
+            walk(root, &mut cache.walk_warnings)?
+        }
     };
+    cache.walk_warnings.iter().for_each(|d| diags.push(d.clone()));
     cache.entries = entries.clone();
     load_entries(root, entries, cache, diags)
 }
@@ -248,8 +254,9 @@ fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
     a.split('/').cmp(b.split('/'))
 }
 
-/// Every file of the guide partnerbook reads, in walk order, with its stamp.
-fn walk(root: &Path) -> Result<Vec<Entry>, LoadError> {
+/// Every file of the guide partnerbook reads, in walk order, with its stamp;
+/// what the walk itself warns about goes to `warnings`.
+fn walk(root: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Entry>, LoadError> {
     if !root.join("site.yaml").is_file() {
         return Err(LoadError::NotAGuide(root.to_path_buf()));
     }
@@ -261,6 +268,21 @@ fn walk(root: &Path) -> Result<Vec<Entry>, LoadError> {
             Err(e) => {
                 let path = e.path().unwrap_or(root).to_path_buf();
                 let rel = relative(root, &path);
+                // A link back to a folder above it would be walked forever: it is
+                // left out, with a warning when it sits where content is read from.
+                if e.loop_ancestor().is_some() {
+                    let top = rel.split('/').next().unwrap_or_default();
+                    let content = ["playbooks", "partners", "pages", "static", "templates"].contains(&top);
+                    if content && !rel.split('/').any(|part| part.starts_with('.')) {
+                        let message =
+                            format!("`{rel}` is a symbolic link to a folder that holds it (a loop); left out");
+                        let d = Diagnostic::warning(Span::new(FileId(0), 0, 0), message)
+                            .with_hint("remove the link, or point it at a folder outside the guide")
+                            .with_code("symlink-loop");
+                        warnings.push(Diagnostic { span: None, ..d });
+                    }
+                    continue;
+                }
                 if classify(&rel).is_none() && !rel.is_empty() {
                     continue;
                 }
@@ -352,8 +374,20 @@ fn load_entries(
 
 /// Reads one text file and parses it; its diagnostics use `FileId(0)` until renumbered.
 fn read_and_parse(rel: &str, path: &Path, role: Role, stamp: Stamp) -> Result<Cached, IoError> {
+    Ok(parse_bytes(rel, path, role, stamp, fs::read(path)?))
+}
+
+/// Parses the bytes of a file as what `rel` (its path inside the guide) makes it,
+/// with no I/O, for the fuzz targets and property tests (see `crate::fuzzing`).
+/// Returns `None` for a path that is not a text file of the guide.
+pub(crate) fn parse_one(rel: &str, bytes: Vec<u8>) -> Option<(Arc<SourceFile>, Vec<Diagnostic>)> {
+    let role = classify(rel).filter(|r| *r != Role::Asset)?;
+    let cached = parse_bytes(rel, Path::new(rel), role, (0, None), bytes);
+    Some((cached.file, cached.diags))
+}
+
+fn parse_bytes(rel: &str, path: &Path, role: Role, stamp: Stamp, bytes: Vec<u8>) -> Cached {
     let id = FileId(0);
-    let bytes = fs::read(path)?;
     let mut diags = Vec::new();
     let (text, parsed) = match String::from_utf8(bytes) {
         Ok(text) => {
@@ -371,7 +405,7 @@ fn read_and_parse(rel: &str, path: &Path, role: Role, stamp: Stamp) -> Result<Ca
         }
     };
     let file = Arc::new(SourceFile::new(rel.to_string(), path.to_path_buf(), text));
-    Ok(Cached { stamp, file, parsed, diags })
+    Cached { stamp, file, parsed, diags }
 }
 
 fn parse_file(id: FileId, rel: &str, text: &str, role: Role, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
@@ -489,7 +523,7 @@ mod tests {
     fn walk_order_is_the_order_of_the_walk() {
         let files = ["site.yaml", "playbooks/a.md", "playbooks/a-b.md", "playbooks/a/b.md", "playbooks/a.b/c.md"];
         let guide = TempGuide::new("order", &files);
-        let entries = walk(&guide.0).unwrap();
+        let entries = walk(&guide.0, &mut Vec::new()).unwrap();
         assert_eq!(entries.len(), files.len());
         assert!(entries.windows(2).all(|w| walk_order(&w[0].0, &w[1].0).is_lt()), "{entries:?}");
     }
@@ -497,7 +531,7 @@ mod tests {
     #[test]
     fn restat_skips_the_walk_only_for_known_files_that_still_exist() {
         let guide = TempGuide::new("restat", &["site.yaml", "playbooks/a.md", "playbooks/b.md", "README.md"]);
-        let last = walk(&guide.0).unwrap();
+        let last = walk(&guide.0, &mut Vec::new()).unwrap();
         std::fs::write(guide.0.join("playbooks/b.md"), "---\ntitle: Longer title\n---\n").unwrap();
         let again = restat(&guide.0, &last, &["playbooks/b.md".into(), "README.md".into()]).expect("no walk needed");
         let b = again.iter().find(|e| e.0 == "playbooks/b.md").unwrap();

@@ -5,6 +5,7 @@
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
+use serde_saphyr::budget::BudgetBreach as Breach;
 
 use crate::diag::{Diagnostic, Span, suggestion};
 use crate::source::FileId;
@@ -44,10 +45,34 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
     }
 }
 
+/// How deep mappings and sequences may nest. The deepest field of the format
+/// (a meeting's action item's field) is at depth 4; the YAML parser recurses
+/// per level of flow collections (`[[[...]]]`), so a file nested 20,000 deep
+/// must stop here, with an error, rather than overflow the stack.
+pub const MAX_DEPTH: usize = 32;
+
+/// The most YAML text parsed, in bytes: serde-saphyr's budget allows as much
+/// scalar text, so no bigger file could pass; this one refuses it before the
+/// parser spends seconds and a gigabyte of memory on it.
+pub const MAX_BYTES: usize = 64 * 1024 * 1024;
+
 /// Parses `yaml` (which starts at byte `yaml_start` of file `file`) into `T`.
-/// On failure returns a diagnostic pointing at the offending value.
+/// On failure returns a diagnostic pointing at the offending value. A text
+/// with nothing but blank lines and comments (an empty file) is read as an
+/// empty mapping, so that it is reported as missing its required keys.
+/// Besides the depth limit, serde-saphyr's default budget stops alias bombs
+/// (at most 50,000 aliases, 1,000,000 events, 250,000 values, 64 MiB of text).
 pub fn parse<T: DeserializeOwned>(file: FileId, yaml: &str, yaml_start: usize) -> Result<T, Diagnostic> {
-    serde_saphyr::from_str::<T>(yaml).map_err(|e| to_diagnostic(&e, file, yaml, yaml_start))
+    if yaml.len() > MAX_BYTES {
+        return Err(too_big(Span::new(file, yaml_start, 0), &Breach::ScalarBytes { total_scalar_bytes: yaml.len() }));
+    }
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    budget.flow_nesting_limit = MAX_DEPTH;
+    let options = serde_saphyr::options! { budget: Some(budget) };
+    let blank = yaml.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+    let text = if blank { "{}" } else { yaml };
+    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| to_diagnostic(&e, file, yaml, yaml_start))
 }
 
 fn to_diagnostic(err: &serde_saphyr::Error, file: FileId, yaml: &str, yaml_start: usize) -> Diagnostic {
@@ -66,6 +91,12 @@ fn to_diagnostic(err: &serde_saphyr::Error, file: FileId, yaml: &str, yaml_start
     let offset = offset.min(yaml.len());
     let len = token_len(&yaml[offset..]).max(len.min(yaml.len() - offset));
     let span = Span::new(file, yaml_start + offset, len);
+    // An error met while replaying an alias (`*name`) wraps the real one; the
+    // span above is where the alias is used.
+    let mut err = err;
+    while let E::AliasError { error, .. } | E::WithSnippet { error, .. } = err {
+        err = error;
+    }
     match err {
         E::SerdeUnknownField { field, expected, .. } => Diagnostic::error(span, format!("unknown key `{field}`"))
             .with_hint(suggestion(field, expected))
@@ -83,9 +114,17 @@ fn to_diagnostic(err: &serde_saphyr::Error, file: FileId, yaml: &str, yaml_start
             Diagnostic::error(span, msg.clone()).with_code("bad-date")
         }
         E::Message { msg, .. } => Diagnostic::error(span, msg.clone()).with_code("bad-value"),
+        E::Budget { breach, .. } => too_big(span, breach),
+        E::MultipleDocuments { .. } => Diagnostic::error(span, "a second YAML document starts here")
+            .with_hint("a file holds one document: remove this `---` line, or move what follows into its own file")
+            .with_code("yaml-syntax"),
+        other if other.to_string().starts_with("recursion limit exceeded") => {
+            too_big(span, &Breach::Depth { depth: 0 })
+        }
         other => {
             let text = other.to_string();
-            let message = match text.rfind(" at line ") {
+            // The location is shown in the snippet: drop it from the message.
+            let message = match text.find(" at line ") {
                 Some(i) => text[..i].to_string(),
                 None => text,
             };
@@ -98,6 +137,20 @@ fn to_diagnostic(err: &serde_saphyr::Error, file: FileId, yaml: &str, yaml_start
                 .with_code("yaml-syntax")
         }
     }
+}
+
+/// A YAML text past one of the parser's limits (see [`parse`]).
+fn too_big(span: Span, breach: &Breach) -> Diagnostic {
+    let what = match breach {
+        Breach::Depth { .. } => format!("the YAML is nested more than {MAX_DEPTH} levels deep"),
+        Breach::Aliases { .. } | Breach::Anchors { .. } => "the YAML uses too many aliases (`*name`)".to_string(),
+        Breach::ScalarBytes { .. } => "the YAML holds more than 64 MiB of text".to_string(),
+        Breach::Nodes { .. } | Breach::Events { .. } => "the YAML holds too many values".to_string(),
+        other => format!("the YAML is too large ({other:?})"),
+    };
+    Diagnostic::error(span, what)
+        .with_hint("the files of a guide need a few levels and a few hundred values; look for a runaway copy, or an alias (`*name`) that repeats a big list")
+        .with_code("yaml-limit")
 }
 
 /// Byte offset of a 1-based line and character column in `text`, clamped.

@@ -27,6 +27,13 @@ use crate::link::{Guide, Partner, Playbook};
 /// The longest snippet source or people line kept per result, in characters.
 pub const SNIPPET_CHARS: usize = 200;
 
+/// The longest word indexed, in characters. elasticlunr keeps its index as a
+/// tree with one level per character of a word, and serializes and drops that
+/// tree recursively: one 200,000-character "word" (a pasted blob, a line of
+/// `](u)`) overflowed the stack. A sentence of a language written without
+/// spaces is one word to elasticlunr, so the limit is well above a word's length.
+pub const MAX_WORD_CHARS: usize = 256;
+
 /// Indexed fields, in the order `add_doc` takes their values, with their
 /// query-time boost.
 const FIELDS: [(&str, u32); 4] = [("title", 3), ("summary", 2), ("headings", 2), ("body", 1)];
@@ -66,12 +73,12 @@ pub fn search_index(guide: &Guide) -> String {
     let mut docs = Vec::with_capacity(guide.playbooks.len() + guide.partners.len());
     for p in guide.playbooks.values() {
         let (fields, doc) = playbook(guide, p);
-        index.add_doc(&docs.len().to_string(), fields.iter().map(|f| fold(f)));
+        index.add_doc(&docs.len().to_string(), fields.iter().map(|f| indexable(f)));
         docs.push(doc);
     }
     for p in guide.partners.values() {
         let (fields, doc) = partner(guide, p);
-        index.add_doc(&docs.len().to_string(), fields.iter().map(|f| fold(f)));
+        index.add_doc(&docs.len().to_string(), fields.iter().map(|f| indexable(f)));
         docs.push(doc);
     }
     let data = SearchData { format: 1, boost: FIELDS.into_iter().collect(), index: &index, docs: &docs };
@@ -123,6 +130,19 @@ fn partner<'a>(guide: &Guide, p: &'a Partner) -> ([String; 4], Doc<'a>) {
         people: shorten(&people.join("; ")),
     };
     ([profile.name.clone(), summary, headings.join("\n"), body], doc)
+}
+
+/// `text` folded (see [`fold`]) and without the words longer than
+/// [`MAX_WORD_CHARS`]; words are split as elasticlunr splits them.
+fn indexable(text: &str) -> Cow<'_, str> {
+    let is_separator = |c: char| c.is_whitespace() || c == '-';
+    let text = fold(text);
+    // Bytes first: no word of fewer bytes than the limit has more characters.
+    if text.split(is_separator).all(|w| w.len() <= MAX_WORD_CHARS) {
+        return text;
+    }
+    let words: Vec<&str> = text.split(is_separator).filter(|w| w.chars().count() <= MAX_WORD_CHARS).collect();
+    Cow::Owned(words.join(" "))
 }
 
 /// `text` without accents: canonical decomposition (NFD), then the combining
@@ -508,6 +528,16 @@ tags: [data]
         let mut ser = serde_json::Serializer::with_formatter(&mut out, ShortFloats);
         [1.0, std::f64::consts::SQRT_2, 5f64.sqrt(), 0.5].serialize(&mut ser).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "[1,1.414,2.236,0.5]");
+    }
+
+    #[test]
+    fn overlong_words_are_left_out_of_the_index() {
+        let long = "x".repeat(200_000);
+        let text = format!("short-words {long} stay-put é{}", "a".repeat(MAX_WORD_CHARS - 1));
+        let got = indexable(&text);
+        assert!(!got.contains(&long));
+        assert_eq!(got, format!("short words stay put e{}", "a".repeat(MAX_WORD_CHARS - 1)));
+        assert!(matches!(indexable("plain words"), Cow::Borrowed("plain words")));
     }
 
     #[test]

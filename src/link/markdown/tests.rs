@@ -41,6 +41,13 @@ fn repeated_headings_get_numbered_ids_and_a_toc() {
 }
 
 #[test]
+fn numbered_ids_skip_ids_already_taken() {
+    let (r, _) = run("## A\n\n## A 1\n\n## A\n\n## A\n\n## A-1-1\n\n## A-1\n\n## Main\n");
+    let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["a", "a-1", "a-2", "a-3", "a-1-1", "a-1-2", "main-1"]);
+}
+
+#[test]
 fn links_resolve_under_the_base_path() {
     let (r, d) =
         run("[IT](partner:campus-it) and [agenda](playbook:send-agenda#why-it-works) and [web](https://x.org)");
