@@ -82,8 +82,8 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         .collect();
 
     // Front-matter references, made two-way.
-    let mut playbook_refs: HashMap<String, BTreeSet<String>> = HashMap::new();
-    let mut partner_refs: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut playbook_refs: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    let mut partner_refs: HashMap<&str, BTreeSet<&str>> = HashMap::new();
     for p in &sources.playbooks {
         let Some(meta) = &p.meta else { continue };
         if meta.draft && !opts.drafts {
@@ -91,8 +91,8 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         }
         for r in &meta.partners {
             if partner_slugs.contains(&r.value) {
-                partner_refs.entry(r.value.clone()).or_default().insert(p.slug.clone());
-                playbook_refs.entry(p.slug.clone()).or_default().insert(r.value.clone());
+                partner_refs.entry(&r.value).or_default().insert(&p.slug);
+                playbook_refs.entry(&p.slug).or_default().insert(&r.value);
             } else {
                 diags.push(unknown_ref("partner", &r.value, r.span(p.file, p.yaml_start), partner_slugs.iter()));
             }
@@ -103,8 +103,8 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         for r in &profile.playbooks {
             match left_out.get(r.value.as_str()) {
                 Some(false) => {
-                    partner_refs.entry(p.slug.clone()).or_default().insert(r.value.clone());
-                    playbook_refs.entry(r.value.clone()).or_default().insert(p.slug.clone());
+                    partner_refs.entry(&p.slug).or_default().insert(&r.value);
+                    playbook_refs.entry(&r.value).or_default().insert(&p.slug);
                 }
                 Some(true) => {}
                 None => diags.push(unknown_ref(
@@ -116,8 +116,8 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
             }
         }
     }
-    let refs_of = |map: &HashMap<String, BTreeSet<String>>, slug: &str| -> Vec<String> {
-        map.get(slug).map(|s| s.iter().cloned().collect()).unwrap_or_default()
+    let refs_of = |map: &HashMap<&str, BTreeSet<&str>>, slug: &str| -> Vec<String> {
+        map.get(slug).map(|s| s.iter().map(|x| x.to_string()).collect()).unwrap_or_default()
     };
 
     // Markdown of every file, from the cache where its text is unchanged, in parallel.
