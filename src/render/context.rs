@@ -203,6 +203,37 @@ pub struct StageGroup<'a> {
     pub url: String,
 }
 
+/// A stage of the full playbook list: its cards already rendered and joined,
+/// because a large guide lists thousands and the list page is made again on
+/// every playbook edit.
+#[derive(Serialize)]
+pub struct StageList {
+    /// Anchor id (`reach-out`), or `other`.
+    pub id: &'static str,
+    /// Label.
+    pub label: &'static str,
+    /// What the stage is about.
+    pub about: &'static str,
+    /// How many playbooks it has.
+    pub count: usize,
+    /// The HTML of their cards, in order.
+    pub cards_html: String,
+}
+
+/// Every playbook by stage, each stage's cards joined.
+pub fn stage_lists(guide: &Rcx<'_>) -> Vec<StageList> {
+    stage_groups(guide)
+        .into_iter()
+        .map(|g| StageList {
+            id: g.id,
+            label: g.label,
+            about: g.about,
+            count: g.playbooks.len(),
+            cards_html: g.playbooks.iter().map(|c| c.html).collect(),
+        })
+        .collect()
+}
+
 /// What each stage is for, shown above its playbooks.
 fn stage_about(stage: Option<Stage>) -> &'static str {
     match stage {

@@ -18,7 +18,7 @@ use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::link::Guide;
-use context::{Cards, Link, Rcx, SiteCtx, partner_card, playbook_card, stage_groups, tag_url};
+use context::{Cards, Link, Rcx, SiteCtx, partner_card, playbook_card, tag_url};
 use outreach::{ActionFilter, DirectoryFilter};
 pub use theme::Theme;
 
@@ -443,7 +443,7 @@ fn render_route(
             ("home.html", meta(&guide.settings.title, desc, "home"))
         }
         Route::Playbooks => {
-            ctx.insert("stages", &stage_groups(guide));
+            ctx.insert("stages", &context::stage_lists(guide));
             ("playbooks.html", meta("Playbooks", "Every playbook of the guide, by outreach stage.", "playbooks"))
         }
         Route::Playbook(slug) => {
