@@ -189,11 +189,19 @@ pub struct Attention<'a> {
     overdue_total: usize,
     this_week: usize,
     stale: Vec<StaleCtx<'a>>,
+    /// How many partners are stale; the list holds the [`HOME_LIST`] longest without contact.
+    stale_total: usize,
     no_next_step: Vec<PartnerCard<'a>>,
+    /// How many partners have no next step; the list holds the first [`HOME_LIST`].
+    no_next_step_total: usize,
     stale_after_days: u32,
     actions_url: String,
     empty: bool,
 }
+
+/// The most items each list of the "needs attention" block shows; the front
+/// door stays short on a large guide, and says how many there are in all.
+pub const HOME_LIST: usize = 10;
 
 /// Builds the "needs attention" block.
 pub fn attention<'a>(guide: &'a Rcx<'a>) -> Attention<'a> {
@@ -213,10 +221,12 @@ pub fn attention<'a>(guide: &'a Rcx<'a>) -> Attention<'a> {
     Attention {
         empty: overdue.is_empty() && stale.is_empty() && no_next_step.is_empty(),
         overdue_total: overdue.len(),
-        overdue: overdue.into_iter().take(10).map(|a| action(guide, a)).collect(),
+        overdue: overdue.into_iter().take(HOME_LIST).map(|a| action(guide, a)).collect(),
         this_week: guide.actions.iter().filter(|a| a.bucket == Bucket::ThisWeek).count(),
-        stale,
-        no_next_step,
+        stale_total: stale.len(),
+        stale: stale.into_iter().take(HOME_LIST).collect(),
+        no_next_step_total: no_next_step.len(),
+        no_next_step: no_next_step.into_iter().take(HOME_LIST).collect(),
         stale_after_days: days,
         actions_url: format!("{}actions/", guide.settings.base_path),
     }
