@@ -33,7 +33,7 @@ use serde::ser::{SerializeSeq, Serializer};
 
 use self::analyze::{Analyzer, TermId};
 pub use self::text::{SNIPPET_CHARS, plain_text};
-use self::text::{fold, push_script_safe, shorten};
+use self::text::{push_script_safe, shorten};
 use super::context::{partner_url, playbook_url};
 use super::{SEARCH_INDEX, SEARCH_SHARDS};
 use crate::link::{Guide, Partner, Playbook};
@@ -172,10 +172,8 @@ pub fn search_index(guide: &Guide) -> BTreeMap<String, String> {
         bytes += term.len() + postings.len() + 6;
     }
     cuts.push(merged.len());
-    let shards: Vec<(String, String)> = cuts
-        .par_windows(2)
-        .map(|w| shard_file(&merged[w[0]..w[1]], &encoded[w[0]..w[1]]))
-        .collect();
+    let shards: Vec<(String, String)> =
+        cuts.par_windows(2).map(|w| shard_file(&merged[w[0]..w[1]], &encoded[w[0]..w[1]])).collect();
 
     let firsts = cuts[..cuts.len() - 1].iter().enumerate().map(|(i, &c)| {
         // The first shard starts before any term, so that every term has a shard.
@@ -239,7 +237,7 @@ fn analyze_chunk<'a>(guide: &Guide, first: usize, items: &[Item<'a>]) -> Chunk<'
         };
         let mut length = [0u32; 4];
         for (f, text) in fields.iter().enumerate() {
-            analyzer.analyze(&fold(text), |id| {
+            analyzer.analyze(text, |id| {
                 let i = id as usize;
                 if i >= counts.len() {
                     counts.resize(i + 1, ([0; 4], 0));
@@ -273,9 +271,10 @@ fn encode_term(postings: &Postings, lengths: &[[u32; 4]], avg: &[f64; 4]) -> Str
         }
         encode::push_postings(
             &mut out,
-            postings.iter().filter(|(_, tf)| tf[f] > 0).map(|&(doc, tf)| {
-                (doc, encode::level(u32::from(tf[f]), lengths[doc as usize][f], avg[f]))
-            }),
+            postings
+                .iter()
+                .filter(|(_, tf)| tf[f] > 0)
+                .map(|&(doc, tf)| (doc, encode::level(u32::from(tf[f]), lengths[doc as usize][f], avg[f]))),
         );
     }
     let end = out.trim_end_matches(' ').len();
@@ -299,9 +298,8 @@ fn shard_file(terms: &[(Arc<str>, Postings)], encoded: &[String]) -> (String, St
     let mut data = String::with_capacity(json.len() + 16);
     push_script_safe(&mut data, &json);
     let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(data.as_bytes()));
-    let text = format!(
-        "(window.partnerbookSearchShards = window.partnerbookSearchShards || {{}})[\"{hash}\"] = {data};\n"
-    );
+    let text =
+        format!("(window.partnerbookSearchShards = window.partnerbookSearchShards || {{}})[\"{hash}\"] = {data};\n");
     (format!("{SEARCH_SHARDS}{hash}.js"), text)
 }
 
