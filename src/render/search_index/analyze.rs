@@ -25,8 +25,12 @@ pub(super) type TermId = u32;
 /// seen before costs one hash lookup.
 pub(super) struct Analyzer {
     pipeline: Pipeline,
-    /// Word as written -> its term, or `None` when the pipeline drops it.
-    words: HashMap<Box<str>, Option<TermId>, BuildHasherDefault<FxHasher>>,
+    /// Word as written, if it has at most [`SHORT`] bytes, packed by [`short`]
+    /// -> its term, or `None` when the pipeline drops it. Almost every word is
+    /// short, and a short key hashes and compares as one number.
+    short: HashMap<u128, Option<TermId>, BuildHasherDefault<FxHasher>>,
+    /// The same for longer words.
+    long: HashMap<Box<str>, Option<TermId>, BuildHasherDefault<FxHasher>>,
     /// Term -> its number.
     ids: HashMap<Arc<str>, TermId>,
     /// Number -> term.
@@ -43,18 +47,31 @@ impl Analyzer {
             pipeline.queue.iter().map(|f| f.name()).collect::<Vec<_>>(),
             ["trimmer", STOP_WORD_FILTER, "stemmer"]
         );
-        Analyzer { pipeline, words: HashMap::default(), ids: HashMap::new(), terms: Vec::new() }
+        Analyzer {
+            pipeline,
+            short: HashMap::default(),
+            long: HashMap::default(),
+            ids: HashMap::new(),
+            terms: Vec::new(),
+        }
     }
 
     /// Calls `each` with the term of every word of `text` that the pipeline
     /// keeps, in order. Each word is folded (`fold`: accents dropped) first.
     pub(super) fn analyze(&mut self, text: &str, mut each: impl FnMut(TermId)) {
         let one = |word: &str| {
-            let id = match self.words.get(word) {
-                Some(&id) => id,
+            let known = match short(word) {
+                Some(key) => self.short.get(&key).copied(),
+                None => self.long.get(word).copied(),
+            };
+            let id = match known {
+                Some(id) => id,
                 None => {
                     let id = self.term(word);
-                    self.words.insert(word.into(), id);
+                    match short(word) {
+                        Some(key) => self.short.insert(key, id),
+                        None => self.long.insert(word.into(), id),
+                    };
                     id
                 }
             };
@@ -89,6 +106,22 @@ impl Analyzer {
     }
 }
 
+/// The longest word, in bytes, that [`short`] packs.
+const SHORT: usize = 15;
+
+/// `word` packed in a number, if it has at most [`SHORT`] bytes: the bytes,
+/// then its length in the top byte (so that no two words pack the same).
+fn short(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    if bytes.len() > SHORT {
+        return None;
+    }
+    let mut packed = [0u8; 16];
+    packed[..bytes.len()].copy_from_slice(bytes);
+    packed[15] = bytes.len() as u8;
+    Some(u128::from_le_bytes(packed))
+}
+
 /// A fast hash for short keys (the words of the guide), after rustc's FxHasher:
 /// the word cache is looked up once per word of the whole guide.
 #[derive(Default)]
@@ -107,6 +140,12 @@ impl Hasher for FxHasher {
         self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(tail) ^ bytes.len() as u64).wrapping_mul(K);
     }
 
+    fn write_u128(&mut self, n: u128) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(K);
+        self.0 = (self.0.rotate_left(5) ^ (n >> 64) as u64).wrapping_mul(K);
+    }
+
     fn finish(&self) -> u64 {
         // The multiplications leave the high bits best mixed; the table indexes by the low ones.
         self.0.rotate_left(26)
@@ -122,8 +161,19 @@ pub(super) fn words(text: &str) -> impl Iterator<Item = &str> {
 
 /// [`words`] for ASCII text, byte by byte: most text is ASCII, and this is the hot loop.
 fn ascii_words(text: &str) -> impl Iterator<Item = &str> {
-    let separator = |b: &u8| *b == b' ' || *b == b'-' || (b'\t'..=b'\r').contains(b);
-    text.as_bytes().split(separator).filter(|w| !w.is_empty()).map(|w| std::str::from_utf8(w).expect("ASCII"))
+    let bytes = text.as_bytes();
+    let separator = |b: u8| b == b' ' || b == b'-' || (b'\t'..=b'\r').contains(&b);
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() && separator(bytes[at]) {
+            at += 1;
+        }
+        let start = at;
+        while at < bytes.len() && !separator(bytes[at]) {
+            at += 1;
+        }
+        (at > start).then(|| &text[start..at])
+    })
 }
 
 /// Whether `word`, trimmed as the pipeline's trimmer trims it, is two or more
@@ -188,6 +238,20 @@ mod tests {
         for (word, want) in [("IT", true), ("(IT)", true), ("It", false), ("I", false), ("IT2", false), ("É", false)] {
             assert_eq!(shouted(word), want, "{word}");
         }
+    }
+
+    #[test]
+    fn short_words_pack_apart() {
+        let words = ["", "a", "a\0", "ab", "ba", "fifteen-bytes!!", "sixteen-bytes!!!"];
+        let packed: Vec<Option<u128>> = words.iter().map(|w| short(w)).collect();
+        assert!(packed[..6].iter().all(Option::is_some) && packed[6].is_none());
+        let mut distinct = packed.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), packed.len());
+        // Long and short words are looked up alike.
+        let long = "Interdepartmental ".repeat(3);
+        assert_eq!(terms(&long), ["interdepartment"; 3]);
     }
 
     #[test]

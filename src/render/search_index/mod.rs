@@ -51,8 +51,9 @@ const KINDS: [&str; 2] = ["Playbook", "Partner"];
 /// that a query loads a few tens of kilobytes per word.
 const SHARD_BYTES: usize = 48 * 1024;
 
-/// Documents per unit of parallel work.
-const CHUNK_DOCS: usize = 128;
+/// The fewest documents per unit of parallel work. Each unit learns the words
+/// it meets anew, so units are few: about four per thread.
+const CHUNK_DOCS: usize = 64;
 
 /// What one result shows; written as an array `[kind, title, url, text]`,
 /// with `people` fifth when there are any.
@@ -125,11 +126,9 @@ pub fn search_index(guide: &Guide) -> BTreeMap<String, String> {
     let started = std::time::Instant::now();
     let items: Vec<Item> =
         guide.playbooks.values().map(Item::Playbook).chain(guide.partners.values().map(Item::Partner)).collect();
-    let chunks: Vec<Chunk> = items
-        .par_chunks(CHUNK_DOCS)
-        .enumerate()
-        .map(|(i, items)| analyze_chunk(guide, i * CHUNK_DOCS, items))
-        .collect();
+    let size = CHUNK_DOCS.max(items.len().div_ceil(4 * rayon::current_num_threads()));
+    let chunks: Vec<Chunk> =
+        items.par_chunks(size).enumerate().map(|(i, items)| analyze_chunk(guide, i * size, items)).collect();
 
     // Merge the chunks' terms, in document order, so each posting list stays sorted.
     let mut index: HashMap<Arc<str>, usize> = HashMap::new();
