@@ -131,13 +131,15 @@ pub fn render(guide: &Guide, theme: &Theme) -> Result<Site, RenderError> {
     let (site, index) =
         rayon::join(|| render_with(guide, theme, &mut Cache::default()), || search_index::search_index(guide));
     let mut site = site?;
-    site.pages.insert(SEARCH_INDEX.to_string(), Output { bytes: index.into_bytes().into() });
+    site.pages.extend(index.into_iter().map(|(path, text)| (path, Output { bytes: text.into_bytes().into() })));
     Ok(site)
 }
 
 /// Where the search index is published. `render` includes it; `serve` makes it
 /// when a browser first asks for it after a change, so that saves stay fast.
 pub const SEARCH_INDEX: &str = "search-index.js";
+/// The folder of the search index's shards, beside [`SEARCH_INDEX`].
+pub const SEARCH_SHARDS: &str = "search-index/";
 
 /// Pages rendered by an earlier run, by path, with the fingerprint of their inputs.
 /// `render_with` makes every file but the search index (see [`SEARCH_INDEX`]).

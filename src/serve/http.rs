@@ -100,6 +100,14 @@ fn content_type(key: &str) -> String {
     }
 }
 
+/// The site path of a search index file that `url` asks for: the main file or
+/// any name in the shard folder (which then may or may not exist).
+fn search_path(url: &str) -> Option<&str> {
+    use crate::render::{SEARCH_INDEX, SEARCH_SHARDS};
+    let path = url.split(['?', '#']).next()?.strip_prefix('/')?;
+    (path == SEARCH_INDEX || path.starts_with(SEARCH_SHARDS)).then_some(path)
+}
+
 fn handle(request: Request, live: &Live) {
     if !matches!(request.method(), Method::Get | Method::Head) {
         let _ = request.respond(Response::empty(StatusCode(405)).with_header(header("Allow", "GET, HEAD")));
@@ -114,8 +122,8 @@ fn handle(request: Request, live: &Live) {
         stream_events(request, live);
         return;
     }
-    if request.url().split('?').next() == Some(&format!("/{}", crate::render::SEARCH_INDEX)[..]) {
-        let response = match live.search_index() {
+    if let Some(path) = search_path(request.url()) {
+        let response = match live.search_index().and_then(|files| files.get(path).cloned()) {
             Some(bytes) => Response::from_data(bytes.to_vec())
                 .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
                 .with_header(header("Cache-Control", "no-cache")),
@@ -212,6 +220,16 @@ mod tests {
         for (url, want) in cases {
             assert_eq!(lookup(&site, url), want, "{url}");
         }
+    }
+
+    #[test]
+    fn search_index_files_are_recognised() {
+        assert_eq!(search_path("/search-index.js"), Some("search-index.js"));
+        assert_eq!(search_path("/search-index.js?v=2"), Some("search-index.js"));
+        assert_eq!(search_path("/search-index/0123abcd.js"), Some("search-index/0123abcd.js"));
+        assert_eq!(search_path("/search-index"), None);
+        assert_eq!(search_path("/playbooks/search-index.js"), None);
+        assert_eq!(search_path("search-index.js"), None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! error overlay, swapped atomically), the clients listening for rebuilds, and
 //! the script and overlay injected into served HTML.
 
+use std::collections::BTreeMap;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -52,9 +53,12 @@ impl Event {
 pub struct Live {
     current: RwLock<Arc<LiveSite>>,
     clients: Mutex<Vec<Sender<String>>>,
-    /// The search index of a build, made when first asked for.
-    search: Mutex<Option<(u64, Arc<[u8]>)>>,
+    /// The search index files of a build, made when first asked for.
+    search: Mutex<Option<(u64, Arc<SearchFiles>)>>,
 }
+
+/// The files of a search index, by site path (see `render::search_index`).
+pub type SearchFiles = BTreeMap<String, Arc<[u8]>>;
 
 impl Live {
     /// Starts with a site (possibly empty) and an optional overlay.
@@ -66,18 +70,23 @@ impl Live {
         }
     }
 
-    /// The search index of the site being served, made now if the last build has none yet.
+    /// The search index files of the site being served, made now if the last build has none yet.
     /// Building the index of a large guide takes a while, so saves do not wait for it:
-    /// the first search after a change does.
-    pub fn search_index(&self) -> Option<Arc<[u8]>> {
+    /// the first request for any of its files after a change does (and makes them all).
+    pub fn search_index(&self) -> Option<Arc<SearchFiles>> {
         let (build, guide) = self.current().guide.clone()?;
         let mut cached = self.search.lock().unwrap_or_else(|e| e.into_inner());
         match cached.as_ref() {
-            Some((b, bytes)) if *b == build => Some(bytes.clone()),
+            Some((b, files)) if *b == build => Some(files.clone()),
             _ => {
-                let bytes: Arc<[u8]> = crate::render::search_index::search_index(&guide).into_bytes().into();
-                *cached = Some((build, bytes.clone()));
-                Some(bytes)
+                let files: Arc<SearchFiles> = Arc::new(
+                    crate::render::search_index::search_index(&guide)
+                        .into_iter()
+                        .map(|(path, text)| (path, text.into_bytes().into()))
+                        .collect(),
+                );
+                *cached = Some((build, files.clone()));
+                Some(files)
             }
         }
     }

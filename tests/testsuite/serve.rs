@@ -865,6 +865,30 @@ fn a_failing_first_build_still_serves_the_overlay_until_fixed() {
     s.matches_full_build(&t, "full").unwrap();
 }
 
+#[test]
+fn the_search_index_is_made_on_first_request_with_its_shards_and_follows_edits() {
+    let (t, s) = Server::good();
+    let mut events = s.events();
+    let main = s.get("/search-index.js");
+    assert_eq!(main.status, 200);
+    assert_eq!(main.header("content-type"), Some("text/javascript; charset=utf-8"));
+    let text = main.text();
+    let shard = text.split('"').find(|f| f.starts_with("search-index/")).expect("a shard in the table").to_string();
+    let first = s.get(&format!("/{shard}"));
+    assert_eq!(first.status, 200);
+    assert!(first.text().starts_with("(window.partnerbookSearchShards"), "{}", first.text());
+    assert_eq!(s.get("/search-index/0000000000000000.js").status, 404);
+
+    // After an edit, the next request makes the index of the new guide.
+    t.file("playbooks/zanzibar.md", "---\ntitle: Zanzibar\nsummary: An island.\n---\n\nZanzibarish words.\n");
+    events.expect("reload");
+    s.settle(&mut events, "the new index", |s| {
+        let main = s.get("/search-index.js").text();
+        if main.contains("\"Zanzibar\"") { Ok(()) } else { Err("the index does not list the new playbook".into()) }
+    });
+    s.matches_full_build(&t, "full").unwrap();
+}
+
 /// Request targets that try to leave the site (parent folders, encoded and
 /// doubly encoded, backslashes, NUL, absolute forms) or read the guide's sources.
 fn traversal_targets(port: u16) -> Vec<String> {

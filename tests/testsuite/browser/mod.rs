@@ -497,7 +497,11 @@ pub(crate) struct Site {
 impl Site {
     /// Serves a copy of `fixture` (below tests/testsuite) and opens `path` in a fresh browser.
     pub(crate) async fn open(fixture: &str, ready: &'static str, path: &str) -> Site {
-        let guide = crate::support::GuideTest::from_dir(fixture);
+        Self::open_guide(crate::support::GuideTest::from_dir(fixture), ready, path).await
+    }
+
+    /// Serves `guide` (a fixture copy a test may have added files to) and opens `path` in a fresh browser.
+    pub(crate) async fn open_guide(guide: crate::support::GuideTest, ready: &'static str, path: &str) -> Site {
         let serve = Serve::start(&guide.guide());
         let browser = Browser::open().await;
         let site = Site { browser, serve, ready, _guide: guide };

@@ -20,6 +20,7 @@ use fantoccini::key::Key;
 use serde_json::{Value, json};
 
 use super::{Browser, Site, test_name};
+use crate::support::GuideTest;
 
 /// How long a page may take to show up after `goto`.
 const PAGE: Duration = Duration::from_secs(5);
@@ -49,6 +50,10 @@ const STATE: &str = "(() => { const input = document.getElementById('site-search
         marks: [...o.querySelectorAll('mark')].map(m => m.textContent), \
       })), \
     }; })()";
+
+/// The shard files of the index that the page has loaded, by path, sorted.
+const LOADED_SHARDS: &str = "[...new Set(performance.getEntriesByType('resource').map(r => new URL(r.name).pathname) \
+    .filter(p => p.includes('/search-index/')))].sort()";
 
 /// A page is ready when it is loaded and search.js has set up the box (it unhides the form).
 const READY: &str = "document.readyState === 'complete' && document.getElementById('site-search').hidden === false";
@@ -153,7 +158,9 @@ async fn nothing_loads_before_first_use_and_slash_focuses_the_box() {
         .await,
         json!(["/assets/elasticlunr.min.js", "/search-index.js"]),
     );
-    assert_eq!(site.eval("window.partnerbookSearch.format").await, 1);
+    // No shard of the index is loaded before a word is typed.
+    assert_eq!(site.eval(LOADED_SHARDS).await, json!([]));
+    assert_eq!(site.eval("window.partnerbookSearch.format").await, 2);
     // Nothing is announced once it is ready and nothing is typed.
     wait_value(&site, &format!("{STATUS}.textContent"), json!(""), REACT).await;
 
@@ -379,4 +386,131 @@ async fn markup_in_names_shows_as_text_and_never_runs() {
         .await,
         json!({ "elements": [], "images": images_before, "xss": [] }),
     );
+}
+
+/// The search fixture with `PLAYBOOKS` more playbooks of made-up words (from
+/// a fixed seed), so that the index has several shards, and three planted
+/// pages: "Aardvark notes" (body: "aardvark"), "Zymurgy notes" (body:
+/// "zymurgy") and "Both notes" (body: both words), whose words sort first and
+/// last of all.
+fn big_guide() -> GuideTest {
+    const PLAYBOOKS: usize = 240;
+    const SYLLABLES: [&str; 15] =
+        ["ka", "lo", "mi", "nu", "pe", "ra", "si", "to", "vu", "ze", "bo", "da", "fi", "gu", "ha"];
+    let guide = GuideTest::from_dir("search_fixtures/guide");
+    let mut seed: u64 = 0x5eed;
+    let mut word = || {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let n = (seed >> 33) as usize;
+        (0..3).map(|i| SYLLABLES[n / 15usize.pow(i) % 15]).collect::<String>()
+    };
+    let playbook = |title: &str, body: &str| {
+        format!("---\ntitle: {title}\nsummary: Made-up words.\nstage: prepare\n---\n\n{body}\n")
+    };
+    for i in 0..PLAYBOOKS {
+        let body: Vec<String> = (0..150).map(|_| word()).collect();
+        guide.file(&format!("playbooks/generated/g{i:03}.md"), &playbook(&format!("Generated {i}"), &body.join(" ")));
+    }
+    guide.file("playbooks/aardvark.md", &playbook("Aardvark notes", "An aardvark came by."));
+    guide.file("playbooks/zymurgy.md", &playbook("Zymurgy notes", "Some zymurgy was done."));
+    guide.file("playbooks/both.md", &playbook("Both notes", "The aardvark knows zymurgy."));
+    guide
+}
+
+#[tokio::test]
+async fn a_body_phrase_is_found_among_many_shards_loading_only_what_it_needs() {
+    let site = Site::open_guide(big_guide(), READY, "").await;
+    site.open_search().await;
+    let shards = site.eval("window.partnerbookSearch.shards.length").await.as_u64().unwrap();
+    assert!(shards >= 3, "the generated guide should need several shards, not {shards}");
+
+    site.search("quarterly storage census", 1).await;
+    assert_eq!(
+        site.eval(&format!("{STATE}.results.map(r => [r.kind, r.title, r.snippet])")).await,
+        json!([["Playbook", "Inventory the collections", "Count what the library holds before you promise anything."]]),
+    );
+    wait_value(&site, &format!("{STATUS}.textContent"), json!("1 result"), REACT).await;
+    let loaded = site.eval(&format!("{LOADED_SHARDS}.length")).await.as_u64().unwrap();
+    assert!((1..shards).contains(&loaded), "{loaded} of {shards} shards loaded for three words");
+}
+
+#[tokio::test]
+async fn a_query_whose_words_are_in_two_shards_loads_both_and_ranks_the_page_with_both_first() {
+    let site = Site::open_guide(big_guide(), READY, "").await;
+    site.open_search().await;
+    site.search("aardvark zymurgy", 3).await;
+    assert_eq!(
+        site.eval(&format!("{STATE}.results.map(r => [r.title, r.marks])")).await,
+        json!([["Both notes", []], ["Aardvark notes", ["Aardvark"]], ["Zymurgy notes", ["Zymurgy"]]]),
+    );
+    wait_value(&site, &format!("{STATUS}.textContent"), json!("3 results"), REACT).await;
+    // Exactly the first and the last shard: the words sort first and last.
+    let table = "window.partnerbookSearch.shards";
+    assert_eq!(
+        site.eval(LOADED_SHARDS).await,
+        site.eval(&format!("[{table}[0][1], {table}[{table}.length - 1][1]].map(f => '/' + f).sort()")).await,
+    );
+}
+
+#[tokio::test]
+async fn a_word_finds_pages_with_other_forms_of_it() {
+    let guide = GuideTest::from_dir("search_fixtures/guide");
+    guide.file(
+        "playbooks/grow-slowly.md",
+        "---\ntitle: Grow slowly\nsummary: Start small.\nstage: sustain\n---\n\nEvery partnership starts with one pony.\n",
+    );
+    let site = Site::open_guide(guide, READY, "").await;
+    site.open_search().await;
+    // The index holds "partnership" and "poni" (from "pony"); the queries are stemmed the same way.
+    for query in ["partnerships", "ponies"] {
+        site.search(query, 1).await;
+        assert_eq!(site.eval(&format!("{STATE}.results.map(r => r.title)")).await, json!(["Grow slowly"]), "{query}");
+        press_key(&site, Key::Escape).await;
+        press_key(&site, Key::Escape).await;
+        wait_value(&site, &format!("{INPUT}.value"), json!(""), REACT).await;
+    }
+}
+
+#[tokio::test]
+async fn a_stop_word_written_in_capitals_is_searchable() {
+    let site = open_site("").await;
+    site.open_search().await;
+    site.search("IT", 1).await;
+    assert_eq!(
+        site.eval(&format!("{STATE}.results.map(r => [r.kind, r.title, r.marks])")).await,
+        json!([["Partner", "Campus IT", ["IT"]]]),
+    );
+}
+
+#[tokio::test]
+async fn search_works_from_file_urls() {
+    let guide = GuideTest::from_dir("search_fixtures/guide");
+    let out = guide.root().join("public");
+    // Links and scripts must resolve inside the output folder: its path is the base URL.
+    let base = format!("{}/", out.display());
+    guide.run(&["build", "-o", &out.display().to_string(), "--base-url", &base]).success();
+    let browser = Browser::open().await;
+    let start = format!("file://{}", out.join("index.html").display());
+    browser.goto(&start).await;
+    browser.wait_for(READY, PAGE).await;
+
+    press(&browser, "/").await;
+    browser.wait_for(&format!("document.activeElement === {INPUT}"), REACT).await;
+    press(&browser, "Gloria").await;
+    browser
+        .wait_for(&format!("{LIST}.children.length === 1 && {INPUT}.getAttribute('aria-expanded') === 'true'"), REACT)
+        .await;
+    assert_eq!(
+        browser.eval(&format!("{STATE}.results.map(r => [r.title, r.marks])")).await,
+        json!([["Facilities Management", ["Gloria"]]]),
+    );
+    // Enter goes to the page's index.html: no server adds it from file://.
+    press_key(&browser, Key::Enter).await;
+    browser
+        .wait_for(
+            "location.protocol === 'file:' && location.pathname.endsWith('/partners/facilities/index.html') && \
+             document.readyState === 'complete'",
+            PAGE,
+        )
+        .await;
 }

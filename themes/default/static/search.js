@@ -1,10 +1,15 @@
 /* partnerbook search: the search box in the header of every page.
    Nothing is loaded until the box is first used (focus, or the "/" key); then
-   elasticlunr.min.js and the guide's search-index.js are added as <script>
-   elements, which works from file:// and offline, where fetch() is refused.
+   elasticlunr.min.js (for its English pipeline: the index was made with the
+   same one) and the guide's search-index.js (the documents and the shard
+   table) are added as <script> elements, and as words are typed, the shards
+   of the index that hold them, the same way. Script elements work from
+   file:// and offline, where fetch() is refused.
    Pattern: an ARIA 1.2 combobox (the input) with a listbox popup; arrow keys
    move through the results, Enter follows, Escape closes, and a polite live
-   region says how many results there are. No dependency but elasticlunr. */
+   region says how many results there are. No dependency but elasticlunr's
+   pipeline; the index format and the ranking (BM25 with field boosts) are
+   written here and in src/render/search_index/. */
 (function () {
   "use strict";
 
@@ -14,15 +19,17 @@
   var SLOW_SEARCH = 50;   /* ms; after a search this slow, wait for a pause in typing */
   var TYPING_PAUSE = 150; /* ms */
 
-  /* ---- Loading: both scripts, once per page, shared by every search box ---- */
-  var loader = { state: "idle", index: null, data: null, waiting: [] };
+  /* ---- Loading: the library and the main file once per page, then the
+     shards that queries need, each once; shared by every search box ---- */
+  var FORMAT = 2; /* the index format this script reads (search_index.rs FORMAT) */
+  var loader = { state: "idle", data: null, waiting: [], base: "", digit: null, shards: [] };
 
   function addScript(src, done) {
     var s = document.createElement("script");
     s.src = src;
     s.async = false; /* run in the order added */
-    s.onload = function () { done(true); };
-    s.onerror = function () { s.parentNode.removeChild(s); done(false); };
+    s.onload = function () { done(true, s); };
+    s.onerror = function () { s.parentNode.removeChild(s); done(false, s); };
     document.head.appendChild(s);
   }
 
@@ -40,8 +47,13 @@
       var error = null;
       try {
         if (!ok || !window.elasticlunr || !window.partnerbookSearch) throw new Error("the search index did not load");
-        loader.data = window.partnerbookSearch;
-        loader.index = window.elasticlunr.Index.load(loader.data.index);
+        var data = window.partnerbookSearch;
+        if (data.format !== FORMAT) throw new Error("the search index has format " + data.format + ", not " + FORMAT);
+        loader.digit = [];
+        for (var i = 0; i < data.digits.length; i++) loader.digit[data.digits.charCodeAt(i)] = i;
+        loader.base = indexUrl.replace(/[^\/]*$/, ""); /* shard files are relative to the main file */
+        loader.shards = data.shards.map(function () { return { state: "idle", terms: null, waiting: [] }; });
+        loader.data = data;
       } catch (e) {
         error = e;
       }
@@ -59,6 +71,153 @@
     });
   }
 
+  /* Loads the shards numbered in `list` that are not loaded yet, then calls
+     back (with an error if one could not be loaded; it is tried again on the
+     next call). A shard script files its terms under its name in
+     window.partnerbookSearchShards. */
+  function loadShards(list, callback) {
+    var pending = 0;
+    var failed = false;
+    function one(ok) {
+      if (!ok) failed = true;
+      if (--pending === 0) callback(failed ? new Error("a part of the search index did not load") : null);
+    }
+    list.forEach(function (i) {
+      var shard = loader.shards[i];
+      if (shard.state === "ready") return;
+      pending++;
+      shard.waiting.push(one);
+      if (shard.state === "loading") return;
+      shard.state = "loading";
+      var file = loader.data.shards[i][1];
+      var name = file.replace(/^.*\//, "").replace(/\.js$/, "");
+      addScript(loader.base + file, function (loaded, script) {
+        var store = window.partnerbookSearchShards;
+        var terms = loaded && store && store[name];
+        if (terms) {
+          shard.terms = terms;
+          delete store[name];
+          script.parentNode.removeChild(script);
+        }
+        shard.state = terms ? "ready" : "idle";
+        var waiting = shard.waiting;
+        shard.waiting = [];
+        waiting.forEach(function (cb) { cb(!!terms); });
+      });
+    });
+    if (!pending) callback(null);
+  }
+
+  /* ---- The index: shards of sorted terms, postings in compact strings ---- */
+  /* The number of the shard whose terms would hold `term`: the last one
+     whose first term is not after it. Strings compare as in search_index.rs. */
+  function shardOf(term) {
+    var shards = loader.data.shards;
+    var lo = 0;
+    var hi = shards.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (shards[mid][0] <= term) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /* The shards that hold `token`, or every term that begins with it. */
+  function shardsFor(token, prefix, out) {
+    var shards = loader.data.shards;
+    var i = shardOf(token);
+    if (out.indexOf(i) < 0) out.push(i);
+    if (prefix) {
+      for (i++; i < shards.length && shards[i][0].lastIndexOf(token, 0) === 0; i++) {
+        if (out.indexOf(i) < 0) out.push(i);
+      }
+    }
+    return out;
+  }
+
+  /* Calls each(term, postings) for `token`, or for every term that begins
+     with it, from loaded shards. Terms in a shard: [term, postings, ...], sorted. */
+  function lookup(token, prefix, each) {
+    shardsFor(token, prefix, []).forEach(function (s) {
+      var terms = loader.shards[s].terms;
+      if (!terms) return;
+      var lo = 0;
+      var hi = terms.length / 2;
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (terms[2 * mid] < token) lo = mid + 1; else hi = mid;
+      }
+      for (var j = 2 * lo; j < terms.length; j += 2) {
+        var t = terms[j];
+        if (prefix ? t.lastIndexOf(token, 0) !== 0 : t !== token) break;
+        each(t, terms[j + 1]);
+      }
+    });
+  }
+
+  /* Adds what one field's postings give to `scores`: each posting is a
+     number, (document gap) * levels + (level - 1), written as digits "more
+     follows" (value >= last) then one final digit. The weight is BM25: idf
+     from the number of documents, times the level, times the field's boost
+     and the term's penalty. Returns the documents, for the word's count. */
+  function addPostings(text, factor, acc) {
+    var data = loader.data;
+    var digit = loader.digit;
+    var last = data.last;
+    var more = data.digits.length - last;
+    var levels = data.levels;
+    var docs = [];
+    var weights = [];
+    var high = 0;
+    var next = 0;
+    for (var i = 0; i < text.length; i++) {
+      var d = digit[text.charCodeAt(i)];
+      if (d < last) {
+        var v = high * last + d;
+        high = 0;
+        var doc = next + Math.floor(v / levels);
+        docs.push(doc);
+        weights.push((v % levels) + 0.5);
+        next = doc + 1;
+      } else {
+        high = high * more + d - last;
+      }
+    }
+    var n = data.docs.length;
+    var idf = Math.log(1 + (n - docs.length + 0.5) / (docs.length + 0.5));
+    for (var k = 0; k < docs.length; k++) acc.add(docs[k], factor * idf * weights[k]);
+  }
+
+  /* Documents for the planned query, best first: [{doc, score}]. */
+  function search(how) {
+    var data = loader.data;
+    var n = data.docs.length;
+    var scores = new Float64Array(n);
+    var words = new Uint16Array(n); /* how many of the query's words each document has */
+    var lastWord = new Int32Array(n).fill(-1);
+    var found = [];
+    var parts = how.parts.filter(function (p) { return p.token; });
+    parts.forEach(function (part, w) {
+      var acc = {
+        add: function (doc, value) {
+          if (scores[doc] === 0) found.push(doc);
+          scores[doc] += value;
+          if (lastWord[doc] !== w) { lastWord[doc] = w; words[doc]++; }
+        },
+      };
+      lookup(part.token, part.prefix, function (term, postings) {
+        /* As elasticlunr: a longer word found by the prefix counts less. */
+        var penalty = term === part.token ? 1 : 0.15 * (1 - (term.length - part.token.length) / term.length);
+        postings.split(" ").forEach(function (list, f) {
+          if (list) addPostings(list, data.boost[data.fields[f]] * penalty, acc);
+        });
+      });
+    });
+    var hits = found.map(function (doc) { return { doc: doc, score: scores[doc] * words[doc] / parts.length }; });
+    hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    return hits;
+  }
+
   /* ---- Text: the same folding and word rules as the index ---- */
   /* Accents off, as search_index.rs does before indexing. */
   function fold(text) {
@@ -70,51 +229,84 @@
     return word.replace(/^\W+/, "").replace(/\W+$/, "");
   }
 
+  /* The words of the query as elasticlunr's tokenizer splits them, lower
+     case and trimmed, without stop words; a stop word written in capitals
+     ("IT") is kept ("loud"), as the index keeps it. */
   function words(query) {
     var out = [];
-    fold(query).toLowerCase().split(/[\s\-]+/).forEach(function (word) {
-      word = trim(word);
-      if (word && window.elasticlunr.stopWordFilter(word)) out.push(word);
+    fold(query).split(/[\s\-]+/).forEach(function (raw) {
+      var word = trim(raw.toLowerCase());
+      if (!word) return;
+      var loud = /^[A-Z]{2,}$/.test(trim(raw));
+      if (loud || window.elasticlunr.stopWordFilter(word)) out.push({ text: word, loud: loud });
     });
     return out;
   }
 
-  /* The longest start of a half-typed word that some indexed word begins
-     with. The index holds stems ("meet" for "meeting"), so "meeti" itself
-     begins no indexed word, but "meet" does. */
-  function reachable(word) {
-    var idx = loader.index;
-    for (var cut = word.length; cut >= MIN_PREFIX; cut--) {
-      var token = idx.pipeline.run([word.slice(0, cut)])[0];
-      if (!token) continue;
-      for (var f in idx.index) {
-        /* Trimmed as the pipeline trims it: "zephyr's" cut to "zephyr'" must
-           highlight "Zephyr", which a prefix with the apostrophe does not begin. */
-        if (Object.prototype.hasOwnProperty.call(idx.index, f) && idx.index[f].getNode(token)) return trim(word.slice(0, cut));
-      }
-    }
-    return word;
+  /* The term that `text` (a word or its start) becomes: elasticlunr's
+     pipeline, trimmer, stop words (unless the word is loud), stemmer. */
+  function term(word, text) {
+    var lunr = window.elasticlunr;
+    var t = lunr.trimmer(text);
+    if (!t || (!word.loud && !lunr.stopWordFilter(t))) return null;
+    return lunr.stemmer(t) || null;
   }
 
   /* How to search for what is typed so far. The last word is still being
-     typed: it is searched as a prefix (elasticlunr's "expand") once it has
-     MIN_PREFIX letters, and left out until then if other words come first;
-     a single short word is searched as a whole word. */
+     typed: it is searched as a prefix once it has MIN_PREFIX letters, and
+     left out until then if other words come first; a single short word is
+     searched as a whole word. The index holds stems ("meet" for "meeting"),
+     so a half-typed word that begins no term, such as "meeti", is shortened
+     until it does ("meet"): `cuts` are its starts, longest first, and
+     `resolve` picks one once the shards are loaded. */
   function plan(query) {
     var typed = words(query);
     var search = typed.slice();
-    if (search.length > 1 && search[search.length - 1].length < MIN_PREFIX) search.pop();
-    var expand = search.length > 0 && search[search.length - 1].length >= MIN_PREFIX;
-    if (expand) search[search.length - 1] = reachable(search[search.length - 1]);
-    /* Highlight each word typed and its stem, as prefixes when the search expands. */
+    if (search.length > 1 && search[search.length - 1].text.length < MIN_PREFIX) search.pop();
+    var expand = search.length > 0 && search[search.length - 1].text.length >= MIN_PREFIX;
+    var parts = search.map(function (w, i) {
+      if (!expand || i < search.length - 1) return { word: w, text: w.text, token: term(w, w.text), prefix: false };
+      var cuts = [];
+      for (var cut = w.text.length; cut >= MIN_PREFIX; cut--) {
+        var t = term(w, w.text.slice(0, cut));
+        if (t) cuts.push({ text: trim(w.text.slice(0, cut)), token: t });
+      }
+      return { word: w, text: w.text, token: cuts.length ? cuts[0].token : null, prefix: true, cuts: cuts };
+    });
+    return { typed: typed, parts: parts, expand: expand };
+  }
+
+  /* The shards a plan needs. */
+  function shardsOf(how) {
+    var out = [];
+    how.parts.forEach(function (p) {
+      if (p.cuts) p.cuts.forEach(function (c) { shardsFor(c.token, true, out); });
+      else if (p.token) shardsFor(p.token, false, out);
+    });
+    return out;
+  }
+
+  /* With the shards loaded: the prefix searched for the last word, and the
+     words to highlight (each typed word and its stem, as prefixes when the
+     search expands). */
+  function resolve(how) {
+    how.parts.forEach(function (p) {
+      if (!p.cuts) return;
+      for (var i = 0; i < p.cuts.length; i++) {
+        var any = false;
+        lookup(p.cuts[i].token, true, function () { any = true; });
+        if (any) { p.token = p.cuts[i].token; p.text = p.cuts[i].text; return; }
+      }
+    });
     var stem = window.elasticlunr.stemmer;
     var list = [];
-    typed.concat(search).forEach(function (word) {
+    how.typed.map(function (w) { return w.text; }).concat(how.parts.map(function (p) { return p.text; })).forEach(function (word) {
       if (list.indexOf(word) < 0) list.push(word);
       var s = stem(word);
       if (s && s.length > 1 && list.indexOf(s) < 0) list.push(s);
     });
-    return { text: search.join(" "), expand: expand, terms: { prefix: expand, list: list } };
+    how.terms = { prefix: how.expand, list: list };
+    return how;
   }
 
   function matches(word, terms) {
@@ -245,6 +437,17 @@
       clearTimeout(typingTimer);
       var query = input.value.trim();
       if (query === lastQuery) return;
+      var how = query ? plan(query) : null;
+      /* The shards this query needs come first; the results shown stay
+         until they are loaded, then the query (or a newer one) runs. */
+      var need = how ? shardsOf(how).filter(function (i) { return loader.shards[i].state !== "ready"; }) : [];
+      if (need.length) {
+        loadShards(need, function (error) {
+          if (error) { say("Search could not be loaded.", true); return; }
+          run();
+        });
+        return;
+      }
       lastQuery = query;
       results = [];
       list.textContent = "";
@@ -252,16 +455,14 @@
       input.removeAttribute("aria-activedescendant");
       if (!query) { open(false); say("", true); return; }
       var data = loader.data;
-      var fields = {};
-      for (var f in data.boost) if (Object.prototype.hasOwnProperty.call(data.boost, f)) fields[f] = { boost: data.boost[f] };
       var t0 = Date.now();
-      var how = plan(query);
-      var hits = loader.index.search(how.text, { fields: fields, bool: "OR", expand: how.expand });
+      var hits = search(resolve(how));
       lastMs = Date.now() - t0;
       var terms = how.terms;
       var shown = hits.slice(0, MAX_RESULTS);
       shown.forEach(function (hit, i) {
-        var doc = data.docs[+hit.ref];
+        var d = data.docs[hit.doc];
+        var doc = { kind: data.kinds[d[0]], title: d[1], url: d[2], text: d[3], people: d[4] || "" };
         results.push(doc);
         list.appendChild(option(doc, i, terms));
       });
