@@ -49,7 +49,7 @@ while (($#)); do
         --work) work="${2:?--work needs a folder}"; shift 2 ;;
         --runs) runs="${2:?--runs needs a number}"; shift 2 ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,32s/^# \{0,1\}//p' "$0"; exit 0 ;;
         -*) die "unknown option $1 (see --help)" ;;
         *) sizes+=("$1"); shift ;;
     esac
