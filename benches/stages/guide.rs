@@ -87,7 +87,7 @@ use vocab::*;
 /// Writes the guide into `root` (which must not exist yet or be empty) and returns
 /// the number of bytes written.
 pub(crate) fn write(root: &Path, size: Size) -> std::io::Result<usize> {
-    let mut rng = Rng(0x5eed_0f_9a1d_e5);
+    let mut rng = Rng(0x5eed_0f9a_1de5);
     let playbooks: Vec<String> = (0..size.playbooks).map(|i| format!("{}-{i:05}", title_words(&mut rng, 3))).collect();
     let partners: Vec<(String, String)> = (0..size.partners)
         .map(|i| {
