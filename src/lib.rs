@@ -96,11 +96,25 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     let mut trace = Trace::from_env();
     let (sources, guide, warnings) = check_traced(opts, &mut trace)?;
     let theme = render::Theme::load(guide.theme.as_deref(), &guide.templates).map_err(Failure::Template)?;
-    let site = render::render(&guide, &theme).map_err(|e| Failure::Template(format!("{}: {}", e.page, e.message)))?;
-    trace.stage("render");
-    write::publish(&site, &opts.out_dir)?;
-    trace.stage("write");
-    Ok(Report { files: site.len(), sources, warnings })
+    // Pages are written as they are rendered, into a folder beside the output
+    // that replaces it only when every file is there.
+    let staging = write::Staging::new(&opts.out_dir)?;
+    let (rendered, written) = write::stream(&staging, |sink| render::render_to(&guide, &theme, sink));
+    let files = match (rendered, written) {
+        (Ok(files), Ok(())) => files,
+        (_, Err(e)) => {
+            staging.abort();
+            return Err(Failure::Io(e));
+        }
+        (Err(e), Ok(())) => {
+            staging.abort();
+            return Err(Failure::Template(format!("{}: {}", e.page, e.message)));
+        }
+    };
+    trace.stage("render and write");
+    staging.commit()?;
+    trace.stage("swap");
+    Ok(Report { files, sources, warnings })
 }
 
 /// Stage times on standard error when `PARTNERBOOK_TRACE` is set: where a slow run spends its time.

@@ -7,45 +7,133 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::fs::{self, IoError};
-use crate::render::Site;
+use crate::render::{Sink, Site};
 
 /// Writes `site` to `out`, replacing what was there only once all of it is written.
 pub fn publish(site: &Site, out: &Path) -> Result<(), IoError> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)?;
-    let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    clean_stale(&parent, &name);
-    let pid = std::process::id();
-    let fresh = parent.join(format!(".{name}.partnerbook-new-{pid}"));
-    let old = parent.join(format!(".{name}.partnerbook-old-{pid}"));
-    fs::remove_dir_all(&fresh)?;
-    if let Err(e) = write_all(site, &fresh) {
-        let _ = fs::remove_dir_all(&fresh);
-        return Err(e);
-    }
-    let had_old = out.exists();
-    // Where the system can swap two folders in one step, `out` never stops
-    // naming a whole site; the old one is then removed from `fresh`'s name.
-    if had_old && fs::exchange(&fresh, out).is_ok() {
-        return remove_tree(&fresh);
-    }
-    if had_old {
-        fs::rename(out, &old)?;
-    }
-    if let Err(e) = fs::rename(&fresh, out) {
-        if had_old {
-            let _ = fs::rename(&old, out);
+    let staging = Staging::new(out)?;
+    match write_all(site, &staging.fresh) {
+        Ok(()) => staging.commit(),
+        Err(e) => {
+            staging.abort();
+            Err(e)
         }
-        return Err(e);
     }
-    if had_old {
-        remove_tree(&old)?;
-    }
-    Ok(())
 }
+
+/// A site being written into a fresh folder beside `out`: nothing under `out`
+/// changes until [`Staging::commit`] swaps the two. Pages can be written as they
+/// are rendered ([`Staging::write`]), so that a large build holds none of them.
+pub struct Staging {
+    out: PathBuf,
+    old: PathBuf,
+    fresh: PathBuf,
+}
+
+impl Staging {
+    /// Makes an empty folder beside `out`, after removing what killed builds left.
+    pub fn new(out: &Path) -> Result<Self, IoError> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)?;
+        let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        clean_stale(&parent, &name);
+        let pid = std::process::id();
+        let fresh = parent.join(format!(".{name}.partnerbook-new-{pid}"));
+        let old = parent.join(format!(".{name}.partnerbook-old-{pid}"));
+        fs::remove_dir_all(&fresh)?;
+        fs::create_dir_all(&fresh)?;
+        Ok(Staging { out: out.to_path_buf(), old, fresh })
+    }
+
+    /// Writes one file (`path` below the site root), making its folders.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), IoError> {
+        let file = self.fresh.join(path);
+        if let Some(dir) = file.parent() {
+            // Most pages have a folder of their own: one mkdir, and its parent only when missing.
+            match std::fs::create_dir(dir) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(_) => fs::create_dir_all(dir)?,
+            }
+        }
+        fs::write(&file, bytes)
+    }
+
+    /// Puts the written site in place of `out`, then removes the old one.
+    pub fn commit(self) -> Result<(), IoError> {
+        let (out, fresh, old) = (&self.out, &self.fresh, &self.old);
+        let had_old = out.exists();
+        // Where the system can swap two folders in one step, `out` never stops
+        // naming a whole site; the old one is then removed from `fresh`'s name.
+        if had_old && fs::exchange(fresh, out).is_ok() {
+            return remove_tree(fresh);
+        }
+        if had_old {
+            fs::rename(out, old)?;
+        }
+        if let Err(e) = fs::rename(fresh, out) {
+            if had_old {
+                let _ = fs::rename(old, out);
+            }
+            return Err(e);
+        }
+        if had_old {
+            remove_tree(old)?;
+        }
+        Ok(())
+    }
+
+    /// Gives up: removes what was written; `out` is as it was.
+    pub fn abort(self) {
+        let _ = fs::remove_dir_all(&self.fresh);
+    }
+}
+
+/// Runs `produce` with a sink that writes every file handed to it into
+/// `staging`, on writer threads, while `produce` goes on (files wait in a short
+/// queue, so memory stays bounded). Returns what `produce` returned and the
+/// first write error; after an error the sink refuses further files.
+pub fn stream<T>(staging: &Staging, produce: impl FnOnce(&Sink<'_>) -> T) -> (T, Result<(), IoError>) {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(String, std::sync::Arc<[u8]>)>(WRITE_QUEUE);
+    let rx = std::sync::Mutex::new(rx);
+    let failed: std::sync::Mutex<Option<IoError>> = std::sync::Mutex::new(None);
+    let lock_failed = || failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let produced = std::thread::scope(|scope| {
+        for _ in 0..WRITERS {
+            scope.spawn(|| {
+                loop {
+                    let next = rx.lock().unwrap_or_else(std::sync::PoisonError::into_inner).recv();
+                    let Ok((path, bytes)) = next else { return };
+                    if let Err(e) = staging.write(&path, &bytes) {
+                        lock_failed().get_or_insert(e);
+                    }
+                }
+            });
+        }
+        let sink = |path: &str, bytes: std::sync::Arc<[u8]>| -> Result<(), String> {
+            if let Some(e) = lock_failed().as_ref() {
+                return Err(e.to_string());
+            }
+            tx.send((path.to_string(), bytes)).map_err(|_| "the writers stopped".to_string())
+        };
+        let produced = produce(&sink);
+        drop(tx);
+        produced
+    });
+    let result = match failed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    };
+    (produced, result)
+}
+
+/// Files rendered but not yet written, at most.
+const WRITE_QUEUE: usize = 256;
+/// Threads that write: writing waits on the disk more than on the CPU.
+const WRITERS: usize = 8;
 
 /// Removes a folder tree with many threads. Removing is bound by the file
 /// system's latency, not the CPU (on some disks each `rmdir` waits for a

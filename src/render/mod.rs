@@ -135,6 +135,25 @@ pub fn render(guide: &Guide, theme: &Theme) -> Result<Site, RenderError> {
     Ok(site)
 }
 
+/// Where [`render_to`] hands each finished file: its path and bytes. An error
+/// (the disk is full, say) stops the rendering.
+pub type Sink<'a> = dyn Fn(&str, Arc<[u8]>) -> Result<(), String> + Sync + 'a;
+
+/// Renders the same files as [`render`], handing each to `sink` as soon as it
+/// is made and keeping none: `build` writes pages while others render, and a
+/// large guide's site is never all in memory. Returns how many files there were.
+pub fn render_to(guide: &Guide, theme: &Theme, sink: &Sink<'_>) -> Result<usize, RenderError> {
+    let (site, index) = rayon::join(
+        || render_pages(guide, theme, &mut Cache::default(), Some(sink)),
+        || search_index::search_index(guide),
+    );
+    let files = site?.len() + index.len();
+    for (path, text) in index {
+        sink(&path, text.into_bytes().into()).map_err(|message| RenderError { page: path.clone(), message })?;
+    }
+    Ok(files)
+}
+
 /// Where the search index is published. `render` includes it; `serve` makes it
 /// when a browser first asks for it after a change, so that saves stay fast.
 pub const SEARCH_INDEX: &str = "search-index.js";
@@ -158,6 +177,12 @@ pub struct Cache {
 /// Renders the pages whose inputs changed since the run that filled `cache`,
 /// and takes the others from it.
 pub fn render_with(guide: &Guide, theme: &Theme, cache: &mut Cache) -> Result<Site, RenderError> {
+    render_pages(guide, theme, cache, None)
+}
+
+/// [`render_with`], or, with a `sink`, [`render_to`] but for the search index:
+/// then every file goes to the sink and the site returned lists the paths with no bytes.
+fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&Sink<'_>>) -> Result<Site, RenderError> {
     let site_ctx = SiteCtx::new(guide);
     let related_fp = relations_fingerprint(guide);
     if cache.related.as_ref().is_none_or(|(fp, _)| *fp != related_fp) {
@@ -192,7 +217,8 @@ pub fn render_with(guide: &Guide, theme: &Theme, cache: &mut Cache) -> Result<Si
             }
             let bytes = render_route(&rcx, theme, &site_ctx, &related, route)
                 .map_err(|e| RenderError { page: path.clone(), message: e })?;
-            Ok((path, fp, Output { bytes: bytes.into() }, true))
+            let bytes = pass(sink, &path, bytes.into())?;
+            Ok((path, fp, Output { bytes }, true))
         })
         .collect();
     let rendered = rendered?;
@@ -221,14 +247,17 @@ pub fn render_with(guide: &Guide, theme: &Theme, cache: &mut Cache) -> Result<Si
         made.push((path, fp, out));
     }
     for (path, fp, out) in made {
+        let out = Output { bytes: pass(sink, path, out.bytes)? };
         cache.pages.insert(path.to_string(), (fp, out.clone()));
         site.pages.insert(path.to_string(), out);
     }
     for (path, bytes) in &theme.assets {
-        site.pages.insert(format!("assets/{path}"), Output { bytes: bytes.clone() });
+        let path = format!("assets/{path}");
+        let bytes = pass(sink, &path, bytes.clone())?;
+        site.pages.insert(path, Output { bytes });
     }
     for (path, bytes) in &guide.assets {
-        site.pages.insert(path.clone(), Output { bytes: bytes.clone() });
+        site.pages.insert(path.clone(), Output { bytes: pass(sink, path, bytes.clone())? });
     }
     Ok(site)
 }
@@ -290,6 +319,18 @@ fn render_cards(
 /// The partials that draw a card; templates show a card's `html`.
 const PLAYBOOK_CARD: &str = "partials/playbook_card.html";
 const PARTNER_CARD: &str = "partials/partner_card.html";
+
+/// Hands `bytes` to the sink, if there is one, and returns what the site keeps of them:
+/// nothing when they went to the sink.
+fn pass(sink: Option<&Sink<'_>>, path: &str, bytes: Arc<[u8]>) -> Result<Arc<[u8]>, RenderError> {
+    match sink {
+        None => Ok(bytes),
+        Some(sink) => {
+            sink(path, bytes).map_err(|message| RenderError { page: path.to_string(), message })?;
+            Ok(Arc::from(&[][..]))
+        }
+    }
+}
 
 /// One fingerprint for a sequence of them.
 fn all_fingerprints(seed: u64, parts: impl IntoIterator<Item = u64>) -> u64 {
