@@ -136,12 +136,37 @@ pub struct PartnerCard<'a> {
 
 /// URL of a playbook.
 pub fn playbook_url(guide: &Guide, slug: &str) -> String {
-    format!("{}playbooks/{slug}/", guide.settings.base_path)
+    format!("{}playbooks/{}/", guide.settings.base_path, url_path(slug))
+}
+
+/// A path below the site root as it is written in a URL: characters a URL may
+/// not carry raw (spaces, quotes, `#`, `?`, `%`, letters beyond ASCII) are
+/// percent-encoded, `/` stays. Files keep their names; servers decode the URL
+/// back to them. Markdown links are encoded the same way by pulldown-cmark.
+pub fn url_path(path: &str) -> std::borrow::Cow<'_, str> {
+    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+    const RAW_NOT_ALLOWED: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'[')
+        .add(b'\\')
+        .add(b']')
+        .add(b'^')
+        .add(b'`')
+        .add(b'{')
+        .add(b'|')
+        .add(b'}');
+    utf8_percent_encode(path, RAW_NOT_ALLOWED).into()
 }
 
 /// URL of a partner.
 pub fn partner_url(guide: &Guide, slug: &str) -> String {
-    format!("{}partners/{slug}/", guide.settings.base_path)
+    format!("{}partners/{}/", guide.settings.base_path, url_path(slug))
 }
 
 /// URL of a tag page.

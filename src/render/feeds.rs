@@ -29,12 +29,12 @@ const FOLD_AT: usize = 75;
 
 /// Site path of a partner's page.
 fn partner_path(guide: &Guide, slug: &str) -> String {
-    format!("{}partners/{slug}/", guide.settings.base_path)
+    super::context::partner_url(guide, slug)
 }
 
 /// Site path of a partner's meeting brief.
 fn brief_path(guide: &Guide, slug: &str) -> String {
-    format!("{}partners/{slug}/brief/", guide.settings.base_path)
+    format!("{}brief/", super::context::partner_url(guide, slug))
 }
 
 /// An open action item, profile-level or agreed at a meeting.

@@ -577,7 +577,7 @@ fn render_route(
     ctx.insert("page", &meta);
     let canonical = (guide.settings.base_url.is_some() && !matches!(route, Route::NotFound)).then(|| {
         let dir = route.path().trim_end_matches("index.html").to_string();
-        syndication::absolute(guide, &format!("{}{dir}", guide.settings.base_path))
+        syndication::absolute(guide, &format!("{}{}", guide.settings.base_path, context::url_path(&dir)))
     });
     ctx.insert("canonical", &canonical);
     theme.tera.render(template, &ctx).map(String::into_bytes).map_err(|e| theme::error_text(&e))

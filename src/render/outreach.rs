@@ -123,7 +123,7 @@ fn facets(guide: &Guide) -> (Vec<Facet>, Vec<Facet>) {
         .iter()
         .map(|(slug, count)| Facet {
             title: guide.partners[*slug].profile.name.clone(),
-            url: format!("{}actions/partner/{slug}/", guide.settings.base_path),
+            url: format!("{}actions/partner/{}/", guide.settings.base_path, super::context::url_path(slug)),
             count: *count,
             current: false,
         })

@@ -202,7 +202,7 @@ pub fn partner<'a>(guide: &'a Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
             .actions
             .iter()
             .any(|a| a.partner == p.slug)
-            .then(|| format!("{}actions/partner/{}/", guide.settings.base_path, p.slug)),
+            .then(|| format!("{}actions/partner/{}/", guide.settings.base_path, url_path(&p.slug))),
     }
 }
 

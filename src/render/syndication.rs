@@ -65,7 +65,7 @@ pub fn atom(guide: &Guide) -> String {
         playbooks
             .iter()
             .map(|p| {
-                let url = absolute(guide, &format!("{}playbooks/{}/", s.base_path, p.slug));
+                let url = absolute(guide, &super::context::playbook_url(guide, &p.slug));
                 let mut e = Entry::default();
                 e.set_title(Text::plain(p.title.clone()));
                 e.set_id(url.clone());
@@ -90,7 +90,7 @@ pub fn sitemap<'a>(guide: &Guide, pages: impl Iterator<Item = &'a String>) -> St
     let _ = w.write_event(Event::Start(urlset));
     for page in pages.filter(|p| p.ends_with("index.html")) {
         let dir = page.trim_end_matches("index.html");
-        let loc = absolute(guide, &format!("{}{dir}", guide.settings.base_path));
+        let loc = absolute(guide, &format!("{}{}", guide.settings.base_path, super::context::url_path(dir)));
         let lastmod = dir
             .strip_prefix("playbooks/")
             .and_then(|slug| guide.playbooks.get(slug.trim_end_matches('/')))

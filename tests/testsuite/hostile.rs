@@ -229,4 +229,14 @@ fn file_names_with_spaces_accents_and_leading_dots_build() {
     assert!(!t.public().join(".hidden").exists());
     let main = t.main_of("playbooks/with space/index.html");
     assert!(main.contains("href=\"/playbooks/caf%C3%A9%20d%C3%A9j%C3%A0/\">café</a>"), "{main}");
+    // Links the theme writes are encoded the same way: a URL never carries a raw space.
+    let list = t.read_output("playbooks/index.html");
+    assert!(list.contains("href=\"/playbooks/with%20space/\""), "{list}");
+    assert!(t.read_output("partners/a b/index.html").contains("href=\"/playbooks/with%20space/\""));
+    let sitemap = t.read_output("sitemap.xml");
+    assert!(sitemap.contains("/partners/a%20b/brief/</loc>") && !sitemap.contains("a b/"), "{sitemap}");
+    for page in ["playbooks/index.html", "partners/index.html", "partners/a b/brief/index.html", "index.html"] {
+        let html = t.read_output(page);
+        assert!(!html.contains("href=\"/playbooks/with space/") && !html.contains("/partners/a b/"), "{page}");
+    }
 }
