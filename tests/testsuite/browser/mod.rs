@@ -475,6 +475,29 @@ impl Drop for Browser {
     }
 }
 
+/// Polls `expression` until its value (as JSON) is `want`; on timeout saves a
+/// screenshot and fails showing the last value.
+pub(crate) async fn wait_value(browser: &Browser, expression: &str, want: Value, timeout: Duration) {
+    let script = format!("return ({expression});");
+    let deadline = Instant::now() + timeout;
+    loop {
+        let last = match browser.client().execute(&script, vec![]).await {
+            Ok(v) if v == want => return,
+            Ok(v) => format!("{v:#}"),
+            Err(e) => format!("error {e}"),
+        };
+        if Instant::now() >= deadline {
+            let shot = browser.screenshot(&format!("{}-timeout", test_name())).await;
+            panic!(
+                "timed out after {timeout:?} waiting for `{expression}`\n--- want ---\n{want:#}\n--- last ---\n{last}\n\
+                 screenshot: {}",
+                shot.display()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
 /// `target/screenshots`, beside `target/tmp` (so it follows `CARGO_TARGET_DIR`).
 pub(crate) fn screenshots() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).parent().expect("CARGO_TARGET_TMPDIR has a parent").join("screenshots")

@@ -12,12 +12,12 @@
 //! where an element is before the scroll animation ends, so [`click`] scrolls
 //! the element into view instantly first.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fantoccini::Locator;
 use serde_json::{Value, json};
 
-use super::{Browser, Site, js_string, test_name};
+use super::{Browser, Site, js_string, wait_value};
 
 /// How long a page may take to show up after `goto`.
 const PAGE: Duration = Duration::from_secs(5);
@@ -56,29 +56,6 @@ async fn click(browser: &Browser, css: &str) {
     assert_eq!(found, true, "nothing on the page matches {css}");
     let element = browser.client().find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("find {css}: {e}"));
     element.click().await.unwrap_or_else(|e| panic!("could not click {css}: {e}"));
-}
-
-/// Polls `expression` until its value (as JSON) is `want`; on timeout saves a
-/// screenshot and fails showing the last value.
-async fn wait_value(browser: &Browser, expression: &str, want: Value, timeout: Duration) {
-    let script = format!("return ({expression});");
-    let deadline = Instant::now() + timeout;
-    loop {
-        let last = match browser.client().execute(&script, vec![]).await {
-            Ok(v) if v == want => return,
-            Ok(v) => format!("{v:#}"),
-            Err(e) => format!("error {e}"),
-        };
-        if Instant::now() >= deadline {
-            let shot = browser.screenshot(&format!("{}-timeout", test_name())).await;
-            panic!(
-                "timed out after {timeout:?} waiting for `{expression}`\n--- want ---\n{want:#}\n--- last ---\n{last}\n\
-                 screenshot: {}",
-                shot.display()
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
 }
 
 /// Runs an asynchronous script whose last argument is its callback, bounded in time.

@@ -13,13 +13,13 @@
 //! playbooks about meetings; and a partner whose name and contact are markup
 //! (`<img src=x onerror=alert(1)> Zephyr Lab`).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{Browser, Site, test_name};
+use super::{Browser, Site, wait_value};
 use crate::support::GuideTest;
 
 /// How long a page may take to show up after `goto`.
@@ -101,29 +101,6 @@ async fn press(browser: &Browser, keys: &str) {
 /// Presses one special key.
 async fn press_key(browser: &Browser, key: Key) {
     press(browser, &char::from(key).to_string()).await;
-}
-
-/// Polls `expression` until its value (as JSON) is `want`; on timeout saves a
-/// screenshot and fails showing the last value.
-async fn wait_value(browser: &Browser, expression: &str, want: Value, timeout: Duration) {
-    let script = format!("return ({expression});");
-    let deadline = Instant::now() + timeout;
-    loop {
-        let last = match browser.client().execute(&script, vec![]).await {
-            Ok(v) if v == want => return,
-            Ok(v) => format!("{v:#}"),
-            Err(e) => format!("error {e}"),
-        };
-        if Instant::now() >= deadline {
-            let shot = browser.screenshot(&format!("{}-timeout", test_name())).await;
-            panic!(
-                "timed out after {timeout:?} waiting for `{expression}`\n--- want ---\n{want:#}\n--- last ---\n{last}\n\
-                 screenshot: {}",
-                shot.display()
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
 }
 
 #[tokio::test]
