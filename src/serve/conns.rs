@@ -14,8 +14,8 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError, channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -45,9 +45,9 @@ pub(super) type Rebind = dyn Fn() -> std::io::Result<Server> + Send + Sync;
 ///
 /// tiny_http stops accepting for good at the first error of `accept` (most
 /// often: out of file descriptors, when a burst of clients holds them all) and
-/// closes the listener. Then `rebind` listens again, retried until it works,
-/// and a new dispatcher takes over; this one goes on with the requests of the
-/// connections that were already open.
+/// closes the listener, or its thread dies with the listener (see [`watch`]).
+/// Then `rebind` listens again, retried until it works, and a new dispatcher
+/// takes over; the connections that were already open go on with their requests.
 pub(super) fn spawn(
     server: Arc<Server>,
     rebind: Arc<Rebind>,
@@ -64,44 +64,78 @@ fn run<H: Fn(Request) + Send + Sync + 'static>(
     failures: Arc<AtomicUsize>,
 ) -> JoinHandle<()> {
     let old_addr = server.server_addr().to_ip();
+    let closed = Arc::new(AtomicBool::new(false));
+    let (alive, watched) = channel::<()>();
+    if let Some(addr) = old_addr {
+        watch(server.clone(), addr, watched, closed.clone());
+    }
     std::thread::Builder::new()
         .name("partnerbook-http".into())
         .spawn(move || {
-            loop {
+            let _alive = alive;
+            let why = loop {
                 match server.recv() {
                     Ok(request) => dispatch(request, &threads, &handle),
+                    Err(_) if closed.load(Ordering::Acquire) => break "its listener closed".to_string(),
                     // `unblock`: serve is stopping.
                     Err(e) if e.raw_os_error().is_none() => return,
-                    Err(e) => {
-                        // A burst can make this happen many times in a row: say so now and then.
-                        let times = failures.fetch_add(1, Ordering::Relaxed) + 1;
-                        if times.is_power_of_two() {
-                            eprintln!(
-                                "warning: the server stopped accepting connections ({e}; {times} times so far); \
-                                 listening again"
-                            );
-                        }
-                        let (rebind, handle, threads, failures) =
-                            (rebind.clone(), handle.clone(), threads.clone(), failures.clone());
-                        std::thread::spawn(move || {
-                            let server = loop {
-                                match rebind() {
-                                    Ok(server) => break server,
-                                    // Out of file descriptors still: wait for clients to leave.
-                                    Err(_) => std::thread::sleep(RETRY),
-                                }
-                            };
-                            if let Some(addr) = server.server_addr().to_ip() {
-                                let moved = if Some(addr) == old_addr { "" } else { " (another port)" };
-                                eprintln!("listening again at http://{addr}/{moved}");
-                            }
-                            run(Arc::new(server), rebind, handle, threads, failures);
-                        });
-                    }
+                    Err(e) => break e.to_string(),
                 }
+            };
+            // A burst can make this happen many times in a row: say so now and then.
+            let times = failures.fetch_add(1, Ordering::Relaxed) + 1;
+            if times.is_power_of_two() {
+                eprintln!(
+                    "warning: the server stopped accepting connections ({why}; {times} times so far); listening again"
+                );
             }
+            let server = loop {
+                match rebind() {
+                    Ok(server) => break server,
+                    // Out of file descriptors still: wait for clients to leave.
+                    Err(_) => std::thread::sleep(RETRY),
+                }
+            };
+            if let Some(addr) = server.server_addr().to_ip() {
+                let moved = if Some(addr) == old_addr { "" } else { " (another port)" };
+                eprintln!("listening again at http://{addr}/{moved}");
+            }
+            // This thread ends; the connections it started go on with their requests.
+            run(Arc::new(server), rebind, handle, threads, failures);
         })
         .expect("spawn the HTTP dispatcher")
+}
+
+/// How often [`watch`] checks that the server still listens.
+const PROBE: Duration = Duration::from_secs(1);
+
+/// Checks every [`PROBE`] that `server` still listens at `addr`, until
+/// `watched` says its dispatcher has ended.
+///
+/// tiny_http's accepting thread can also die without a word: when `accept`
+/// takes the last free file descriptor, the copy of the connection it makes
+/// next fails and the thread panics (tiny_http 0.12 unwraps it), closing the
+/// listener while `recv` waits for ever. A connection to `addr` that is
+/// refused tells; then `closed` is set and the dispatcher unblocked, and it
+/// listens again as after an error of `accept`.
+fn watch(server: Arc<Server>, addr: SocketAddr, watched: Receiver<()>, closed: Arc<AtomicBool>) {
+    let addr = match addr.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv4() => SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, addr.port())),
+        ip if ip.is_unspecified() => SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port())),
+        _ => addr,
+    };
+    let _ = std::thread::Builder::new().name("partnerbook-http-watch".into()).spawn(move || {
+        while let Err(RecvTimeoutError::Timeout) = watched.recv_timeout(PROBE) {
+            // Any other failure (out of file descriptors too) proves nothing: try again later.
+            if let Err(e) = TcpStream::connect_timeout(&addr, PROBE)
+                && e.kind() == std::io::ErrorKind::ConnectionRefused
+            {
+                closed.store(true, Ordering::Release);
+                server.unblock();
+                return;
+            }
+        }
+    });
 }
 
 /// How long to wait before trying to listen again.

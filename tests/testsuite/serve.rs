@@ -91,7 +91,7 @@ impl Server {
                         break;
                     }
                     let (text, more) = &*stderr;
-                    text.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+                    text.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push_str(&String::from_utf8_lossy(&buf[..n]));
                     more.notify_all();
                 }
             });
@@ -107,7 +107,7 @@ impl Server {
                 let _ = first_tx.send(line);
                 let mut more = String::new();
                 while pipe.read_line(&mut more).is_ok_and(|n| n > 0) {
-                    rest.lock().unwrap().push_str(&more);
+                    rest.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push_str(&more);
                     more.clear();
                 }
             });
@@ -143,7 +143,8 @@ impl Server {
 
     /// What the server wrote on stderr so far.
     fn stderr(&self) -> String {
-        self.stderr.0.lock().unwrap().clone()
+        // Not poisoned by a failed wait: this also runs when the server is dropped.
+        self.stderr.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
     /// Waits until stderr contains `needle`.
@@ -151,13 +152,13 @@ impl Server {
     fn wait_stderr(&self, needle: &str) -> String {
         let deadline = Instant::now() + WAIT;
         let (text, more) = &*self.stderr;
-        let mut guard = text.lock().unwrap();
+        let mut guard = text.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         while !guard.contains(needle) {
             let now = Instant::now();
             if now >= deadline {
                 panic!("stderr lacks {needle:?} after {WAIT:?}:\n{guard}");
             }
-            guard = more.wait_timeout(guard, deadline - now).unwrap().0;
+            guard = more.wait_timeout(guard, deadline - now).unwrap_or_else(std::sync::PoisonError::into_inner).0;
         }
         guard.clone()
     }
@@ -647,7 +648,7 @@ fn serves_pages_and_assets_with_status_type_and_no_cache() {
     assert_eq!(request(s.addr, "POST", "/").status, 405);
 
     // Everything but the one line goes to stderr.
-    assert!(s.stdout_rest.lock().unwrap().is_empty());
+    assert!(s.stdout_rest.lock().unwrap_or_else(std::sync::PoisonError::into_inner).is_empty());
 }
 
 #[test]
@@ -1058,7 +1059,7 @@ fn ctrl_c_exits_with_status_zero() {
     assert!(s.page("/").contains("Good guide"));
     let status = s.interrupt();
     assert_eq!(status.code(), Some(0), "SIGINT: {status:?}; stderr:\n{}", s.stderr());
-    assert!(s.stdout_rest.lock().unwrap().is_empty(), "stdout has more than the serving line");
+    assert!(s.stdout_rest.lock().unwrap_or_else(std::sync::PoisonError::into_inner).is_empty(), "stdout has more than the serving line");
     assert!(s.line.starts_with("serving "));
 }
 
