@@ -79,6 +79,11 @@ impl SourceFiles {
         FileId(u32::try_from(self.files.len() - 1).expect("fewer than 4 billion files"))
     }
 
+    /// Puts `file` in the place of the file with this id.
+    pub fn replace(&mut self, id: FileId, file: Arc<SourceFile>) {
+        self.files[id.0 as usize] = file;
+    }
+
     /// The file with this id.
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]

@@ -141,8 +141,13 @@ pub fn actions<'a>(partners: impl Iterator<Item = &'a Partner>, today: NaiveDate
     // meeting where it was agreed: list it once.
     let mut seen = std::collections::HashSet::new();
     out.retain(|a| seen.insert((a.partner.clone(), a.task.trim().to_lowercase(), a.owner.clone(), a.due)));
-    out.sort_by(|a, b| (a.bucket, a.due, &a.partner, &a.task).cmp(&(b.bucket, b.due, &b.partner, &b.task)));
+    sort(&mut out);
     out
+}
+
+/// Sorts actions most urgent first, then by due date, partner and task.
+pub fn sort(actions: &mut [Action]) {
+    actions.sort_by(|a, b| (a.bucket, a.due, &a.partner, &a.task).cmp(&(b.bucket, b.due, &b.partner, &b.task)));
 }
 
 /// Partners talking with the library (contacted, or a meeting under way) but with no next step written down.

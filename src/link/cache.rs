@@ -3,13 +3,15 @@
 //! `build` links once with an empty cache; `serve` keeps one, so that an edit
 //! re-renders only the texts it changes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use xxhash_rust::xxh3::Xxh3;
 
 use super::markdown::Rendered;
 use crate::diag::Diagnostic;
+use crate::load::partner::PartnerProfile;
+use crate::load::playbook::PlaybookMeta;
 use crate::source::FileId;
 
 /// Rendered Markdown per file, from earlier runs.
@@ -18,6 +20,27 @@ pub struct Cache {
     /// The base path the texts were rendered under: links start with it.
     pub(super) base: String,
     pub(super) texts: HashMap<String, Entry>,
+    /// What the last full link knew of the whole guide, for [`super::relink`].
+    pub(super) state: Option<State>,
+}
+
+/// What [`super::relink`] needs of the last full link: what links may point
+/// at, and what each file said when it was linked.
+#[derive(Debug)]
+pub(super) struct State {
+    /// Partner slugs.
+    pub(super) partner_slugs: HashSet<String>,
+    /// Each playbook's heading ids, and whether it is left out as a draft.
+    pub(super) playbook_targets: HashMap<String, (Arc<HashSet<String>>, bool)>,
+    /// By file id: the front matter or profile linked.
+    pub(super) was: Vec<Option<Was>>,
+}
+
+/// A file's front matter or profile as linked.
+#[derive(Debug)]
+pub(super) enum Was {
+    Playbook(Option<Arc<PlaybookMeta>>),
+    Partner(Option<Arc<PartnerProfile>>),
 }
 
 /// The Markdown of one file, rendered.

@@ -117,16 +117,17 @@ pub struct Guide {
     pub settings: Settings,
     /// The date that counts as today.
     pub today: NaiveDate,
-    /// Playbooks by slug.
-    pub playbooks: BTreeMap<String, Playbook>,
-    /// Partners by slug.
-    pub partners: BTreeMap<String, Partner>,
+    /// Playbooks by slug. Each is shared, so that a copy of the guide (serve
+    /// keeps the last one while it patches the next) copies no playbook.
+    pub playbooks: BTreeMap<String, Arc<Playbook>>,
+    /// Partners by slug, shared like the playbooks.
+    pub partners: BTreeMap<String, Arc<Partner>>,
     /// Free pages by slug.
     pub pages: BTreeMap<String, Page>,
-    /// Tags by slug.
-    pub tags: BTreeMap<String, Tag>,
-    /// Every open next step and action item, most urgent first.
-    pub actions: Vec<super::attention::Action>,
+    /// Tags by slug (shared like the playbooks).
+    pub tags: Arc<BTreeMap<String, Tag>>,
+    /// Every open next step and action item, most urgent first (shared like the playbooks).
+    pub actions: Arc<Vec<super::attention::Action>>,
     /// Static files by path.
     pub assets: Vec<(String, Arc<[u8]>)>,
     /// Template overrides by name.

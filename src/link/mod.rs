@@ -7,6 +7,7 @@ pub mod attention;
 pub mod cache;
 pub mod guide;
 pub mod markdown;
+mod patch;
 pub mod warnings;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -23,6 +24,7 @@ use crate::source::FileId;
 pub use cache::Cache;
 pub use guide::{Guide, Page, Partner, Playbook, Settings, Tag};
 use markdown::{Origin, Rendered, Targets, heading_id};
+pub use patch::{Relinked, relink};
 
 /// What a build asks of `link`.
 #[derive(Clone, Debug)]
@@ -159,17 +161,7 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         jobs.push((
             format!("partner:{}", p.slug),
             p.file,
-            Box::new(move |d| {
-                let mut md = |t: &Spanned<String>, scope: &str| {
-                    let origin = Origin::Yaml { file, start: t.offset, file_text };
-                    Some(markdown::render_text(&t.value, base, origin, scope, d))
-                };
-                let mut out = vec![profile.notes.as_ref().and_then(|t| md(t, "notes-"))];
-                for (i, m) in profile.meetings.iter().enumerate() {
-                    out.push(m.notes.as_ref().and_then(|t| md(t, &format!("meeting-{}-{i}-", m.date))));
-                }
-                out
-            }),
+            Box::new(move |d| partner_texts(profile, file, file_text, base, d)),
         ));
     }
     for p in &sources.pages {
@@ -219,59 +211,18 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
     let mut playbooks = BTreeMap::new();
     for p in &sources.playbooks {
         let Some(meta) = p.meta.as_ref().filter(|m| !m.draft || opts.drafts) else { continue };
-        let file = files.get(p.file);
         let entry = &rendered[&format!("playbook:{}", p.slug)];
-        let partners = refs_of(&playbook_refs, &p.slug);
-        let updated = meta.updated.or_else(|| sources.git_dates.get(&file.path).copied());
-        let fingerprint = cache::fingerprint([
-            &file.hash.to_le_bytes()[..],
-            partners.join("\n").as_bytes(),
-            updated.map(|d| d.to_string()).unwrap_or_default().as_bytes(),
-        ]);
-        let playbook = Playbook {
-            slug: p.slug.clone(),
-            title: meta.title.clone(),
-            summary: meta.summary.clone(),
-            stage: meta.stage,
-            partnership: meta.partnership,
-            partners,
-            tags: meta.tags.clone(),
-            updated,
-            order: meta.order.unwrap_or(i64::MAX),
-            draft: meta.draft,
-            body: entry.rendered[0].clone().unwrap_or_default(),
-            path: file.path.clone(),
-            fingerprint,
-        };
-        playbooks.insert(p.slug.clone(), playbook);
+        let body = entry.rendered[0].clone().unwrap_or_default();
+        playbooks
+            .insert(p.slug.clone(), Arc::new(playbook_item(sources, p, meta, refs_of(&playbook_refs, &p.slug), body)));
     }
 
     let mut partners = BTreeMap::new();
     for (i, profile) in sorted_partners {
         let p = &sources.partners[i];
-        let file = files.get(p.file);
         let entry = &rendered[&format!("partner:{}", p.slug)];
-        let html = |r: &Option<Arc<Rendered>>| r.as_ref().map(|r| r.html.clone());
-        let playbooks = refs_of(&partner_refs, &p.slug);
-        let updated = sources.git_dates.get(&file.path).copied();
-        let fingerprint = cache::fingerprint([
-            &file.hash.to_le_bytes()[..],
-            playbooks.join("\n").as_bytes(),
-            updated.map(|d| d.to_string()).unwrap_or_default().as_bytes(),
-        ]);
-        partners.insert(
-            p.slug.clone(),
-            Partner {
-                slug: p.slug.clone(),
-                profile,
-                notes_html: html(&entry.rendered[0]),
-                meeting_notes_html: entry.rendered[1..].iter().map(html).collect(),
-                playbooks,
-                updated,
-                path: file.path.clone(),
-                fingerprint,
-            },
-        );
+        let partner = partner_item(sources, p, profile, refs_of(&partner_refs, &p.slug), &entry.rendered);
+        partners.insert(p.slug.clone(), Arc::new(partner));
     }
 
     let mut pages = BTreeMap::new();
@@ -301,23 +252,111 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         );
     }
     cache.texts = rendered;
+    let mut was: Vec<Option<cache::Was>> = (0..files.len()).map(|_| None).collect();
+    for p in &sources.playbooks {
+        was[p.file.0 as usize] = Some(cache::Was::Playbook(p.meta.clone()));
+    }
+    for p in &sources.partners {
+        was[p.file.0 as usize] = Some(cache::Was::Partner(p.profile.clone()));
+    }
+    cache.state = Some(cache::State { partner_slugs, playbook_targets, was });
 
     let tags = tags(&playbooks, &partners);
-    let actions = attention::actions(partners.values(), opts.today);
+    let actions = attention::actions(partners.values().map(|p| &**p), opts.today);
     let guide = Guide {
-        actions,
+        actions: Arc::new(actions),
         settings,
         today: opts.today,
         playbooks,
         partners,
         pages,
-        tags,
+        tags: Arc::new(tags),
         assets: sources.assets.clone(),
         templates: sources.templates.clone(),
         theme: sources.theme.clone(),
     };
     warnings::check(sources, &guide, diags);
     guide
+}
+
+/// The Markdown texts of a partner profile: its notes, then each meeting's notes.
+fn partner_texts(
+    profile: &PartnerProfile,
+    file: FileId,
+    file_text: &str,
+    base: &str,
+    d: &mut Vec<Diagnostic>,
+) -> Vec<Option<Rendered>> {
+    let mut md = |t: &Spanned<String>, scope: &str| {
+        let origin = Origin::Yaml { file, start: t.offset, file_text };
+        Some(markdown::render_text(&t.value, base, origin, scope, d))
+    };
+    let mut out = vec![profile.notes.as_ref().and_then(|t| md(t, "notes-"))];
+    for (i, m) in profile.meetings.iter().enumerate() {
+        out.push(m.notes.as_ref().and_then(|t| md(t, &format!("meeting-{}-{i}-", m.date))));
+    }
+    out
+}
+
+/// A linked playbook: its front matter, its partners from both sides, its body.
+fn playbook_item(
+    sources: &Sources,
+    p: &crate::load::playbook::PlaybookSrc,
+    meta: &crate::load::playbook::PlaybookMeta,
+    partners: Vec<String>,
+    body: Arc<Rendered>,
+) -> Playbook {
+    let file = sources.files.get(p.file);
+    let updated = meta.updated.or_else(|| sources.git_dates.get(&file.path).copied());
+    let fingerprint = cache::fingerprint([
+        &file.hash.to_le_bytes()[..],
+        partners.join("\n").as_bytes(),
+        updated.map(|d| d.to_string()).unwrap_or_default().as_bytes(),
+    ]);
+    Playbook {
+        slug: p.slug.clone(),
+        title: meta.title.clone(),
+        summary: meta.summary.clone(),
+        stage: meta.stage,
+        partnership: meta.partnership,
+        partners,
+        tags: meta.tags.clone(),
+        updated,
+        order: meta.order.unwrap_or(i64::MAX),
+        draft: meta.draft,
+        body,
+        path: file.path.clone(),
+        fingerprint,
+    }
+}
+
+/// A linked partner: its profile, its playbooks from both sides, its notes as HTML
+/// (`texts` as [`partner_texts`] made them).
+fn partner_item(
+    sources: &Sources,
+    p: &crate::load::partner::PartnerSrc,
+    profile: Arc<PartnerProfile>,
+    playbooks: Vec<String>,
+    texts: &[Option<Arc<Rendered>>],
+) -> Partner {
+    let file = sources.files.get(p.file);
+    let html = |r: &Option<Arc<Rendered>>| r.as_ref().map(|r| r.html.clone());
+    let updated = sources.git_dates.get(&file.path).copied();
+    let fingerprint = cache::fingerprint([
+        &file.hash.to_le_bytes()[..],
+        playbooks.join("\n").as_bytes(),
+        updated.map(|d| d.to_string()).unwrap_or_default().as_bytes(),
+    ]);
+    Partner {
+        slug: p.slug.clone(),
+        profile,
+        notes_html: texts.first().and_then(html),
+        meeting_notes_html: texts.iter().skip(1).map(html).collect(),
+        playbooks,
+        updated,
+        path: file.path.clone(),
+        fingerprint,
+    }
 }
 
 fn unknown_ref<'a>(what: &str, slug: &str, span: Span, known: impl Iterator<Item = &'a String>) -> Diagnostic {
@@ -351,7 +390,10 @@ pub(crate) fn cap_slug(slug: String) -> String {
     format!("{}-{:016x}", slug[..cut].trim_end_matches('-'), xxhash_rust::xxh3::xxh3_64(slug.as_bytes()))
 }
 
-fn tags(playbooks: &BTreeMap<String, Playbook>, partners: &BTreeMap<String, Partner>) -> BTreeMap<String, Tag> {
+fn tags(
+    playbooks: &BTreeMap<String, Arc<Playbook>>,
+    partners: &BTreeMap<String, Arc<Partner>>,
+) -> BTreeMap<String, Tag> {
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
     for p in playbooks.values() {
         for name in dedup(&p.tags) {

@@ -11,11 +11,12 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::attention::stale_days;
-use super::guide::Guide;
+use super::guide::{Guide, Partner, Playbook};
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::load::Sources;
 use crate::load::fields::{Date, Stage};
 use crate::load::partner::ActionItem;
+use crate::load::playbook::PlaybookSrc;
 use crate::load::yaml::Spanned;
 use crate::source::FileId;
 
@@ -26,7 +27,33 @@ pub fn check(sources: &Sources, guide: &Guide, diags: &mut Diagnostics) {
     let partner_files: HashMap<&str, FileId> = sources.partners.iter().map(|p| (p.slug.as_str(), p.file)).collect();
     for (slug, partner) in &guide.partners {
         let Some(&file) = partner_files.get(slug.as_str()) else { continue };
-        let text = files.get(file).text.as_str();
+        check_partner(file, files.get(file).text.as_str(), guide, partner, diags);
+    }
+
+    if let (Some(file), Some(url)) = (sources.config_file, guide.settings.edit_url.as_deref())
+        && unsafe_scheme(url).is_some()
+    {
+        diags.push(unsafe_value(file, &files.get(file).text, url));
+    }
+
+    for p in &sources.playbooks {
+        if let Some(playbook) = guide.playbooks.get(&p.slug) {
+            check_playbook(p, files.get(p.file).text.as_str(), playbook, diags);
+        }
+    }
+}
+
+/// Pushes the warnings about one partner of `guide`, whose profile is `text`.
+pub(super) fn check_partner(
+    file: FileId,
+    text: &str,
+    guide: &Guide,
+    partner: &Partner,
+    diags: &mut impl Extend<Diagnostic>,
+) {
+    let slug = &partner.slug;
+    let mut diags = Pusher(diags);
+    {
         let whole = 0..text.len();
         let pr = &partner.profile;
         let name_span = key_span(file, text, whole.clone(), "name");
@@ -97,25 +124,14 @@ pub fn check(sources: &Sources, guide: &Guide, diags: &mut Diagnostics) {
             }
         }
     }
+}
 
-    if let (Some(file), Some(url)) = (sources.config_file, guide.settings.edit_url.as_deref())
-        && unsafe_scheme(url).is_some()
+/// Pushes the warnings about one playbook, whose file holds `text`.
+pub(super) fn check_playbook(p: &PlaybookSrc, text: &str, playbook: &Playbook, diags: &mut impl Extend<Diagnostic>) {
+    let (slug, file) = (&p.slug, p.file);
+    let yaml = p.yaml_start..if p.body.start > p.yaml_start { p.body.start } else { text.len() };
+    let mut diags = Pusher(diags);
     {
-        diags.push(unsafe_value(file, &files.get(file).text, url));
-    }
-
-    let playbook_files: HashMap<&str, (FileId, Range<usize>)> = sources
-        .playbooks
-        .iter()
-        .map(|p| {
-            let text = &files.get(p.file).text;
-            let end = if p.body.start > p.yaml_start { p.body.start } else { text.len() };
-            (p.slug.as_str(), (p.file, p.yaml_start..end))
-        })
-        .collect();
-    for (slug, playbook) in &guide.playbooks {
-        let Some((file, yaml)) = playbook_files.get(slug.as_str()).cloned() else { continue };
-        let text = files.get(file).text.as_str();
         let title_span = key_span(file, text, yaml.clone(), "title");
         if playbook.stage.is_none() {
             let stages: Vec<&str> = Stage::ALL.iter().map(|s| s.as_str()).collect();
@@ -132,6 +148,15 @@ pub fn check(sources: &Sources, guide: &Guide, diags: &mut Diagnostics) {
             let span = key_span_opt(file, text, yaml, "summary").unwrap_or(title_span);
             diags.push(empty_summary(span, "playbook", slug));
         }
+    }
+}
+
+/// `push` on anything diagnostics can be added to ([`Diagnostics`] or a `Vec`).
+struct Pusher<'a, E>(&'a mut E);
+
+impl<E: Extend<Diagnostic>> Pusher<'_, E> {
+    fn push(&mut self, d: Diagnostic) {
+        self.0.extend(std::iter::once(d));
     }
 }
 

@@ -229,6 +229,78 @@ pub fn load_scoped(
     load_entries(root, entries, cache, diags)
 }
 
+/// Applies the edit of files `sources` (the result of the last load with
+/// `cache`) already holds, in place: each changed playbook or partner file is
+/// read and parsed again and takes its old place, with its old [`FileId`].
+/// Returns those ids, and pushes the load diagnostics of those files to `diags`;
+/// `None` when the edit is anything else (a file added or removed, `site.yaml`,
+/// a page, a template, an asset, a folder), for the caller to load again with
+/// [`load_scoped`]. Paths partnerbook does not read are passed over.
+pub fn patch(
+    root: &Path,
+    changed: &[String],
+    sources: &mut Sources,
+    cache: &mut Cache,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Option<Vec<FileId>>, LoadError> {
+    if cache.entries.is_empty() {
+        return Ok(None);
+    }
+    let mut todo = Vec::new();
+    for rel in changed {
+        let meta = std::fs::metadata(root.join(rel)).ok();
+        match (classify(rel), meta) {
+            (None, Some(m)) if m.is_file() => {}
+            // Gone: a temporary file of a save, unless it was a folder with files of the guide.
+            (None, None)
+                if !cache
+                    .entries
+                    .iter()
+                    .any(|e| e.0.strip_prefix(rel.as_str()).is_some_and(|r| r.starts_with('/'))) => {}
+            (Some(role @ (Role::Playbook | Role::Partner)), Some(m)) if m.is_file() => {
+                let Ok(i) = cache.entries.binary_search_by(|e| walk_order(&e.0, rel)) else { return Ok(None) };
+                todo.push((i, role, (m.len(), m.modified().ok())));
+            }
+            _ => return Ok(None),
+        }
+    }
+    let mut ids = Vec::new();
+    for (i, role, stamp) in todo {
+        let (rel, path) = (cache.entries[i].0.clone(), cache.entries[i].1.clone());
+        let id = match role {
+            Role::Playbook => sources.playbooks.iter().map(|p| p.file).find(|f| sources.files.get(*f).path == rel),
+            _ => sources.partners.iter().map(|p| p.file).find(|f| sources.files.get(*f).path == rel),
+        };
+        let Some(id) = id else { return Ok(None) };
+        let cached = read_and_parse(&rel, &path, role, stamp)?;
+        for d in &cached.diags {
+            let mut d = d.clone();
+            if let Some(span) = &mut d.span {
+                span.file = id;
+            }
+            diags.push(d);
+        }
+        sources.files.replace(id, cached.file.clone());
+        match cached.parsed.as_ref().map(|p| p.with_file(id)) {
+            Some(Parsed::Playbook(new)) => {
+                if let Some(old) = sources.playbooks.iter_mut().find(|p| p.file == id) {
+                    *old = new;
+                }
+            }
+            Some(Parsed::Partner(new)) => {
+                if let Some(old) = sources.partners.iter_mut().find(|p| p.file == id) {
+                    *old = new;
+                }
+            }
+            _ => return Ok(None),
+        }
+        cache.entries[i].3 = stamp;
+        cache.texts.insert(rel, cached);
+        ids.push(id);
+    }
+    Ok(Some(ids))
+}
+
 /// The last load's files with the stamps of `changed` read again, or `None`
 /// when the files themselves may have changed: a changed path that is new, gone,
 /// or a folder (a renamed folder is reported by its own path). The caller walks then.

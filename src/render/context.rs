@@ -247,16 +247,32 @@ pub struct StageList {
 
 /// Every playbook by stage, each stage's cards joined.
 pub fn stage_lists(guide: &Rcx<'_>) -> Vec<StageList> {
-    stage_groups(guide)
+    stage_playbooks(guide)
         .into_iter()
-        .map(|g| StageList {
-            id: g.id,
-            label: g.label,
-            about: g.about,
-            count: g.playbooks.len(),
-            cards_html: g.playbooks.iter().map(|c| c.html).collect(),
+        .map(|(stage, list)| StageList {
+            id: stage.map_or("other", Stage::as_str),
+            label: stage.map_or("Other playbooks", Stage::label),
+            about: stage_about(stage),
+            count: list.len(),
+            cards_html: list.iter().map(|p| guide.cards.playbooks.get(&p.slug).map_or("", |(_, h)| &**h)).collect(),
         })
         .collect()
+}
+
+/// The playbooks of each stage that has any, each list in `order`, then title.
+fn stage_playbooks<'a>(guide: &'a Guide) -> Vec<(Option<Stage>, Vec<&'a Playbook>)> {
+    let mut lists: Vec<(Option<Stage>, Vec<&Playbook>)> =
+        Stage::ALL.iter().map(|s| Some(*s)).chain(std::iter::once(None)).map(|s| (s, Vec::new())).collect();
+    for p in guide.playbooks.values() {
+        if let Some((_, list)) = lists.iter_mut().find(|(s, _)| *s == p.stage) {
+            list.push(p);
+        }
+    }
+    lists.retain(|(_, list)| !list.is_empty());
+    for (_, list) in &mut lists {
+        list.sort_by(|a, b| (a.order, &a.title).cmp(&(b.order, &b.title)));
+    }
+    lists
 }
 
 /// What each stage is for, shown above its playbooks.
@@ -282,22 +298,15 @@ pub fn stage_groups<'a>(guide: &'a Rcx<'a>) -> Vec<StageGroup<'a>> {
 
 /// Like [`stage_groups`], listing at most `limit` playbooks per stage.
 pub fn stage_groups_limited<'a>(guide: &'a Rcx<'a>, limit: usize) -> Vec<StageGroup<'a>> {
-    let stages = Stage::ALL.iter().map(|s| Some(*s)).chain(std::iter::once(None));
-    stages
-        .filter_map(|stage| {
-            let mut list: Vec<&Playbook> = guide.playbooks.values().filter(|p| p.stage == stage).collect();
-            if list.is_empty() {
-                return None;
-            }
-            list.sort_by(|a, b| (a.order, &a.title).cmp(&(b.order, &b.title)));
-            Some(StageGroup {
-                id: stage.map_or("other", Stage::as_str),
-                label: stage.map_or("Other playbooks", Stage::label),
-                about: stage_about(stage),
-                more: list.len().saturating_sub(limit),
-                url: format!("{}playbooks/#{}", guide.settings.base_path, stage.map_or("other", Stage::as_str)),
-                playbooks: list.into_iter().take(limit).map(|p| playbook_card(guide, p)).collect(),
-            })
+    stage_playbooks(guide)
+        .into_iter()
+        .map(|(stage, list)| StageGroup {
+            id: stage.map_or("other", Stage::as_str),
+            label: stage.map_or("Other playbooks", Stage::label),
+            about: stage_about(stage),
+            more: list.len().saturating_sub(limit),
+            url: format!("{}playbooks/#{}", guide.settings.base_path, stage.map_or("other", Stage::as_str)),
+            playbooks: list.into_iter().take(limit).map(|p| playbook_card(guide, p)).collect(),
         })
         .collect()
 }

@@ -662,7 +662,7 @@ next_step:
         // A new item ahead of the others and a new due date keep every UID.
         let mut edited = g.clone();
         let p = edited.partners.get_mut("lab-ops").unwrap();
-        let profile = Arc::make_mut(&mut p.profile);
+        let profile = Arc::make_mut(&mut Arc::make_mut(p).profile);
         profile.action_items.insert(
             0,
             ActionItem {
@@ -684,7 +684,7 @@ next_step:
     fn identical_texts_still_get_unique_uids() {
         let mut g = guide();
         let p = g.partners.get_mut("lab-ops").unwrap();
-        let profile = Arc::make_mut(&mut p.profile);
+        let profile = Arc::make_mut(&mut Arc::make_mut(p).profile);
         for due in ["2026-06-01", "2026-07-01"] {
             let due = Some(Spanned::unplaced(Date(due.parse().unwrap())));
             profile.action_items.push(ActionItem { task: "Send minutes".into(), owner: None, due, done: false });

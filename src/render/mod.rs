@@ -59,7 +59,7 @@ pub struct RenderError {
 }
 
 /// Every page of the site.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum Route {
     Home,
     Playbooks,
@@ -170,6 +170,8 @@ pub struct Cache {
     related: Option<(u64, HashMap<String, Vec<String>>)>,
     /// The HTML of every card, each with the fingerprint it was rendered from.
     cards: Cards,
+    /// Which pages show what, from the last full run (see [`rerender`]).
+    index: Option<Index>,
     /// Pages rendered by the last run (the others came from the cache).
     pub rendered: usize,
 }
@@ -198,55 +200,48 @@ fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&S
         .map(|(_, r)| r.iter().map(|(k, v)| (k.as_str(), v.iter().map(String::as_str).collect())).collect())
         .unwrap_or_default();
     let site_fp = site_fingerprint(guide);
-    render_cards(guide, theme, &site_ctx, site_fp, &mut cache.cards)?;
+    render_cards(guide, theme, &site_ctx, site_fp, &mut cache.cards, None)?;
     let rcx = Rcx::new(guide, &cache.cards);
-    let shared = Shared {
-        site: site_fp,
-        all_playbooks: all_fingerprints(site_fp, guide.playbooks.values().map(|p| p.fingerprint)),
-        all_partners: all_fingerprints(site_fp, guide.partners.values().map(|p| p.fingerprint)),
-    };
-    let rendered: Result<Vec<(String, u64, Output, bool)>, RenderError> = routes(guide)
+    let shared = Shared::new(guide, site_fp);
+    // `serve` keeps what each page shows, to find the pages an edit reaches (see `rerender`).
+    let keep_deps = sink.is_none();
+    let routes = routes(guide);
+    let rendered: Result<Vec<(String, u64, Output, bool, Vec<u64>)>, RenderError> = routes
         .par_iter()
         .map(|route| {
             let path = route.path();
-            let fp = route_fingerprint(guide, &related, &shared, route);
+            let mut deps = Vec::new();
+            let fp = route_fingerprint(guide, &related, &shared, route, &path, &mut deps);
+            if !keep_deps {
+                deps = Vec::new();
+            }
             if let Some((old, out)) = cache.pages.get(&path)
                 && *old == fp
             {
-                return Ok((path, fp, out.clone(), false));
+                return Ok((path, fp, out.clone(), false, deps));
             }
             let bytes = render_route(&rcx, theme, &site_ctx, &related, route)
                 .map_err(|e| RenderError { page: path.clone(), message: e })?;
             let bytes = pass(sink, &path, bytes.into())?;
-            Ok((path, fp, Output { bytes }, true))
+            Ok((path, fp, Output { bytes }, true, deps))
         })
         .collect();
-    let rendered = rendered?;
+    let mut rendered = rendered?;
     cache.rendered = rendered.iter().filter(|r| r.3).count();
     let mut previous = std::mem::take(&mut cache.pages);
-    cache.pages = rendered.iter().map(|(p, fp, out, _)| (p.clone(), (*fp, out.clone()))).collect();
-    let mut site = Site { pages: rendered.into_iter().map(|(p, _, out, _)| (p, out)).collect() };
-    // Files made from the whole guide, each remade only when what it shows changed.
-    let partners_fp = shared.all_partners;
-    let playbooks_fp = shared.all_playbooks;
-    let pages_fp = all_fingerprints(playbooks_fp, site.pages.keys().map(|k| xxhash_rust::xxh3::xxh3_64(k.as_bytes())));
-    let generated: [(&str, u64, &dyn Fn() -> String); 5] = [
-        ("feed.xml", playbooks_fp, &|| syndication::atom(guide)),
-        ("sitemap.xml", pages_fp, &|| syndication::sitemap(guide, site.pages.keys())),
-        ("robots.txt", site_fp, &|| syndication::robots(guide)),
-        ("calendar.ics", partners_fp, &|| feeds::calendar(guide)),
-        // partners.json lists each partner's playbooks by slug: it changes with the relations, not with titles.
-        ("partners.json", all_fingerprints(partners_fp, [related_fp]), &|| feeds::partners_json(guide)),
-    ];
-    let mut made = Vec::new();
-    for (path, fp, make) in generated {
-        let out = match previous.remove(path) {
-            Some((old, out)) if old == fp => out,
-            _ => Output { bytes: make().into_bytes().into() },
-        };
-        made.push((path, fp, out));
+    let mut index = Index { site_fp, related_fp, keys_fp: 0, routes: Vec::new(), deps: HashMap::new() };
+    if keep_deps {
+        for (i, r) in rendered.iter_mut().enumerate() {
+            for key in std::mem::take(&mut r.4) {
+                index.deps.entry(key).or_insert_with(Vec::new).push(i as u32);
+            }
+        }
+        index.routes = routes.into_iter().zip(rendered.iter().map(|r| r.0.clone())).collect();
     }
-    for (path, fp, out) in made {
+    cache.pages = rendered.iter().map(|(p, fp, out, _, _)| (p.clone(), (*fp, out.clone()))).collect();
+    let mut site = Site { pages: rendered.into_iter().map(|(p, _, out, _, _)| (p, out)).collect() };
+    index.keys_fp = all_fingerprints(0, site.pages.keys().map(|k| xxhash_rust::xxh3::xxh3_64(k.as_bytes())));
+    for (path, fp, out) in generated(guide, &index, &shared, &site, &mut previous) {
         let out = Output { bytes: pass(sink, path, out.bytes)? };
         cache.pages.insert(path.to_string(), (fp, out.clone()));
         site.pages.insert(path.to_string(), out);
@@ -259,7 +254,172 @@ fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&S
     for (path, bytes) in &guide.assets {
         site.pages.insert(path.clone(), Output { bytes: pass(sink, path, bytes.clone())? });
     }
+    cache.index = keep_deps.then_some(index);
     Ok(site)
+}
+
+/// The files made from the whole guide (feeds, sitemap, robots.txt), each
+/// taken from `previous` when what it shows is unchanged.
+fn generated(
+    guide: &Guide,
+    index: &Index,
+    shared: &Shared,
+    site: &Site,
+    previous: &mut HashMap<String, (u64, Output)>,
+) -> Vec<(&'static str, u64, Output)> {
+    let (partners_fp, playbooks_fp) = (shared.all_partners, shared.all_playbooks);
+    // The sitemap lists every page with the date its playbook or partner changed.
+    let day =
+        |d: Option<crate::load::fields::Date>| d.map_or(0, |d| chrono::Datelike::num_days_from_ce(&d.0) as u64 + 1);
+    let dates = guide.playbooks.values().map(|p| day(p.updated)).chain(guide.partners.values().map(|p| day(p.updated)));
+    let pages_fp = all_fingerprints(all_fingerprints(shared.site, [index.keys_fp]), dates);
+    let files: [(&'static str, u64, &dyn Fn() -> String); 5] = [
+        ("feed.xml", playbooks_fp, &|| syndication::atom(guide)),
+        ("sitemap.xml", pages_fp, &|| syndication::sitemap(guide, site.pages.keys())),
+        ("robots.txt", shared.site, &|| syndication::robots(guide)),
+        ("calendar.ics", partners_fp, &|| feeds::calendar(guide)),
+        // partners.json lists each partner's playbooks by slug: it changes with the relations, not with titles.
+        ("partners.json", all_fingerprints(partners_fp, [index.related_fp]), &|| feeds::partners_json(guide)),
+    ];
+    files
+        .into_iter()
+        .map(|(path, fp, make)| {
+            let out = match previous.remove(path) {
+                Some((old, out)) if old == fp => out,
+                _ => Output { bytes: make().into_bytes().into() },
+            };
+            (path, fp, out)
+        })
+        .collect()
+}
+
+/// Renders again, after `relink` patched `guide`, the pages that show what it
+/// changed, and takes every other file from `previous` (the site the last run
+/// with `cache` made). `None` when `cache` cannot tell which pages those are
+/// (another theme, no earlier run, or an edit that adds or removes pages):
+/// then call [`render_with`].
+pub fn rerender(
+    guide: &Guide,
+    theme: &Theme,
+    cache: &mut Cache,
+    previous: &Site,
+    changed: &crate::link::Relinked,
+) -> Option<Result<Site, RenderError>> {
+    let index = cache.index.as_ref()?;
+    let site_fp = site_fingerprint(guide);
+    if index.site_fp != site_fp {
+        return None;
+    }
+    // A partner's kind, status, owners and actions decide which pages exist.
+    if !changed.partners.is_empty() {
+        let now = routes(guide);
+        if now.len() != index.routes.len() || now.iter().zip(&index.routes).any(|(a, (b, _))| a != b) {
+            return None;
+        }
+    }
+    let mut dirty: Vec<u64> = Vec::new();
+    dirty.extend(changed.playbooks.iter().map(|s| Dep::Playbook(s).key()));
+    dirty.extend(changed.partners.iter().map(|s| Dep::Partner(s).key()));
+    if !changed.playbooks.is_empty() {
+        dirty.push(Dep::AllPlaybooks.key());
+    }
+    if !changed.partners.is_empty() {
+        dirty.push(Dep::AllPartners.key());
+    }
+    let mut reached: Vec<u32> = dirty.iter().filter_map(|k| index.deps.get(k)).flatten().copied().collect();
+    reached.sort_unstable();
+    reached.dedup();
+    Some(rerender_routes(guide, theme, cache, previous, changed, &reached, site_fp))
+}
+
+fn rerender_routes(
+    guide: &Guide,
+    theme: &Theme,
+    cache: &mut Cache,
+    previous: &Site,
+    changed: &crate::link::Relinked,
+    reached: &[u32],
+    site_fp: u64,
+) -> Result<Site, RenderError> {
+    let site_ctx = SiteCtx::new(guide);
+    let index = cache.index.take().expect("checked by rerender");
+    // Related playbooks are unchanged (relink keeps every relation); only those of the pages reached are needed.
+    let all_related = &cache.related.as_ref().expect("a full run made them").1;
+    let related: HashMap<&str, Vec<&str>> = reached
+        .iter()
+        .filter_map(|&i| match &index.routes[i as usize].0 {
+            Route::Playbook(slug) => {
+                all_related.get(slug).map(|v| (slug.as_str(), v.iter().map(String::as_str).collect()))
+            }
+            _ => None,
+        })
+        .collect();
+    let only = CardsOf { playbooks: &changed.playbooks, partners: &changed.partners };
+    let cards = render_cards(guide, theme, &site_ctx, site_fp, &mut cache.cards, Some(only));
+    if let Err(e) = cards {
+        cache.index = Some(index);
+        return Err(e);
+    }
+    let rcx = Rcx::new(guide, &cache.cards);
+    let shared = Shared::new(guide, site_fp);
+    let pages = &cache.pages;
+    let rendered: Result<Vec<(&str, u64, Option<Output>)>, RenderError> = reached
+        .par_iter()
+        .map(|&i| {
+            let (route, path) = &index.routes[i as usize];
+            let fp = route_fingerprint(guide, &related, &shared, route, path, &mut Vec::new());
+            if pages.get(path).is_some_and(|(old, _)| *old == fp) {
+                return Ok((path.as_str(), fp, None));
+            }
+            let bytes = render_route(&rcx, theme, &site_ctx, &related, route)
+                .map_err(|e| RenderError { page: path.clone(), message: e })?;
+            Ok((path.as_str(), fp, Some(Output { bytes: bytes.into() })))
+        })
+        .collect();
+    let rendered = match rendered {
+        Ok(r) => r,
+        Err(e) => {
+            cache.index = Some(index);
+            return Err(e);
+        }
+    };
+    let mut site = previous.clone();
+    cache.rendered = 0;
+    for (path, fp, out) in rendered {
+        if let Some(out) = out {
+            cache.rendered += 1;
+            site.pages.insert(path.to_string(), out.clone());
+            cache.pages.insert(path.to_string(), (fp, out));
+        }
+    }
+    let mut pages = std::mem::take(&mut cache.pages);
+    for (path, fp, out) in generated(guide, &index, &shared, &site, &mut pages) {
+        site.pages.insert(path.to_string(), out.clone());
+        pages.insert(path.to_string(), (fp, out));
+    }
+    cache.pages = pages;
+    cache.index = Some(index);
+    Ok(site)
+}
+
+/// What [`render_pages`] keeps for [`rerender`]: every route with its path, and
+/// which routes show each thing an edit can change.
+#[derive(Debug, Default)]
+struct Index {
+    site_fp: u64,
+    related_fp: u64,
+    /// A fingerprint of the paths of the site, for the sitemap.
+    keys_fp: u64,
+    routes: Vec<(Route, String)>,
+    /// [`Dep::key`] -> positions in `routes`.
+    deps: HashMap<u64, Vec<u32>>,
+}
+
+/// Only the cards of these items are rendered again.
+#[derive(Clone, Copy)]
+struct CardsOf<'a> {
+    playbooks: &'a [String],
+    partners: &'a [String],
 }
 
 /// Renders the cards of the items that are new or changed since `cards` was
@@ -270,26 +430,35 @@ fn render_cards(
     site: &SiteCtx<'_>,
     site_fp: u64,
     cards: &mut Cards,
+    only: Option<CardsOf<'_>>,
 ) -> Result<(), RenderError> {
     fn refresh<T: Sync>(
         items: &std::collections::BTreeMap<String, T>,
+        only: Option<&[String]>,
         cache: &mut HashMap<String, (u64, Arc<str>)>,
         fingerprint: impl Fn(&T) -> u64 + Sync,
         render: impl Fn(&T) -> Result<String, String> + Sync,
         name: &str,
     ) -> Result<(), RenderError> {
-        let fresh: Vec<(String, u64, Arc<str>)> = items
-            .par_iter()
-            .filter_map(|(slug, item)| {
-                let fp = fingerprint(item);
-                match cache.get(slug) {
-                    Some((old, _)) if *old == fp => None,
-                    _ => Some(render(item).map(|html| (slug.clone(), fp, Arc::from(html)))),
-                }
-            })
-            .collect::<Result<_, String>>()
-            .map_err(|message| RenderError { page: name.to_string(), message })?;
-        cache.retain(|slug, _| items.contains_key(slug));
+        let fresh = |slug: &String, item: &T| {
+            let fp = fingerprint(item);
+            match cache.get(slug) {
+                Some((old, _)) if *old == fp => None,
+                _ => Some(render(item).map(|html| (slug.clone(), fp, Arc::from(html)))),
+            }
+        };
+        let fresh: Vec<(String, u64, Arc<str>)> = match only {
+            Some(slugs) => slugs
+                .iter()
+                .filter_map(|s| items.get_key_value(s))
+                .filter_map(|(s, i)| fresh(s, i))
+                .collect::<Result<_, _>>(),
+            None => items.par_iter().filter_map(|(s, i)| fresh(s, i)).collect::<Result<_, _>>(),
+        }
+        .map_err(|message| RenderError { page: name.to_string(), message })?;
+        if only.is_none() {
+            cache.retain(|slug, _| items.contains_key(slug));
+        }
         cache.extend(fresh.into_iter().map(|(slug, fp, html)| (slug, (fp, html))));
         Ok(())
     }
@@ -302,6 +471,7 @@ fn render_cards(
     let fp = |item: u64| all_fingerprints(site_fp, [item]);
     refresh(
         &guide.playbooks,
+        only.map(|o| o.playbooks),
         &mut cards.playbooks,
         |p| fp(p.fingerprint),
         |p| render(theme, site, PLAYBOOK_CARD, &context::playbook_card_data(guide, p)),
@@ -309,6 +479,7 @@ fn render_cards(
     )?;
     refresh(
         &guide.partners,
+        only.map(|o| o.partners),
         &mut cards.partners,
         |p| fp(p.fingerprint),
         |p| render(theme, site, PARTNER_CARD, &context::partner_card_data(guide, p)),
@@ -390,24 +561,58 @@ struct Shared {
     all_partners: u64,
 }
 
-fn route_fingerprint(guide: &Guide, related: &HashMap<&str, Vec<&str>>, shared: &Shared, route: &Route) -> u64 {
+impl Shared {
+    fn new(guide: &Guide, site: u64) -> Self {
+        Shared {
+            site,
+            all_playbooks: all_fingerprints(site, guide.playbooks.values().map(|p| p.fingerprint)),
+            all_partners: all_fingerprints(site, guide.partners.values().map(|p| p.fingerprint)),
+        }
+    }
+}
+
+fn route_fingerprint(
+    guide: &Guide,
+    related: &HashMap<&str, Vec<&str>>,
+    shared: &Shared,
+    route: &Route,
+    path: &str,
+    deps: &mut Vec<u64>,
+) -> u64 {
     let mut h = Xxh3::new();
     h.update(&shared.site.to_le_bytes());
-    h.update(route.path().as_bytes());
+    h.update(path.as_bytes());
+    let deps = std::cell::RefCell::new(deps);
     let mut add = |fp: u64| h.update(&fp.to_le_bytes());
-    let playbook = |s: &str| guide.playbooks.get(s).map_or(0, |p| p.fingerprint);
-    let partner = |s: &str| guide.partners.get(s).map_or(0, |p| p.fingerprint);
+    let playbook = |s: &str| {
+        deps.borrow_mut().push(Dep::Playbook(s).key());
+        guide.playbooks.get(s).map_or(0, |p| p.fingerprint)
+    };
+    let partner = |s: &str| {
+        deps.borrow_mut().push(Dep::Partner(s).key());
+        guide.partners.get(s).map_or(0, |p| p.fingerprint)
+    };
+    let all_playbooks = || {
+        deps.borrow_mut().push(Dep::AllPlaybooks.key());
+        shared.all_playbooks
+    };
+    let all_partners = || {
+        deps.borrow_mut().push(Dep::AllPartners.key());
+        shared.all_partners
+    };
     match route {
         Route::Home => {
-            add(shared.all_playbooks);
-            add(shared.all_partners);
+            add(all_playbooks());
+            add(all_partners());
         }
-        Route::Playbooks => add(shared.all_playbooks),
-        Route::Partners(_) | Route::Pipeline | Route::Actions(_) => add(shared.all_partners),
-        Route::Brief(slug) => add(guide.partners[slug].fingerprint),
+        Route::Playbooks => add(all_playbooks()),
+        // A partner's own list of actions shows that partner alone.
+        Route::Actions(ActionFilter::Partner(slug)) => add(partner(slug)),
+        Route::Partners(_) | Route::Pipeline | Route::Actions(_) => add(all_partners()),
+        Route::Brief(slug) => add(partner(slug)),
         Route::Playbook(slug) => {
             let p = &guide.playbooks[slug];
-            add(p.fingerprint);
+            add(playbook(slug));
             p.partners.iter().for_each(|s| add(partner(s)));
             for r in related.get(slug.as_str()).map(Vec::as_slice).unwrap_or_default() {
                 add(xxhash_rust::xxh3::xxh3_64(r.as_bytes()));
@@ -416,11 +621,11 @@ fn route_fingerprint(guide: &Guide, related: &HashMap<&str, Vec<&str>>, shared: 
         }
         Route::Partner(slug) => {
             let p = &guide.partners[slug];
-            add(p.fingerprint);
+            add(partner(slug));
             p.playbooks.iter().for_each(|s| add(playbook(s)));
         }
         Route::Tags => {
-            for (slug, t) in &guide.tags {
+            for (slug, t) in guide.tags.iter() {
                 add(xxhash_rust::xxh3::xxh3_64(slug.as_bytes()));
                 add(xxhash_rust::xxh3::xxh3_64(t.name.as_bytes()));
                 add((t.playbooks.len() + t.partners.len()) as u64);
@@ -436,6 +641,31 @@ fn route_fingerprint(guide: &Guide, related: &HashMap<&str, Vec<&str>>, shared: 
         Route::NotFound => {}
     }
     h.digest()
+}
+
+/// What a route's page shows, for finding the pages an edit reaches: the
+/// fingerprints [`route_fingerprint`] reads, each named by a key.
+#[derive(Clone, Copy)]
+enum Dep<'a> {
+    Playbook(&'a str),
+    Partner(&'a str),
+    AllPlaybooks,
+    AllPartners,
+}
+
+impl Dep<'_> {
+    fn key(self) -> u64 {
+        let (kind, slug) = match self {
+            Dep::Playbook(s) => (0u8, s),
+            Dep::Partner(s) => (1, s),
+            Dep::AllPlaybooks => (2, ""),
+            Dep::AllPartners => (3, ""),
+        };
+        let mut h = Xxh3::new();
+        h.update(&[kind]);
+        h.update(slug.as_bytes());
+        h.digest()
+    }
 }
 
 /// A tag and how many pages carry it.

@@ -66,7 +66,7 @@ pub struct Facet {
 }
 
 /// Which actions a page lists.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ActionFilter {
     /// Every open item.
     All,
@@ -104,7 +104,7 @@ impl ActionsPage<'_> {
 fn facets(guide: &Guide) -> (Vec<Facet>, Vec<Facet>) {
     let mut by_owner: BTreeMap<&str, (&str, usize)> = BTreeMap::new();
     let mut by_partner: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in &guide.actions {
+    for a in guide.actions.iter() {
         if let (Some(slug), Some(name)) = (&a.owner_slug, &a.owner) {
             by_owner.entry(slug).or_insert((name, 0)).1 += 1;
         }
@@ -241,7 +241,7 @@ pub struct DirectoryCard<'a> {
 }
 
 /// Which partners a directory page lists.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DirectoryFilter {
     /// All.
     All,
@@ -286,7 +286,7 @@ pub fn directory<'a>(guide: &'a Rcx<'a>, filter: &DirectoryFilter) -> Directory<
         DirectoryFilter::Status(s) => p.profile.status == Some(*s),
         DirectoryFilter::Tag(t) => p.profile.tags.iter().any(|x| tag_slug(x) == *t),
     };
-    let all: Vec<&Partner> = guide.partners.values().collect();
+    let all: Vec<&Partner> = guide.partners.values().map(|p| &**p).collect();
     let kinds = Kind::ALL
         .iter()
         .map(|k| (k, all.iter().filter(|p| p.profile.kind == Some(*k)).count()))

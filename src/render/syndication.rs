@@ -36,7 +36,7 @@ fn updated(guide: &Guide, p: &Playbook) -> NaiveDate {
 /// The Atom feed of the most recently updated playbooks.
 pub fn atom(guide: &Guide) -> String {
     let s = &guide.settings;
-    let mut playbooks: Vec<&Playbook> = guide.playbooks.values().filter(|p| !p.draft).collect();
+    let mut playbooks: Vec<&Playbook> = guide.playbooks.values().filter(|p| !p.draft).map(|p| &**p).collect();
     playbooks.sort_by(|a, b| updated(guide, b).cmp(&updated(guide, a)).then(a.slug.cmp(&b.slug)));
     playbooks.truncate(FEED_ENTRIES);
     let newest = playbooks.first().map_or(guide.today, |p| updated(guide, p));

@@ -91,7 +91,9 @@ impl Server {
                         break;
                     }
                     let (text, more) = &*stderr;
-                    text.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push_str(&String::from_utf8_lossy(&buf[..n]));
+                    text.lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push_str(&String::from_utf8_lossy(&buf[..n]));
                     more.notify_all();
                 }
             });
@@ -1059,7 +1061,10 @@ fn ctrl_c_exits_with_status_zero() {
     assert!(s.page("/").contains("Good guide"));
     let status = s.interrupt();
     assert_eq!(status.code(), Some(0), "SIGINT: {status:?}; stderr:\n{}", s.stderr());
-    assert!(s.stdout_rest.lock().unwrap_or_else(std::sync::PoisonError::into_inner).is_empty(), "stdout has more than the serving line");
+    assert!(
+        s.stdout_rest.lock().unwrap_or_else(std::sync::PoisonError::into_inner).is_empty(),
+        "stdout has more than the serving line"
+    );
     assert!(s.line.starts_with("serving "));
 }
 

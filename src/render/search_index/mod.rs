@@ -124,8 +124,12 @@ struct Chunk<'a> {
 /// ([`SEARCH_INDEX`]) and its shards (below [`SEARCH_SHARDS`]).
 pub fn search_index(guide: &Guide) -> BTreeMap<String, String> {
     let started = std::time::Instant::now();
-    let items: Vec<Item> =
-        guide.playbooks.values().map(Item::Playbook).chain(guide.partners.values().map(Item::Partner)).collect();
+    let items: Vec<Item> = guide
+        .playbooks
+        .values()
+        .map(|p| Item::Playbook(p))
+        .chain(guide.partners.values().map(|p| Item::Partner(p)))
+        .collect();
     let size = CHUNK_DOCS.max(items.len().div_ceil(4 * rayon::current_num_threads()));
     let chunks: Vec<Chunk> =
         items.par_chunks(size).enumerate().map(|(i, items)| analyze_chunk(guide, i * size, items)).collect();

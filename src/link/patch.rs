@@ -1,0 +1,168 @@
+//! Linking again after an editor saved a few playbooks or partner profiles:
+//! [`relink`] patches the last linked guide in place instead of linking every
+//! file again, so that a save in a large guide costs what the saved files cost.
+//!
+//! It takes the edit only when nothing outside the saved files can change:
+//! the same slugs, the same references between playbooks and partners (both
+//! ways), the same tags, the same heading ids (other files may link to them),
+//! the same draft status, front matter that parses. Anything else is left to a
+//! full [`super::link_with`], which the serve test compares against after
+//! every edit.
+
+use std::sync::Arc;
+
+use super::cache::{self, Cache, State, Was};
+use super::guide::Guide;
+use super::markdown::{self, Origin, Targets};
+use super::{LinkOptions, attention, partner_item, partner_texts, playbook_item, unknown_ref, warnings};
+use crate::diag::Diagnostic;
+use crate::load::Sources;
+use crate::load::partner::PartnerSrc;
+use crate::load::playbook::PlaybookSrc;
+use crate::load::yaml::Spanned;
+use crate::source::FileId;
+
+/// What [`relink`] changed in the guide.
+#[derive(Clone, Debug, Default)]
+pub struct Relinked {
+    /// Slugs of the playbooks replaced.
+    pub playbooks: Vec<String>,
+    /// Slugs of the partners replaced.
+    pub partners: Vec<String>,
+}
+
+/// One saved file, linked again, not yet put in the guide.
+enum Fresh<'a> {
+    Playbook { src: &'a PlaybookSrc, entry: cache::Entry },
+    Partner { src: &'a PartnerSrc, entry: cache::Entry },
+}
+
+/// Links again the `files` that `crate::load::patch` read again, in `guide`
+/// (the guide the last link with `cache` made, from the same `sources` but for
+/// those files), and pushes those files' problems to `diags`. Returns `None`,
+/// with nothing changed, when the edit reaches beyond the files (see the module
+/// documentation): then link the whole guide again.
+pub fn relink(
+    sources: &Sources,
+    opts: &LinkOptions,
+    cache: &mut Cache,
+    guide: &mut Guide,
+    files: &[FileId],
+    diags: &mut impl Extend<Diagnostic>,
+) -> Option<Relinked> {
+    let state = cache.state.as_ref()?;
+    let base = guide.settings.base_path.clone();
+    if cache.base != base {
+        return None;
+    }
+    // Everything is checked before anything changes.
+    let mut fresh = Vec::new();
+    for &file in files {
+        let was = state.was.get(file.0 as usize)?.as_ref()?;
+        let text = sources.files.get(file);
+        match was {
+            Was::Playbook(old) => {
+                let src = sources.playbooks.iter().find(|p| p.file == file)?;
+                let (old, new) = (old.as_ref()?, src.meta.as_ref()?);
+                let shown = |draft: bool| !draft || opts.drafts;
+                let linked = guide.playbooks.get(&src.slug)?;
+                if !shown(old.draft) || !shown(new.draft) || !same(&old.partners, &new.partners) || old.tags != new.tags
+                {
+                    return None;
+                }
+                let mut local = Vec::new();
+                let origin = Origin::Body { file, start: src.body.start };
+                let body = markdown::render_text(&text.text[src.body.clone()], &base, origin, "", &mut local);
+                if body.ids != linked.body.ids {
+                    return None;
+                }
+                let entry = cache::Entry { text_hash: text.hash, rendered: vec![Some(Arc::new(body))], diags: local };
+                fresh.push(Fresh::Playbook { src, entry });
+            }
+            Was::Partner(old) => {
+                let src = sources.partners.iter().find(|p| p.file == file)?;
+                let (old, new) = (old.as_ref()?, src.profile.as_ref()?);
+                guide.partners.get(&src.slug)?;
+                if !same(&old.playbooks, &new.playbooks) || old.tags != new.tags {
+                    return None;
+                }
+                let mut local = Vec::new();
+                let rendered = partner_texts(new, file, &text.text, &base, &mut local);
+                let rendered = rendered.into_iter().map(|r| r.map(Arc::new)).collect();
+                fresh
+                    .push(Fresh::Partner { src, entry: cache::Entry { text_hash: text.hash, rendered, diags: local } });
+            }
+        }
+    }
+
+    let state = cache.state.as_mut().expect("checked above");
+    let targets = Targets { base: &base, playbooks: &state.playbook_targets, partners: &state.partner_slugs };
+    let mut out = Relinked::default();
+    let mut found = Vec::new();
+    for f in fresh {
+        let (key, file, entry) = match &f {
+            Fresh::Playbook { src, entry } => (format!("playbook:{}", src.slug), src.file, entry),
+            Fresh::Partner { src, entry } => (format!("partner:{}", src.slug), src.file, entry),
+        };
+        found.extend(entry.diags_for(file));
+        for r in entry.rendered.iter().flatten() {
+            markdown::check_links(&r.links, &targets, |mut d| {
+                if let Some(span) = &mut d.span {
+                    span.file = file;
+                }
+                found.push(d);
+            });
+        }
+        let text = sources.files.get(file).text.as_str();
+        match f {
+            Fresh::Playbook { src, entry } => {
+                let meta = src.meta.as_ref().expect("checked above");
+                unknown_refs(&meta.partners, src.file, src.yaml_start, state, &mut found);
+                let old = &guide.playbooks[&src.slug];
+                let body = entry.rendered[0].clone().unwrap_or_default();
+                let playbook = playbook_item(sources, src, meta, old.partners.clone(), body);
+                warnings::check_playbook(src, text, &playbook, &mut found);
+                guide.playbooks.insert(src.slug.clone(), Arc::new(playbook));
+                state.was[file.0 as usize] = Some(Was::Playbook(Some(meta.clone())));
+                out.playbooks.push(src.slug.clone());
+                cache.texts.insert(key, entry);
+            }
+            Fresh::Partner { src, entry } => {
+                let profile = src.profile.clone().expect("checked above");
+                for r in &profile.playbooks {
+                    if !state.playbook_targets.contains_key(&r.value) {
+                        let known = sources.playbooks.iter().map(|p| &p.slug);
+                        found.push(unknown_ref("playbook", &r.value, r.span(file, 0), known));
+                    }
+                }
+                let old = &guide.partners[&src.slug];
+                let partner = partner_item(sources, src, profile.clone(), old.playbooks.clone(), &entry.rendered);
+                warnings::check_partner(file, text, guide, &partner, &mut found);
+                let actions = Arc::make_mut(&mut guide.actions);
+                actions.retain(|a| a.partner != src.slug);
+                actions.extend(attention::actions(std::iter::once(&partner), guide.today));
+                attention::sort(actions);
+                guide.partners.insert(src.slug.clone(), Arc::new(partner));
+                state.was[file.0 as usize] = Some(Was::Partner(Some(profile)));
+                out.partners.push(src.slug.clone());
+                cache.texts.insert(key, entry);
+            }
+        }
+    }
+    diags.extend(found);
+    Some(out)
+}
+
+/// The same references, in the same order (their places in the file may differ).
+fn same(a: &[Spanned<String>], b: &[Spanned<String>]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.value == b.value)
+}
+
+/// "Unknown partner" for each of a playbook's partners that does not exist.
+fn unknown_refs(refs: &[Spanned<String>], file: FileId, yaml_start: usize, state: &State, out: &mut Vec<Diagnostic>) {
+    for r in refs {
+        if !state.partner_slugs.contains(&r.value) {
+            out.push(unknown_ref("partner", &r.value, r.span(file, yaml_start), state.partner_slugs.iter()));
+        }
+    }
+}
