@@ -170,7 +170,7 @@ fn write_all(site: &Site, root: &Path) -> Result<(), IoError> {
         .pages
         .keys()
         .flat_map(|p| {
-            Path::new(p)
+            Path::new(&**p)
                 .ancestors()
                 .skip(1)
                 .filter(|a| !a.as_os_str().is_empty())
@@ -185,7 +185,7 @@ fn write_all(site: &Site, root: &Path) -> Result<(), IoError> {
         for level in dirs.chunk_by(|a, b| a.0 == b.0) {
             level.par_iter().try_for_each(|(_, d)| fs::create_dir(&root.join(d)))?;
         }
-        site.pages.par_iter().try_for_each(|(path, out)| fs::write(&root.join(path), &out.bytes))
+        site.pages.par_iter().try_for_each(|(path, out)| fs::write(&root.join(&**path), &out.bytes))
     })
 }
 
@@ -230,7 +230,7 @@ mod tests {
     fn site(files: &[(&str, &str)]) -> Site {
         let mut s = Site::default();
         for (p, t) in files {
-            s.pages.insert(p.to_string(), Output { bytes: t.as_bytes().into() });
+            s.pages.insert((*p).into(), Output { bytes: t.as_bytes().into() });
         }
         s
     }

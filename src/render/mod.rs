@@ -18,7 +18,7 @@ use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::link::Guide;
-use context::{Cards, Link, Rcx, SiteCtx, partner_card, playbook_card, tag_url};
+use context::{Cards, Link, Rcx, SiteCtx, partner_card, tag_url};
 use outreach::{ActionFilter, DirectoryFilter};
 pub use theme::Theme;
 
@@ -33,8 +33,9 @@ pub struct Output {
 /// (`partners/campus-it/index.html`).
 #[derive(Clone, Debug, Default)]
 pub struct Site {
-    /// Files by path.
-    pub pages: BTreeMap<String, Output>,
+    /// Files by path. Paths are shared, so that a copy of the site (serve
+    /// keeps the last one while it makes the next) copies no path.
+    pub pages: BTreeMap<Arc<str>, Output>,
 }
 
 impl Site {
@@ -131,7 +132,7 @@ pub fn render(guide: &Guide, theme: &Theme) -> Result<Site, RenderError> {
     let (site, index) =
         rayon::join(|| render_with(guide, theme, &mut Cache::default()), || search_index::search_index(guide));
     let mut site = site?;
-    site.pages.extend(index.into_iter().map(|(path, text)| (path, Output { bytes: text.into_bytes().into() })));
+    site.pages.extend(index.into_iter().map(|(path, text)| (path.into(), Output { bytes: text.into_bytes().into() })));
     Ok(site)
 }
 
@@ -239,20 +240,20 @@ fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&S
         index.routes = routes.into_iter().zip(rendered.iter().map(|r| r.0.clone())).collect();
     }
     cache.pages = rendered.iter().map(|(p, fp, out, _, _)| (p.clone(), (*fp, out.clone()))).collect();
-    let mut site = Site { pages: rendered.into_iter().map(|(p, _, out, _, _)| (p, out)).collect() };
+    let mut site = Site { pages: rendered.into_iter().map(|(p, _, out, _, _)| (p.into(), out)).collect() };
     index.keys_fp = all_fingerprints(0, site.pages.keys().map(|k| xxhash_rust::xxh3::xxh3_64(k.as_bytes())));
     for (path, fp, out) in generated(guide, &index, &shared, &site, &mut previous) {
         let out = Output { bytes: pass(sink, path, out.bytes)? };
         cache.pages.insert(path.to_string(), (fp, out.clone()));
-        site.pages.insert(path.to_string(), out);
+        site.pages.insert(path.into(), out);
     }
     for (path, bytes) in &theme.assets {
         let path = format!("assets/{path}");
         let bytes = pass(sink, &path, bytes.clone())?;
-        site.pages.insert(path, Output { bytes });
+        site.pages.insert(path.into(), Output { bytes });
     }
     for (path, bytes) in &guide.assets {
-        site.pages.insert(path.clone(), Output { bytes: pass(sink, path, bytes.clone())? });
+        site.pages.insert(path.as_str().into(), Output { bytes: pass(sink, path, bytes.clone())? });
     }
     cache.index = keep_deps.then_some(index);
     Ok(site)
@@ -388,13 +389,13 @@ fn rerender_routes(
     for (path, fp, out) in rendered {
         if let Some(out) = out {
             cache.rendered += 1;
-            site.pages.insert(path.to_string(), out.clone());
+            site.pages.insert(path.into(), out.clone());
             cache.pages.insert(path.to_string(), (fp, out));
         }
     }
     let mut pages = std::mem::take(&mut cache.pages);
     for (path, fp, out) in generated(guide, &index, &shared, &site, &mut pages) {
-        site.pages.insert(path.to_string(), out.clone());
+        site.pages.insert(path.into(), out.clone());
         pages.insert(path.to_string(), (fp, out));
     }
     cache.pages = pages;
@@ -782,12 +783,17 @@ fn render_route(
         Route::Tag(slug) => {
             let t = &guide.tags[slug];
             ctx.insert("tag", &t.name);
-            let playbooks: Vec<_> =
-                t.playbooks.iter().filter_map(|s| guide.playbooks.get(s)).map(|p| playbook_card(guide, p)).collect();
-            let partners: Vec<_> =
-                t.partners.iter().filter_map(|s| guide.partners.get(s)).map(|p| partner_card(guide, p)).collect();
-            ctx.insert("playbooks", &playbooks);
-            ctx.insert("partners", &partners);
+            // Joined like the full playbook list: a common tag carries thousands.
+            let joined = |slugs: &[String], cards: &HashMap<String, (u64, Arc<str>)>| -> (usize, String) {
+                let html: Vec<&str> = slugs.iter().filter_map(|s| cards.get(s)).map(|(_, h)| &**h).collect();
+                (html.len(), html.concat())
+            };
+            let (playbooks, playbooks_html) = joined(&t.playbooks, &guide.cards.playbooks);
+            let (partners, partners_html) = joined(&t.partners, &guide.cards.partners);
+            ctx.insert("playbooks_count", &playbooks);
+            ctx.insert("playbooks_html", &playbooks_html);
+            ctx.insert("partners_count", &partners);
+            ctx.insert("partners_html", &partners_html);
             ("tag.html", meta(&t.name, desc, "tags"))
         }
         Route::Page(slug) => {

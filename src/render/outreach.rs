@@ -207,26 +207,30 @@ pub const HOME_LIST: usize = 10;
 pub fn attention<'a>(guide: &'a Rcx<'a>) -> Attention<'a> {
     let overdue: Vec<&Action> = guide.actions.iter().filter(|a| a.bucket == Bucket::Overdue).collect();
     let days = guide.settings.stale_after_days;
-    let mut stale: Vec<StaleCtx<'_>> = guide
+    // Cards only for the few listed: a large guide has thousands of partners.
+    let mut stale: Vec<(i64, &Partner)> = guide
         .partners
         .values()
+        .filter(|p| p.profile.last_contact.is_some())
         .filter_map(|p| {
-            let d = attention::stale_days(p.profile.last_contact, p.profile.status, guide.today, days)?;
-            Some(StaleCtx { card: partner_card(guide, p), days: d, last_contact: p.profile.last_contact?.to_string() })
+            Some((attention::stale_days(p.profile.last_contact, p.profile.status, guide.today, days)?, &**p))
         })
         .collect();
-    stale.sort_by(|a, b| b.days.cmp(&a.days).then(a.card.name.cmp(b.card.name)));
-    let no_next_step: Vec<_> =
-        guide.partners.values().filter(|p| attention::without_next_step(p)).map(|p| partner_card(guide, p)).collect();
+    stale.sort_by(|(da, a), (db, b)| db.cmp(da).then(a.profile.name.cmp(&b.profile.name)));
+    let no_next_step: Vec<&Partner> =
+        guide.partners.values().filter(|p| attention::without_next_step(p)).map(|p| &**p).collect();
+    let stale_ctx = stale.iter().take(HOME_LIST).filter_map(|&(d, p)| {
+        Some(StaleCtx { card: partner_card(guide, p), days: d, last_contact: p.profile.last_contact?.to_string() })
+    });
     Attention {
         empty: overdue.is_empty() && stale.is_empty() && no_next_step.is_empty(),
         overdue_total: overdue.len(),
         overdue: overdue.into_iter().take(HOME_LIST).map(|a| action(guide, a)).collect(),
         this_week: guide.actions.iter().filter(|a| a.bucket == Bucket::ThisWeek).count(),
         stale_total: stale.len(),
-        stale: stale.into_iter().take(HOME_LIST).collect(),
+        stale: stale_ctx.collect(),
         no_next_step_total: no_next_step.len(),
-        no_next_step: no_next_step.into_iter().take(HOME_LIST).collect(),
+        no_next_step: no_next_step.into_iter().take(HOME_LIST).map(|p| partner_card(guide, p)).collect(),
         stale_after_days: days,
         actions_url: format!("{}actions/", guide.settings.base_path),
     }

@@ -76,10 +76,10 @@ pub fn lookup(site: &Site, url: &str) -> Lookup {
         return Lookup::NotFound;
     }
     let key = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
-    if site.pages.contains_key(&key) {
+    if site.pages.contains_key(key.as_str()) {
         return Lookup::Found(key);
     }
-    if !rel.is_empty() && !rel.ends_with('/') && site.pages.contains_key(&format!("{rel}/index.html")) {
+    if !rel.is_empty() && !rel.ends_with('/') && site.pages.contains_key(format!("{rel}/index.html").as_str()) {
         return Lookup::Redirect(format!("{path}/"));
     }
     Lookup::NotFound
@@ -144,7 +144,7 @@ fn handle(request: Request, live: &Live) {
     };
     let (body, ctype) = match &key {
         Some(key) => {
-            let bytes = &site.pages[key].bytes;
+            let bytes = &site.pages[key.as_str()].bytes;
             let ctype = content_type(key);
             if ctype.starts_with("text/html") { (inject(bytes, &current), ctype) } else { (bytes.to_vec(), ctype) }
         }

@@ -206,7 +206,7 @@ impl Session {
         self.rendered_loaded = true;
         let changed = match &self.last {
             Some(old) => diff(old, &site),
-            None => site.pages.keys().cloned().collect(),
+            None => site.pages.keys().map(|k| k.to_string()).collect(),
         };
         self.last = Some(site.clone());
         let guide = guide.clone();
@@ -286,12 +286,12 @@ fn diff(old: &Site, new: &Site) -> Vec<String> {
             (Some((pa, _)), Some((pb, _))) => pa.cmp(pb),
         };
         match order {
-            Ordering::Less => out.push(a.next().expect("peeked").0.clone()),
-            Ordering::Greater => out.push(b.next().expect("peeked").0.clone()),
+            Ordering::Less => out.push(a.next().expect("peeked").0.to_string()),
+            Ordering::Greater => out.push(b.next().expect("peeked").0.to_string()),
             Ordering::Equal => {
                 let ((path, x), (_, y)) = (a.next().expect("peeked"), b.next().expect("peeked"));
                 if !Arc::ptr_eq(&x.bytes, &y.bytes) && x.bytes != y.bytes {
-                    out.push(path.clone());
+                    out.push(path.to_string());
                 }
             }
         }
@@ -305,7 +305,7 @@ mod tests {
     use crate::render::Output;
 
     fn site(pages: &[(&str, &Arc<[u8]>)]) -> Site {
-        Site { pages: pages.iter().map(|(p, b)| (p.to_string(), Output { bytes: Arc::clone(b) })).collect() }
+        Site { pages: pages.iter().map(|(p, b)| (Arc::from(*p), Output { bytes: Arc::clone(b) })).collect() }
     }
 
     #[test]
