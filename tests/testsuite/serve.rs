@@ -1011,6 +1011,35 @@ fn incremental_rebuilds_equal_a_full_build_after_each_edit() {
             Box::new(|| edit("playbooks/spaces/makerspace.md", "power and network", "power, desks and Wi-Fi")),
         ),
         (
+            "stage, order and summary change",
+            Box::new(|| {
+                edit("playbooks/run-the-meeting.md", "stage: meet", "stage: follow-up");
+                edit("playbooks/run-the-meeting.md", "order: 1", "order: 7");
+                edit("playbooks/run-the-meeting.md", "Keep it short", "Keep it brief");
+            }),
+        ),
+        (
+            "partner name change",
+            Box::new(|| edit("partners/campus-it.yaml", "name: Campus IT", "name: Campus IT Services")),
+        ),
+        (
+            "new next step with an owner",
+            Box::new(|| {
+                edit(
+                    "partners/campus-it.yaml",
+                    "tags: [infrastructure]",
+                    "tags: [infrastructure]\nnext_step:\n  action: Send the agenda\n  due: 2026-12-01\n  owner: Ana Ruiz",
+                )
+            }),
+        ),
+        (
+            "next step moved and reworded",
+            Box::new(|| {
+                edit("partners/campus-it.yaml", "due: 2026-12-01", "due: 2026-11-20");
+                edit("partners/campus-it.yaml", "Send the agenda", "Send the agenda and the floor plan");
+            }),
+        ),
+        (
             "partner status change",
             Box::new(|| {
                 t.file(
