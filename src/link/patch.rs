@@ -166,3 +166,113 @@ fn unknown_refs(refs: &[Spanned<String>], file: FileId, yaml_start: usize, state
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diagnostics;
+    use crate::load;
+    use std::path::{Path, PathBuf};
+
+    struct Fixture {
+        root: PathBuf,
+        opts: LinkOptions,
+        load_cache: load::Cache,
+        cache: Cache,
+        sources: Sources,
+        guide: Guide,
+    }
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    impl Fixture {
+        fn new(name: &str) -> Self {
+            let root = std::env::temp_dir().join(format!("pb-relink-{}-{name}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&root);
+            write(&root, "site.yaml", "title: Relink\n");
+            write(&root, "playbooks/a.md", "---\ntitle: A\npartners: [lab]\n---\n## Setup\nText.\n");
+            write(&root, "playbooks/b.md", "---\ntitle: B\n---\nSee [setup](playbook:a#setup).\n");
+            write(&root, "partners/lab.yaml", "name: Lab\nsummary: A lab.\n");
+            let opts = LinkOptions { base_url: None, drafts: false, today: "2026-11-29".parse().unwrap() };
+            let (mut load_cache, mut cache, mut diags) =
+                (load::Cache::default(), Cache::default(), Diagnostics::default());
+            let sources = load::load_with(&root, &mut load_cache, &mut diags).unwrap();
+            let guide = super::super::link_with(&sources, &opts, &mut cache, &mut diags);
+            assert!(!diags.has_errors(), "{}", diags.render(&sources.files, false));
+            Fixture { root, opts, load_cache, cache, sources, guide }
+        }
+
+        /// Saves `rel` and relinks in place; `None` when relink declines.
+        fn save(&mut self, rel: &str, text: &str) -> Option<(Relinked, Vec<Diagnostic>)> {
+            write(&self.root, rel, text);
+            self.load_cache.forget(rel);
+            let mut found = Vec::new();
+            let changed = [rel.to_string()];
+            let files = load::patch(&self.root, &changed, &mut self.sources, &mut self.load_cache, &mut found)
+                .unwrap()
+                .expect("an edit of a known file is patched");
+            let relinked = relink(&self.sources, &self.opts, &mut self.cache, &mut self.guide, &files, &mut found)?;
+            Some((relinked, found))
+        }
+
+        /// The guide linked from scratch as the files are now.
+        fn full(&self) -> (Guide, Diagnostics) {
+            let mut diags = Diagnostics::default();
+            let sources = load::load(&self.root, &mut diags).unwrap();
+            let guide = super::super::link(&sources, &self.opts, &mut diags);
+            (guide, diags)
+        }
+    }
+
+    impl Drop for Fixture {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.root);
+        }
+    }
+
+    #[test]
+    fn a_body_and_title_edit_is_patched_and_equals_a_full_link() {
+        let mut f = Fixture::new("body");
+        let (relinked, found) =
+            f.save("playbooks/a.md", "---\ntitle: A new\npartners: [lab]\n---\n## Setup\nMore text.\n").unwrap();
+        assert_eq!(relinked.playbooks, ["a"]);
+        assert!(found.iter().all(|d| d.severity != crate::diag::Severity::Error));
+        let (full, _) = f.full();
+        let (patched, whole) = (&f.guide.playbooks["a"], &full.playbooks["a"]);
+        assert_eq!(patched.title, "A new");
+        assert_eq!(patched.body.html, whole.body.html);
+        assert_eq!(patched.fingerprint, whole.fingerprint);
+        assert_eq!(patched.partners, whole.partners);
+    }
+
+    #[test]
+    fn a_broken_link_is_reported_for_the_saved_file() {
+        let mut f = Fixture::new("broken");
+        let (_, found) = f.save("playbooks/b.md", "---\ntitle: B\n---\nSee [setup](playbook:a#nowhere).\n").unwrap();
+        assert!(found.iter().any(|d| d.severity == crate::diag::Severity::Error && d.message.contains("nowhere")));
+    }
+
+    #[test]
+    fn edits_that_reach_other_files_are_declined() {
+        // Another playbook links to this heading.
+        let mut f = Fixture::new("heading");
+        assert!(f.save("playbooks/a.md", "---\ntitle: A\npartners: [lab]\n---\n## Set up\nText.\n").is_none());
+        // The partner's list of playbooks would change.
+        let mut f = Fixture::new("refs");
+        assert!(f.save("playbooks/a.md", "---\ntitle: A\n---\n## Setup\nText.\n").is_none());
+        // Tag pages would change.
+        let mut f = Fixture::new("tags");
+        assert!(
+            f.save("playbooks/b.md", "---\ntitle: B\ntags: [new]\n---\nSee [setup](playbook:a#setup).\n").is_none()
+        );
+        // A front matter that fails to parse is left to the full link and its error.
+        let mut f = Fixture::new("broken-yaml");
+        assert!(f.save("playbooks/b.md", "---\ntitle: [B\n---\nBody.\n").is_none());
+        // The guide is untouched by a declined edit.
+        assert_eq!(f.guide.playbooks["b"].title, "B");
+    }
+}

@@ -6,6 +6,7 @@ pub mod context;
 pub mod feeds;
 pub mod outreach;
 pub mod pages;
+mod patch;
 pub mod search_index;
 pub mod syndication;
 pub mod theme;
@@ -20,6 +21,8 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::link::Guide;
 use context::{Cards, Link, Rcx, SiteCtx, partner_card, tag_url};
 use outreach::{ActionFilter, DirectoryFilter};
+pub use patch::rerender;
+use patch::{CardsOf, Dep, Index};
 pub use theme::Theme;
 
 /// The finished bytes of one URL.
@@ -234,7 +237,7 @@ fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&S
     if keep_deps {
         for (i, r) in rendered.iter_mut().enumerate() {
             for key in std::mem::take(&mut r.4) {
-                index.deps.entry(key).or_insert_with(Vec::new).push(i as u32);
+                index.deps.entry(key).or_default().push(i as u32);
             }
         }
         index.routes = routes.into_iter().zip(rendered.iter().map(|r| r.0.clone())).collect();
@@ -292,135 +295,6 @@ fn generated(
             (path, fp, out)
         })
         .collect()
-}
-
-/// Renders again, after `relink` patched `guide`, the pages that show what it
-/// changed, and takes every other file from `previous` (the site the last run
-/// with `cache` made). `None` when `cache` cannot tell which pages those are
-/// (another theme, no earlier run, or an edit that adds or removes pages):
-/// then call [`render_with`].
-pub fn rerender(
-    guide: &Guide,
-    theme: &Theme,
-    cache: &mut Cache,
-    previous: &Site,
-    changed: &crate::link::Relinked,
-) -> Option<Result<Site, RenderError>> {
-    let index = cache.index.as_ref()?;
-    let site_fp = site_fingerprint(guide);
-    if index.site_fp != site_fp {
-        return None;
-    }
-    // A partner's kind, status, owners and actions decide which pages exist.
-    if !changed.partners.is_empty() {
-        let now = routes(guide);
-        if now.len() != index.routes.len() || now.iter().zip(&index.routes).any(|(a, (b, _))| a != b) {
-            return None;
-        }
-    }
-    let mut dirty: Vec<u64> = Vec::new();
-    dirty.extend(changed.playbooks.iter().map(|s| Dep::Playbook(s).key()));
-    dirty.extend(changed.partners.iter().map(|s| Dep::Partner(s).key()));
-    if !changed.playbooks.is_empty() {
-        dirty.push(Dep::AllPlaybooks.key());
-    }
-    if !changed.partners.is_empty() {
-        dirty.push(Dep::AllPartners.key());
-    }
-    let mut reached: Vec<u32> = dirty.iter().filter_map(|k| index.deps.get(k)).flatten().copied().collect();
-    reached.sort_unstable();
-    reached.dedup();
-    Some(rerender_routes(guide, theme, cache, previous, changed, &reached, site_fp))
-}
-
-fn rerender_routes(
-    guide: &Guide,
-    theme: &Theme,
-    cache: &mut Cache,
-    previous: &Site,
-    changed: &crate::link::Relinked,
-    reached: &[u32],
-    site_fp: u64,
-) -> Result<Site, RenderError> {
-    let site_ctx = SiteCtx::new(guide);
-    let index = cache.index.take().expect("checked by rerender");
-    // Related playbooks are unchanged (relink keeps every relation); only those of the pages reached are needed.
-    let all_related = &cache.related.as_ref().expect("a full run made them").1;
-    let related: HashMap<&str, Vec<&str>> = reached
-        .iter()
-        .filter_map(|&i| match &index.routes[i as usize].0 {
-            Route::Playbook(slug) => {
-                all_related.get(slug).map(|v| (slug.as_str(), v.iter().map(String::as_str).collect()))
-            }
-            _ => None,
-        })
-        .collect();
-    let only = CardsOf { playbooks: &changed.playbooks, partners: &changed.partners };
-    let cards = render_cards(guide, theme, &site_ctx, site_fp, &mut cache.cards, Some(only));
-    if let Err(e) = cards {
-        cache.index = Some(index);
-        return Err(e);
-    }
-    let rcx = Rcx::new(guide, &cache.cards);
-    let shared = Shared::new(guide, site_fp);
-    let pages = &cache.pages;
-    let rendered: Result<Vec<(&str, u64, Option<Output>)>, RenderError> = reached
-        .par_iter()
-        .map(|&i| {
-            let (route, path) = &index.routes[i as usize];
-            let fp = route_fingerprint(guide, &related, &shared, route, path, &mut Vec::new());
-            if pages.get(path).is_some_and(|(old, _)| *old == fp) {
-                return Ok((path.as_str(), fp, None));
-            }
-            let bytes = render_route(&rcx, theme, &site_ctx, &related, route)
-                .map_err(|e| RenderError { page: path.clone(), message: e })?;
-            Ok((path.as_str(), fp, Some(Output { bytes: bytes.into() })))
-        })
-        .collect();
-    let rendered = match rendered {
-        Ok(r) => r,
-        Err(e) => {
-            cache.index = Some(index);
-            return Err(e);
-        }
-    };
-    let mut site = previous.clone();
-    cache.rendered = 0;
-    for (path, fp, out) in rendered {
-        if let Some(out) = out {
-            cache.rendered += 1;
-            site.pages.insert(path.into(), out.clone());
-            cache.pages.insert(path.to_string(), (fp, out));
-        }
-    }
-    let mut pages = std::mem::take(&mut cache.pages);
-    for (path, fp, out) in generated(guide, &index, &shared, &site, &mut pages) {
-        site.pages.insert(path.into(), out.clone());
-        pages.insert(path.to_string(), (fp, out));
-    }
-    cache.pages = pages;
-    cache.index = Some(index);
-    Ok(site)
-}
-
-/// What [`render_pages`] keeps for [`rerender`]: every route with its path, and
-/// which routes show each thing an edit can change.
-#[derive(Debug, Default)]
-struct Index {
-    site_fp: u64,
-    related_fp: u64,
-    /// A fingerprint of the paths of the site, for the sitemap.
-    keys_fp: u64,
-    routes: Vec<(Route, String)>,
-    /// [`Dep::key`] -> positions in `routes`.
-    deps: HashMap<u64, Vec<u32>>,
-}
-
-/// Only the cards of these items are rendered again.
-#[derive(Clone, Copy)]
-struct CardsOf<'a> {
-    playbooks: &'a [String],
-    partners: &'a [String],
 }
 
 /// Renders the cards of the items that are new or changed since `cards` was
@@ -642,31 +516,6 @@ fn route_fingerprint(
         Route::NotFound => {}
     }
     h.digest()
-}
-
-/// What a route's page shows, for finding the pages an edit reaches: the
-/// fingerprints [`route_fingerprint`] reads, each named by a key.
-#[derive(Clone, Copy)]
-enum Dep<'a> {
-    Playbook(&'a str),
-    Partner(&'a str),
-    AllPlaybooks,
-    AllPartners,
-}
-
-impl Dep<'_> {
-    fn key(self) -> u64 {
-        let (kind, slug) = match self {
-            Dep::Playbook(s) => (0u8, s),
-            Dep::Partner(s) => (1, s),
-            Dep::AllPlaybooks => (2, ""),
-            Dep::AllPartners => (3, ""),
-        };
-        let mut h = Xxh3::new();
-        h.update(&[kind]);
-        h.update(slug.as_bytes());
-        h.digest()
-    }
 }
 
 /// A tag and how many pages carry it.
