@@ -106,6 +106,11 @@ impl Diagnostics {
         self.items.push(d);
     }
 
+    /// Every problem, in the order found.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
     /// Keeps only the problems for which `keep` is true.
     pub fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
         self.items.retain(keep);

@@ -74,16 +74,21 @@ pub struct Report {
     pub warnings: Diagnostics,
 }
 
-/// load -> link; fails when the guide has errors.
+/// load -> link; fails when the guide has errors. The guide returned has
+/// no HTML: `check` judges the guide, it renders nothing.
 pub fn check(opts: &BuildOptions) -> Result<(Sources, link::Guide, Diagnostics), Failure> {
-    check_traced(opts, &mut Trace::from_env())
+    check_traced(opts, &mut link::Cache::check_only(), &mut Trace::from_env())
 }
 
-fn check_traced(opts: &BuildOptions, trace: &mut Trace) -> Result<(Sources, link::Guide, Diagnostics), Failure> {
+fn check_traced(
+    opts: &BuildOptions,
+    cache: &mut link::Cache,
+    trace: &mut Trace,
+) -> Result<(Sources, link::Guide, Diagnostics), Failure> {
     let mut diags = Diagnostics::default();
     let sources = load::load(&opts.guide, &mut diags)?;
     trace.stage("load");
-    let guide = link::link(&sources, &opts.link, &mut diags);
+    let guide = link::link_with(&sources, &opts.link, cache, &mut diags);
     trace.stage("link");
     if diags.has_errors() {
         return Err(Failure::Content(Box::new((sources, diags))));
@@ -94,7 +99,13 @@ fn check_traced(opts: &BuildOptions, trace: &mut Trace) -> Result<(Sources, link
 /// load -> link -> render -> write.
 pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     let mut trace = Trace::from_env();
-    let (sources, guide, warnings) = check_traced(opts, &mut trace)?;
+    let (mut sources, guide, warnings) = check_traced(opts, &mut link::Cache::default(), &mut trace)?;
+    // Rendering needs the linked guide only: the texts read stay for the files
+    // the warnings quote, the others are freed (a third of a large build's memory).
+    let quoted: std::collections::HashSet<source::FileId> =
+        warnings.iter().filter_map(|d| d.span.as_ref()).map(|s| s.file).collect();
+    sources.files.keep_only(|id| quoted.contains(&id));
+    drop(quoted);
     let theme = render::Theme::load(guide.theme.as_deref(), &guide.templates).map_err(Failure::Template)?;
     // Pages are written as they are rendered, into a folder beside the output
     // that replaces it only when every file is there.

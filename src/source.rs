@@ -21,38 +21,46 @@ pub struct SourceFile {
     pub text: String,
     /// A fast hash of the text, to tell whether it changed.
     pub hash: u64,
-    line_starts: Vec<usize>,
+    /// Where each line starts, counted the first time a position is asked for:
+    /// most files of a large guide never have one asked.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     /// Wraps a file's text and indexes its line starts.
     pub fn new(path: String, disk_path: PathBuf, text: String) -> Self {
-        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         let hash = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
-        SourceFile { path, disk_path, text, hash, line_starts }
+        SourceFile { path, disk_path, text, hash, line_starts: std::sync::OnceLock::new() }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts
+            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect())
     }
 
     /// 1-based line and 1-based column (counted in characters) of a byte offset.
     /// Offsets past the end, or inside a multibyte character, are clamped.
     pub fn line_col(&self, byte: usize) -> (usize, usize) {
         let byte = floor_char_boundary(&self.text, byte.min(self.text.len()));
-        let line = self.line_starts.partition_point(|&s| s <= byte) - 1;
-        let start = self.line_starts[line];
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= byte) - 1;
+        let start = starts[line];
         let col = self.text[start..byte].trim_end_matches('\r').chars().count() + 1;
         (line + 1, col)
     }
 
     /// Byte range of the 1-based line `line`, without its line ending.
     pub fn line_range(&self, line: usize) -> Range<usize> {
-        let start = self.line_starts[line - 1];
-        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        let starts = self.line_starts();
+        let start = starts[line - 1];
+        let end = starts.get(line).copied().unwrap_or(self.text.len());
         let text = &self.text[start..end];
         start..start + text.trim_end_matches(['\n', '\r']).len()
     }
 
     /// Byte offset of a 1-based line and 1-based character column, clamped to the file.
     pub fn offset_of(&self, line: usize, col: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(&start) = self.line_starts().get(line.saturating_sub(1)) else {
             return self.text.len();
         };
         self.text[start..].char_indices().nth(col.saturating_sub(1)).map_or(self.text.len(), |(i, _)| start + i)
@@ -82,6 +90,17 @@ impl SourceFiles {
     /// Puts `file` in the place of the file with this id.
     pub fn replace(&mut self, id: FileId, file: Arc<SourceFile>) {
         self.files[id.0 as usize] = file;
+    }
+
+    /// Frees the text of every file `keep` says no to: ids stay valid, and
+    /// those files keep their paths but read as empty. `build` keeps only the
+    /// files its problems point into while it renders a large guide.
+    pub fn keep_only(&mut self, keep: impl Fn(FileId) -> bool) {
+        for (i, f) in self.files.iter_mut().enumerate() {
+            if !keep(FileId(i as u32)) && !f.text.is_empty() {
+                *f = Arc::new(SourceFile::new(f.path.clone(), f.disk_path.clone(), String::new()));
+            }
+        }
     }
 
     /// The file with this id.

@@ -14,12 +14,22 @@ use crate::load::partner::PartnerProfile;
 use crate::load::playbook::PlaybookMeta;
 use crate::source::FileId;
 
+impl Cache {
+    /// A cache for one `check`: no HTML is made (see `check_only`).
+    pub fn check_only() -> Self {
+        Cache { check_only: true, ..Cache::default() }
+    }
+}
+
 /// Rendered Markdown per file, from earlier runs.
 #[derive(Debug, Default)]
 pub struct Cache {
     /// The base path the texts were rendered under: links start with it.
     pub(super) base: String,
     pub(super) texts: HashMap<String, Entry>,
+    /// Links for `check`: Markdown is parsed for its links, headings and
+    /// problems, but not turned into HTML (bodies come out empty).
+    pub(super) check_only: bool,
     /// What the last full link knew of the whole guide, for [`super::relink`].
     pub(super) state: Option<State>,
 }

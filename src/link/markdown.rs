@@ -195,7 +195,7 @@ pub fn render_scoped(
     scope: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Rendered {
-    let rendered = render_text(markdown, targets.base, origin, scope, diags);
+    let rendered = render_text(markdown, targets.base, origin, scope, true, diags);
     check_links(&rendered.links, targets, |d| diags.push(d));
     rendered
 }
@@ -252,6 +252,7 @@ pub fn render_text(
     base: &str,
     origin: Origin<'_>,
     scope: &str,
+    markup: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Rendered {
     let shift = if scope.is_empty() { 0 } else { 2 };
@@ -348,8 +349,12 @@ pub fn render_text(
             other => out.push(other),
         }
     }
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    // `check` needs the links, headings and problems, not the HTML.
+    let mut html = String::new();
+    if markup {
+        html.reserve(markdown.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    }
     let mut ids = ids.seen;
     THEME_IDS.iter().for_each(|id| {
         ids.remove(*id);

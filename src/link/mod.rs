@@ -128,6 +128,7 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         cache.base = settings.base_path.clone();
     }
     let base = settings.base_path.as_str();
+    let markup = !cache.check_only;
     let render_cached = |key: String, file: FileId, texts: &dyn Fn(&mut Vec<Diagnostic>) -> Vec<Option<Rendered>>| {
         let hash = files.get(file).hash;
         if let Some(e) = cache.texts.get(&key)
@@ -150,7 +151,7 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
             jobs.push((
                 format!("playbook:{}", p.slug),
                 p.file,
-                Box::new(move |d| vec![Some(markdown::render_text(text, base, origin, "", d))]),
+                Box::new(move |d| vec![Some(markdown::render_text(text, base, origin, "", markup, d))]),
             ));
         }
     }
@@ -161,7 +162,7 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         jobs.push((
             format!("partner:{}", p.slug),
             p.file,
-            Box::new(move |d| partner_texts(profile, file, file_text, base, d)),
+            Box::new(move |d| partner_texts(profile, file, file_text, base, markup, d)),
         ));
     }
     for p in &sources.pages {
@@ -171,7 +172,7 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
             jobs.push((
                 format!("page:{}", p.slug),
                 p.file,
-                Box::new(move |d| vec![Some(markdown::render_text(text, base, origin, "", d))]),
+                Box::new(move |d| vec![Some(markdown::render_text(text, base, origin, "", markup, d))]),
             ));
         }
     }
@@ -285,11 +286,12 @@ fn partner_texts(
     file: FileId,
     file_text: &str,
     base: &str,
+    markup: bool,
     d: &mut Vec<Diagnostic>,
 ) -> Vec<Option<Rendered>> {
     let mut md = |t: &Spanned<String>, scope: &str| {
         let origin = Origin::Yaml { file, start: t.offset, file_text };
-        Some(markdown::render_text(&t.value, base, origin, scope, d))
+        Some(markdown::render_text(&t.value, base, origin, scope, markup, d))
     };
     let mut out = vec![profile.notes.as_ref().and_then(|t| md(t, "notes-"))];
     for (i, m) in profile.meetings.iter().enumerate() {

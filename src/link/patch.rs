@@ -72,7 +72,7 @@ pub fn relink(
                 }
                 let mut local = Vec::new();
                 let origin = Origin::Body { file, start: src.body.start };
-                let body = markdown::render_text(&text.text[src.body.clone()], &base, origin, "", &mut local);
+                let body = markdown::render_text(&text.text[src.body.clone()], &base, origin, "", true, &mut local);
                 if body.ids != linked.body.ids {
                     return None;
                 }
@@ -87,7 +87,7 @@ pub fn relink(
                     return None;
                 }
                 let mut local = Vec::new();
-                let rendered = partner_texts(new, file, &text.text, &base, &mut local);
+                let rendered = partner_texts(new, file, &text.text, &base, true, &mut local);
                 let rendered = rendered.into_iter().map(|r| r.map(Arc::new)).collect();
                 fresh
                     .push(Fresh::Partner { src, entry: cache::Entry { text_hash: text.hash, rendered, diags: local } });
