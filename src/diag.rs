@@ -134,11 +134,14 @@ impl Diagnostics {
     /// All problems, sorted by file path, line, column, then message, so that
     /// output is the same from run to run.
     pub fn sorted(&self, files: &SourceFiles) -> Vec<&Diagnostic> {
-        let mut v: Vec<&Diagnostic> = self.items.iter().collect();
-        v.sort_by_cached_key(|d| {
-            let loc = d.location(files).unwrap_or_default();
-            (loc, d.severity, d.message.clone())
-        });
+        use rayon::prelude::*;
+        let mut v: Vec<(_, &Diagnostic)> = self
+            .items
+            .par_iter()
+            .map(|d| ((d.location(files).unwrap_or_default(), d.severity, d.message.clone()), d))
+            .collect();
+        v.par_sort_by(|a, b| a.0.cmp(&b.0));
+        let mut v: Vec<&Diagnostic> = v.into_iter().map(|(_, d)| d).collect();
         v.dedup_by(|a, b| a.span == b.span && a.message == b.message);
         v
     }
@@ -157,10 +160,13 @@ impl Diagnostics {
 
     /// Renders every problem for a terminal, sorted, with a source snippet each.
     pub fn render(&self, files: &SourceFiles, color: bool) -> String {
+        use rayon::prelude::*;
         let renderer = if color { Renderer::styled() } else { Renderer::plain() };
-        let mut out = String::new();
-        for d in self.sorted(files) {
-            out.push_str(&render_one(d, files, &renderer));
+        // A large guide can have thousands of warnings: their snippets are made on every core.
+        let parts: Vec<String> = self.sorted(files).par_iter().map(|d| render_one(d, files, &renderer)).collect();
+        let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 2).sum());
+        for part in parts {
+            out.push_str(&part);
             out.push_str("\n\n");
         }
         out
