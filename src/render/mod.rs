@@ -430,20 +430,75 @@ fn site_fingerprint(guide: &Guide) -> u64 {
 
 /// A fingerprint of everything a route's page shows: when it is unchanged, so is the page.
 /// Fingerprints shared by many routes, computed once per run.
-struct Shared {
+struct Shared<'a> {
     site: u64,
     all_playbooks: u64,
     all_partners: u64,
+    /// What every directory page's filters show: the kinds, statuses and tags with their counts.
+    facets: u64,
+    /// The partners of each partner tag (by tag slug).
+    by_tag: HashMap<String, Vec<&'a str>>,
+    /// Each owner's actions (by owner slug).
+    by_owner: HashMap<&'a str, Vec<&'a crate::link::attention::Action>>,
 }
 
-impl Shared {
-    fn new(guide: &Guide, site: u64) -> Self {
+impl<'a> Shared<'a> {
+    fn new(guide: &'a Guide, site: u64) -> Self {
+        let mut by_tag: HashMap<String, Vec<&str>> = HashMap::new();
+        let mut facets = Xxh3::new();
+        let mut counts: HashMap<(u8, String), usize> = HashMap::new();
+        for p in guide.partners.values() {
+            let pr = &p.profile;
+            *counts.entry((0, pr.kind.map(|k| k.as_str()).unwrap_or_default().to_string())).or_default() += 1;
+            *counts.entry((1, pr.status.map(|s| s.as_str()).unwrap_or_default().to_string())).or_default() += 1;
+            for t in &pr.tags {
+                let slug = crate::link::tag_slug(t);
+                *counts.entry((2, format!("{slug}\0{}", t.trim()))).or_default() += 1;
+                by_tag.entry(slug).or_default().push(&p.slug);
+            }
+        }
+        let mut counts: Vec<_> = counts.into_iter().collect();
+        counts.sort();
+        for ((kind, name), n) in counts {
+            facets.update(&[kind]);
+            facets.update(name.as_bytes());
+            facets.update(&n.to_le_bytes());
+        }
+        let mut by_owner: HashMap<&str, Vec<&crate::link::attention::Action>> = HashMap::new();
+        for a in guide.actions.iter() {
+            if let Some(o) = &a.owner_slug {
+                by_owner.entry(o).or_default().push(a);
+            }
+        }
         Shared {
             site,
             all_playbooks: all_fingerprints(site, guide.playbooks.values().map(|p| p.fingerprint)),
             all_partners: all_fingerprints(site, guide.partners.values().map(|p| p.fingerprint)),
+            facets: facets.digest(),
+            by_tag,
+            by_owner,
         }
     }
+}
+
+/// What an action shows wherever it is listed: its task, owner, date, urgency,
+/// source and partner's name.
+fn action_fingerprint(guide: &Guide, a: &crate::link::attention::Action) -> u64 {
+    use crate::link::attention::Source;
+    let mut h = Xxh3::new();
+    for part in [&a.partner, &a.task, a.owner.as_deref().unwrap_or_default()] {
+        h.update(part.as_bytes());
+        h.update(b"\0");
+    }
+    h.update(guide.partners.get(&a.partner).map_or("", |p| p.profile.name.as_str()).as_bytes());
+    h.update(a.due.map(|d| d.to_string()).unwrap_or_default().as_bytes());
+    h.update(&[a.bucket as u8]);
+    match a.source {
+        Source::NextStep => h.update(b"n"),
+        Source::Item => h.update(b"i"),
+        Source::Meeting(d) => h.update(format!("m{d}").as_bytes()),
+    }
+    h.digest()
 }
 
 fn route_fingerprint(
@@ -483,7 +538,34 @@ fn route_fingerprint(
         Route::Playbooks => add(all_playbooks()),
         // A partner's own list of actions shows that partner alone.
         Route::Actions(ActionFilter::Partner(slug)) => add(partner(slug)),
-        Route::Partners(_) | Route::Pipeline | Route::Actions(_) => add(all_partners()),
+        // An owner's list shows those actions. Any partner's edit can add one, so the
+        // page is asked again after each (`all_partners`), but it changes only with them.
+        Route::Actions(ActionFilter::Owner(o)) => {
+            deps.borrow_mut().push(Dep::AllPartners.key());
+            for a in shared.by_owner.get(o.as_str()).map(Vec::as_slice).unwrap_or_default() {
+                add(action_fingerprint(guide, a));
+            }
+        }
+        // A directory page shows the facets and its partners' cards; asked again like an owner's list.
+        Route::Partners(filter) => {
+            deps.borrow_mut().push(Dep::AllPartners.key());
+            add(shared.facets);
+            let members: Vec<&str> = match filter {
+                DirectoryFilter::All => guide.partners.keys().map(String::as_str).collect(),
+                DirectoryFilter::Kind(k) => {
+                    guide.partners.values().filter(|p| p.profile.kind == Some(*k)).map(|p| p.slug.as_str()).collect()
+                }
+                DirectoryFilter::Status(s) => {
+                    guide.partners.values().filter(|p| p.profile.status == Some(*s)).map(|p| p.slug.as_str()).collect()
+                }
+                DirectoryFilter::Tag(t) => shared.by_tag.get(t).cloned().unwrap_or_default(),
+            };
+            for slug in members {
+                add(xxhash_rust::xxh3::xxh3_64(slug.as_bytes()));
+                add(guide.partners.get(slug).map_or(0, |p| p.fingerprint));
+            }
+        }
+        Route::Pipeline | Route::Actions(_) => add(all_partners()),
         Route::Brief(slug) => add(partner(slug)),
         Route::Playbook(slug) => {
             let p = &guide.playbooks[slug];
