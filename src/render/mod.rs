@@ -163,6 +163,19 @@ pub fn render_to(guide: &Guide, theme: &Theme, sink: &Sink<'_>) -> Result<usize,
 pub const SEARCH_INDEX: &str = "search-index.js";
 /// The folder of the search index's shards, beside [`SEARCH_INDEX`].
 pub const SEARCH_SHARDS: &str = "search-index/";
+/// Files made from every partner that `serve` makes only when asked for, like
+/// the search index: on a large guide they are megabytes, and a partner's save
+/// would otherwise wait for them (see [`Cache::for_serve`] and [`on_request`]).
+pub const ON_REQUEST: [&str; 2] = ["calendar.ics", "partners.json"];
+
+/// The bytes of one of [`ON_REQUEST`]'s files, for `guide`.
+pub fn on_request(guide: &Guide, path: &str) -> Option<Vec<u8>> {
+    match path {
+        "calendar.ics" => Some(feeds::calendar(guide).into_bytes()),
+        "partners.json" => Some(feeds::partners_json(guide).into_bytes()),
+        _ => None,
+    }
+}
 
 /// Pages rendered by an earlier run, by path, with the fingerprint of their inputs.
 /// `render_with` makes every file but the search index (see [`SEARCH_INDEX`]).
@@ -178,6 +191,15 @@ pub struct Cache {
     index: Option<Index>,
     /// Pages rendered by the last run (the others came from the cache).
     pub rendered: usize,
+    /// Leave out the [`ON_REQUEST`] files (serve makes them when asked).
+    leave_on_request: bool,
+}
+
+impl Cache {
+    /// The cache of `serve`: its sites leave out the [`ON_REQUEST`] files.
+    pub fn for_serve() -> Self {
+        Cache { leave_on_request: true, ..Cache::default() }
+    }
 }
 
 /// Renders the pages whose inputs changed since the run that filled `cache`,
@@ -245,7 +267,7 @@ fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&S
     cache.pages = rendered.iter().map(|(p, fp, out, _, _)| (p.clone(), (*fp, out.clone()))).collect();
     let mut site = Site { pages: rendered.into_iter().map(|(p, _, out, _, _)| (p.into(), out)).collect() };
     index.keys_fp = all_fingerprints(0, site.pages.keys().map(|k| xxhash_rust::xxh3::xxh3_64(k.as_bytes())));
-    for (path, fp, out) in generated(guide, &index, &shared, &site, &mut previous) {
+    for (path, fp, out) in generated(guide, &index, &shared, &site, &mut previous, cache.leave_on_request) {
         let out = Output { bytes: pass(sink, path, out.bytes)? };
         cache.pages.insert(path.to_string(), (fp, out.clone()));
         site.pages.insert(path.into(), out);
@@ -270,6 +292,7 @@ fn generated(
     shared: &Shared,
     site: &Site,
     previous: &mut HashMap<String, (u64, Output)>,
+    leave_on_request: bool,
 ) -> Vec<(&'static str, u64, Output)> {
     let (partners_fp, playbooks_fp) = (shared.all_partners, shared.all_playbooks);
     // The sitemap lists every page with the date its playbook or partner changed.
@@ -287,6 +310,7 @@ fn generated(
     ];
     files
         .into_iter()
+        .filter(|(path, _, _)| !(leave_on_request && ON_REQUEST.contains(path)))
         .map(|(path, fp, make)| {
             let out = match previous.remove(path) {
                 Some((old, out)) if old == fp => out,

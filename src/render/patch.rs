@@ -117,7 +117,7 @@ fn rerender_routes(
         }
     }
     let mut pages = std::mem::take(&mut cache.pages);
-    for (path, fp, out) in generated(guide, &index, &shared, &site, &mut pages) {
+    for (path, fp, out) in generated(guide, &index, &shared, &site, &mut pages, cache.leave_on_request) {
         site.pages.insert(path.into(), out.clone());
         pages.insert(path.to_string(), (fp, out));
     }

@@ -132,6 +132,15 @@ fn handle(request: Request, live: &Live) {
         let _ = request.respond(response);
         return;
     }
+    let path = request.url().split(['?', '#']).next().and_then(|p| p.strip_prefix('/')).unwrap_or_default();
+    if let Some(bytes) = live.on_request(path) {
+        let response = Response::from_data(bytes.to_vec())
+            .with_header(header("Content-Type", &content_type(path)))
+            .with_header(header("Cache-Control", "no-cache"))
+            .with_header(header("X-Content-Type-Options", "nosniff"));
+        let _ = request.respond(response);
+        return;
+    }
     let current = live.current();
     let site = &current.site;
     let (status, key) = match lookup(site, request.url()) {

@@ -55,6 +55,8 @@ pub struct Live {
     clients: Mutex<Vec<Sender<String>>>,
     /// The search index files of a build, made when first asked for.
     search: Mutex<Option<(u64, Arc<SearchFiles>)>>,
+    /// The other files made when first asked for (`render::ON_REQUEST`), by build.
+    on_request: Mutex<Option<(u64, SearchFiles)>>,
 }
 
 /// The files of a search index, by site path (see `render::search_index`).
@@ -67,7 +69,28 @@ impl Live {
             current: RwLock::new(Arc::new(LiveSite { site, overlay, generation: 1, guide: guide.map(|g| (1, g)) })),
             clients: Mutex::new(Vec::new()),
             search: Mutex::new(None),
+            on_request: Mutex::new(None),
         }
+    }
+
+    /// One of `render::ON_REQUEST`'s files of the site being served, made now
+    /// if this build has not made it yet; `None` for any other path.
+    pub fn on_request(&self, path: &str) -> Option<Arc<[u8]>> {
+        if !crate::render::ON_REQUEST.contains(&path) {
+            return None;
+        }
+        let (build, guide) = self.current().guide.clone()?;
+        let mut cached = self.on_request.lock().unwrap_or_else(|e| e.into_inner());
+        if cached.as_ref().is_none_or(|(b, _)| *b != build) {
+            *cached = Some((build, SearchFiles::new()));
+        }
+        let files = &mut cached.as_mut().expect("set above").1;
+        if let Some(bytes) = files.get(path) {
+            return Some(bytes.clone());
+        }
+        let bytes: Arc<[u8]> = crate::render::on_request(&guide, path)?.into();
+        files.insert(path.to_string(), bytes.clone());
+        Some(bytes)
     }
 
     /// The search index files of the site being served, made now if the last build has none yet.

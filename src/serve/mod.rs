@@ -79,7 +79,7 @@ impl Session {
             opts,
             load_cache: load::Cache::default(),
             link_cache: link::Cache::default(),
-            render_cache: render::Cache::default(),
+            render_cache: render::Cache::for_serve(),
             theme: None,
             last: None,
             loaded: None,
@@ -187,7 +187,7 @@ impl Session {
             match Theme::load(guide.theme.as_deref(), &guide.templates) {
                 Ok(theme) => {
                     self.theme = Some((key, theme));
-                    self.render_cache = render::Cache::default();
+                    self.render_cache = render::Cache::for_serve();
                 }
                 Err(e) => return Outcome::Failed { text: format!("{e}\n") },
             }
