@@ -64,12 +64,24 @@ pub struct Rcx<'a> {
     pub cards: &'a Cards,
     /// The partners' tags with their counts, for the directory's facets.
     pub partner_tags: std::sync::OnceLock<std::collections::BTreeMap<String, (String, usize)>>,
+    /// Each partner's tag slugs, joined by spaces (by partner slug): every
+    /// directory page filters on them, and there are hundreds of tag pages.
+    pub partner_tag_slugs: std::sync::OnceLock<HashMap<String, String>>,
 }
 
 impl<'a> Rcx<'a> {
     /// The render view of `guide` with its cards.
     pub fn new(guide: &'a Guide, cards: &'a Cards) -> Self {
-        Rcx { guide, cards, partner_tags: Default::default() }
+        Rcx { guide, cards, partner_tags: Default::default(), partner_tag_slugs: Default::default() }
+    }
+
+    /// The tag slugs of the partner `slug`, joined by spaces.
+    pub fn tag_slugs_of(&self, slug: &str) -> &str {
+        let all = self.partner_tag_slugs.get_or_init(|| {
+            let slugs = |p: &Partner| p.profile.tags.iter().map(|t| tag_slug(t)).collect::<Vec<_>>().join(" ");
+            self.guide.partners.values().map(|p| (p.slug.clone(), slugs(p))).collect()
+        });
+        all.get(slug).map_or("", String::as_str)
     }
 }
 

@@ -288,7 +288,7 @@ pub fn directory<'a>(guide: &'a Rcx<'a>, filter: &DirectoryFilter) -> Directory<
         DirectoryFilter::All => true,
         DirectoryFilter::Kind(k) => p.profile.kind == Some(*k),
         DirectoryFilter::Status(s) => p.profile.status == Some(*s),
-        DirectoryFilter::Tag(t) => p.profile.tags.iter().any(|x| tag_slug(x) == *t),
+        DirectoryFilter::Tag(t) => guide.tag_slugs_of(&p.slug).split(' ').any(|x| x == t),
     };
     let all: Vec<&Partner> = guide.partners.values().map(|p| &**p).collect();
     let kinds = Kind::ALL
@@ -338,7 +338,7 @@ pub fn directory<'a>(guide: &'a Rcx<'a>, filter: &DirectoryFilter) -> Directory<
             .filter(keep)
             .map(|p| DirectoryCard {
                 card: partner_card(guide, p),
-                tags: p.profile.tags.iter().map(|t| tag_slug(t)).collect::<Vec<_>>().join(" "),
+                tags: guide.tag_slugs_of(&p.slug).to_string(),
             })
             .collect(),
         kinds,
