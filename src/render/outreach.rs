@@ -336,10 +336,7 @@ pub fn directory<'a>(guide: &'a Rcx<'a>, filter: &DirectoryFilter) -> Directory<
             .iter()
             .copied()
             .filter(keep)
-            .map(|p| DirectoryCard {
-                card: partner_card(guide, p),
-                tags: guide.tag_slugs_of(&p.slug).to_string(),
-            })
+            .map(|p| DirectoryCard { card: partner_card(guide, p), tags: guide.tag_slugs_of(&p.slug).to_string() })
             .collect(),
         kinds,
         statuses,
