@@ -300,6 +300,20 @@ fn partner_texts(
     out
 }
 
+/// What a playbook's or partner's pages show of it: its file, the items it
+/// is related to (from both sides) and its date.
+fn item_fingerprint(
+    file: &crate::source::SourceFile,
+    related: &[String],
+    updated: Option<crate::load::fields::Date>,
+) -> u64 {
+    cache::fingerprint([
+        &file.hash.to_le_bytes()[..],
+        related.join("\n").as_bytes(),
+        updated.map(|d| d.to_string()).unwrap_or_default().as_bytes(),
+    ])
+}
+
 /// A linked playbook: its front matter, its partners from both sides, its body.
 fn playbook_item(
     sources: &Sources,
@@ -310,11 +324,7 @@ fn playbook_item(
 ) -> Playbook {
     let file = sources.files.get(p.file);
     let updated = meta.updated.or_else(|| sources.git_dates.get(&file.path).copied());
-    let fingerprint = cache::fingerprint([
-        &file.hash.to_le_bytes()[..],
-        partners.join("\n").as_bytes(),
-        updated.map(|d| d.to_string()).unwrap_or_default().as_bytes(),
-    ]);
+    let fingerprint = item_fingerprint(file, &partners, updated);
     Playbook {
         slug: p.slug.clone(),
         title: meta.title.clone(),
@@ -344,11 +354,7 @@ fn partner_item(
     let file = sources.files.get(p.file);
     let html = |r: &Option<Arc<Rendered>>| r.as_ref().map(|r| r.html.clone());
     let updated = sources.git_dates.get(&file.path).copied();
-    let fingerprint = cache::fingerprint([
-        &file.hash.to_le_bytes()[..],
-        playbooks.join("\n").as_bytes(),
-        updated.map(|d| d.to_string()).unwrap_or_default().as_bytes(),
-    ]);
+    let fingerprint = item_fingerprint(file, &playbooks, updated);
     Partner {
         slug: p.slug.clone(),
         profile,

@@ -455,53 +455,71 @@ fn site_fingerprint(guide: &Guide) -> u64 {
 /// A fingerprint of everything a route's page shows: when it is unchanged, so is the page.
 /// Fingerprints shared by many routes, computed once per run.
 struct Shared<'a> {
+    guide: &'a Guide,
     site: u64,
     all_playbooks: u64,
     all_partners: u64,
-    /// What every directory page's filters show: the kinds, statuses and tags with their counts.
-    facets: u64,
-    /// The partners of each partner tag (by tag slug).
-    by_tag: HashMap<String, Vec<&'a str>>,
-    /// Each owner's actions (by owner slug).
-    by_owner: HashMap<&'a str, Vec<&'a crate::link::attention::Action>>,
+    /// What every directory page's filters show; made when a directory page is
+    /// first asked (a playbook's save in serve asks none).
+    facets: std::sync::OnceLock<u64>,
+    /// The partners of each partner tag (by tag slug), made when first asked.
+    by_tag: std::sync::OnceLock<HashMap<String, Vec<&'a str>>>,
+    /// Each owner's actions (by owner slug), made when first asked.
+    by_owner: std::sync::OnceLock<HashMap<&'a str, Vec<&'a crate::link::attention::Action>>>,
 }
 
 impl<'a> Shared<'a> {
     fn new(guide: &'a Guide, site: u64) -> Self {
-        let mut by_tag: HashMap<String, Vec<&str>> = HashMap::new();
-        let mut facets = Xxh3::new();
-        let mut counts: HashMap<(u8, String), usize> = HashMap::new();
-        for p in guide.partners.values() {
-            let pr = &p.profile;
-            *counts.entry((0, pr.kind.map(|k| k.as_str()).unwrap_or_default().to_string())).or_default() += 1;
-            *counts.entry((1, pr.status.map(|s| s.as_str()).unwrap_or_default().to_string())).or_default() += 1;
-            for t in &pr.tags {
-                let slug = crate::link::tag_slug(t);
-                *counts.entry((2, format!("{slug}\0{}", t.trim()))).or_default() += 1;
-                by_tag.entry(slug).or_default().push(&p.slug);
-            }
-        }
-        let mut counts: Vec<_> = counts.into_iter().collect();
-        counts.sort();
-        for ((kind, name), n) in counts {
-            facets.update(&[kind]);
-            facets.update(name.as_bytes());
-            facets.update(&n.to_le_bytes());
-        }
-        let mut by_owner: HashMap<&str, Vec<&crate::link::attention::Action>> = HashMap::new();
-        for a in guide.actions.iter() {
-            if let Some(o) = &a.owner_slug {
-                by_owner.entry(o).or_default().push(a);
-            }
-        }
         Shared {
+            guide,
             site,
             all_playbooks: all_fingerprints(site, guide.playbooks.values().map(|p| p.fingerprint)),
             all_partners: all_fingerprints(site, guide.partners.values().map(|p| p.fingerprint)),
-            facets: facets.digest(),
-            by_tag,
-            by_owner,
+            facets: Default::default(),
+            by_tag: Default::default(),
+            by_owner: Default::default(),
         }
+    }
+
+    /// The kinds, statuses and tags of the directory's filters with their counts, as one fingerprint.
+    fn facets(&self) -> u64 {
+        *self.facets.get_or_init(|| {
+            let mut h = Xxh3::new();
+            for p in self.guide.partners.values() {
+                h.update(p.profile.kind.map(|k| k.as_str()).unwrap_or_default().as_bytes());
+                h.update(b"\0");
+                h.update(p.profile.status.map(|s| s.as_str()).unwrap_or_default().as_bytes());
+                h.update(b"\0");
+            }
+            for (slug, (name, n)) in outreach::partner_tags(self.guide) {
+                h.update(format!("{slug}\0{name}\0{n}\0").as_bytes());
+            }
+            h.digest()
+        })
+    }
+
+    fn by_tag(&self) -> &HashMap<String, Vec<&'a str>> {
+        self.by_tag.get_or_init(|| {
+            let mut by_tag: HashMap<String, Vec<&str>> = HashMap::new();
+            for p in self.guide.partners.values() {
+                for t in &p.profile.tags {
+                    by_tag.entry(crate::link::tag_slug(t)).or_default().push(&p.slug);
+                }
+            }
+            by_tag
+        })
+    }
+
+    fn by_owner(&self) -> &HashMap<&'a str, Vec<&'a crate::link::attention::Action>> {
+        self.by_owner.get_or_init(|| {
+            let mut by_owner: HashMap<&str, Vec<&crate::link::attention::Action>> = HashMap::new();
+            for a in self.guide.actions.iter() {
+                if let Some(o) = &a.owner_slug {
+                    by_owner.entry(o).or_default().push(a);
+                }
+            }
+            by_owner
+        })
     }
 }
 
@@ -566,14 +584,14 @@ fn route_fingerprint(
         // page is asked again after each (`all_partners`), but it changes only with them.
         Route::Actions(ActionFilter::Owner(o)) => {
             deps.borrow_mut().push(Dep::AllPartners.key());
-            for a in shared.by_owner.get(o.as_str()).map(Vec::as_slice).unwrap_or_default() {
+            for a in shared.by_owner().get(o.as_str()).map(Vec::as_slice).unwrap_or_default() {
                 add(action_fingerprint(guide, a));
             }
         }
         // A directory page shows the facets and its partners' cards; asked again like an owner's list.
         Route::Partners(filter) => {
             deps.borrow_mut().push(Dep::AllPartners.key());
-            add(shared.facets);
+            add(shared.facets());
             let members: Vec<&str> = match filter {
                 DirectoryFilter::All => guide.partners.keys().map(String::as_str).collect(),
                 DirectoryFilter::Kind(k) => {
@@ -582,7 +600,7 @@ fn route_fingerprint(
                 DirectoryFilter::Status(s) => {
                     guide.partners.values().filter(|p| p.profile.status == Some(*s)).map(|p| p.slug.as_str()).collect()
                 }
-                DirectoryFilter::Tag(t) => shared.by_tag.get(t).cloned().unwrap_or_default(),
+                DirectoryFilter::Tag(t) => shared.by_tag().get(t).cloned().unwrap_or_default(),
             };
             for slug in members {
                 add(xxhash_rust::xxh3::xxh3_64(slug.as_bytes()));

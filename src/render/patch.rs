@@ -53,20 +53,24 @@ pub fn rerender(
     let mut reached: Vec<u32> = dirty.iter().filter_map(|k| index.deps.get(k)).flatten().copied().collect();
     reached.sort_unstable();
     reached.dedup();
-    Some(rerender_routes(guide, theme, cache, previous, changed, &reached, site_fp))
+    // The index stays valid whatever happens: the pages it lists are the same.
+    let index = cache.index.take().expect("checked above");
+    let site = rerender_routes(guide, theme, cache, &index, previous, changed, &reached, site_fp);
+    cache.index = Some(index);
+    Some(site)
 }
 
 fn rerender_routes(
     guide: &Guide,
     theme: &Theme,
     cache: &mut Cache,
+    index: &Index,
     previous: &Site,
     changed: &crate::link::Relinked,
     reached: &[u32],
     site_fp: u64,
 ) -> Result<Site, RenderError> {
     let site_ctx = SiteCtx::new(guide);
-    let index = cache.index.take().expect("checked by rerender");
     // Related playbooks are unchanged (relink keeps every relation); only those of the pages reached are needed.
     let all_related = &cache.related.as_ref().expect("a full run made them").1;
     let related: HashMap<&str, Vec<&str>> = reached
@@ -79,15 +83,11 @@ fn rerender_routes(
         })
         .collect();
     let only = CardsOf { playbooks: &changed.playbooks, partners: &changed.partners };
-    let cards = render_cards(guide, theme, &site_ctx, site_fp, &mut cache.cards, Some(only));
-    if let Err(e) = cards {
-        cache.index = Some(index);
-        return Err(e);
-    }
+    render_cards(guide, theme, &site_ctx, site_fp, &mut cache.cards, Some(only))?;
     let rcx = Rcx::new(guide, &cache.cards);
     let shared = Shared::new(guide, site_fp);
     let pages = &cache.pages;
-    let rendered: Result<Vec<(&str, u64, Option<Output>)>, RenderError> = reached
+    let rendered = reached
         .par_iter()
         .map(|&i| {
             let (route, path) = &index.routes[i as usize];
@@ -99,14 +99,7 @@ fn rerender_routes(
                 .map_err(|e| RenderError { page: path.clone(), message: e })?;
             Ok((path.as_str(), fp, Some(Output { bytes: bytes.into() })))
         })
-        .collect();
-    let rendered = match rendered {
-        Ok(r) => r,
-        Err(e) => {
-            cache.index = Some(index);
-            return Err(e);
-        }
-    };
+        .collect::<Result<Vec<_>, RenderError>>()?;
     let mut site = previous.clone();
     cache.rendered = 0;
     for (path, fp, out) in rendered {
@@ -116,13 +109,10 @@ fn rerender_routes(
             cache.pages.insert(path.to_string(), (fp, out));
         }
     }
-    let mut pages = std::mem::take(&mut cache.pages);
-    for (path, fp, out) in generated(guide, &index, &shared, &site, &mut pages, cache.leave_on_request) {
+    for (path, fp, out) in generated(guide, index, &shared, &site, &mut cache.pages, cache.leave_on_request) {
         site.pages.insert(path.into(), out.clone());
-        pages.insert(path.to_string(), (fp, out));
+        cache.pages.insert(path.to_string(), (fp, out));
     }
-    cache.pages = pages;
-    cache.index = Some(index);
     Ok(site)
 }
 
