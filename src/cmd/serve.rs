@@ -83,10 +83,10 @@ pub fn run(args: &ServeArgs) -> Outcome {
     let _ = ctrlc::set_handler(move || {
         let _ = quit.send(Msg::Quit);
     });
-    if args.open {
-        if let Err(e) = opener::open_browser(&url) {
-            eprintln!("could not open a browser: {e}");
-        }
+    if args.open
+        && let Err(e) = opener::open_browser(&url)
+    {
+        eprintln!("could not open a browser: {e}");
     }
 
     let mut failing = live.current().overlay.is_some();

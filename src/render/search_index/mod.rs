@@ -110,6 +110,16 @@ struct Main<'a> {
 /// A term's postings: document number and the term's count in each field.
 type Postings = Vec<(u32, [u16; 4])>;
 
+/// A term's postings in one chunk, packed (see [`pack`]): a large guide has
+/// millions of postings, and this keeps them at about 3 bytes each instead of 12.
+struct Packed {
+    /// The chunk's first document.
+    first: u32,
+    /// The last document packed, to write the next as a gap.
+    last: u32,
+    bytes: Vec<u8>,
+}
+
 /// What one contiguous run of documents gives.
 struct Chunk<'a> {
     docs: Vec<Doc<'a>>,
@@ -117,7 +127,7 @@ struct Chunk<'a> {
     /// Local term number -> term.
     terms: Vec<Arc<str>>,
     /// Local term number -> postings (documents numbered in the whole guide).
-    postings: Vec<Postings>,
+    postings: Vec<Packed>,
 }
 
 /// The files of the search index for `guide`, by site path: the main file
@@ -136,16 +146,17 @@ pub fn search_index(guide: &Guide) -> BTreeMap<String, String> {
 
     // Merge the chunks' terms, in document order, so each posting list stays sorted.
     let mut index: HashMap<Arc<str>, usize> = HashMap::new();
-    let mut merged: Vec<(Arc<str>, Postings)> = Vec::new();
+    // Each term's packed postings from every chunk it occurs in, in document order.
+    let mut merged: Vec<(Arc<str>, Vec<Packed>)> = Vec::new();
     let mut docs = Vec::with_capacity(items.len());
     let mut lengths = Vec::with_capacity(items.len());
     for chunk in chunks {
         for (term, postings) in chunk.terms.into_iter().zip(chunk.postings) {
             match index.get(&term) {
-                Some(&i) => merged[i].1.extend(postings),
+                Some(&i) => merged[i].1.push(postings),
                 None => {
                     index.insert(term.clone(), merged.len());
-                    merged.push((term, postings));
+                    merged.push((term, vec![postings]));
                 }
             }
         }
@@ -162,7 +173,13 @@ pub fn search_index(guide: &Guide) -> BTreeMap<String, String> {
         let total: u64 = lengths.iter().map(|l| u64::from(l[f])).sum();
         *avg = total as f64 / lengths.len().max(1) as f64;
     }
-    let encoded: Vec<String> = merged.par_iter().map(|(_, postings)| encode_term(postings, &lengths, &avg)).collect();
+    let encoded: Vec<String> = merged
+        .par_iter()
+        .map_init(Vec::new, |postings, (_, packed)| {
+            unpack(packed, postings);
+            encode_term(postings, &lengths, &avg)
+        })
+        .collect();
 
     // Cut the sorted terms into shards of about SHARD_BYTES.
     let mut cuts = vec![0];
@@ -205,9 +222,10 @@ pub fn search_index(guide: &Guide) -> BTreeMap<String, String> {
     if std::env::var_os("PARTNERBOOK_TRACE").is_some() {
         let bytes: usize = files.values().map(String::len).sum();
         eprintln!(
-            "trace: search index of {} documents, {} terms: {} files, {bytes} bytes (main {}) in {:?} (analyze {t_analyze:?})",
+            "trace: search index of {} documents, {} terms, {} bytes of postings: {} files, {bytes} bytes (main {}) in {:?} (analyze {t_analyze:?})",
             docs.len(),
             merged.len(),
+            merged.iter().flat_map(|(_, p)| p).map(|p| p.bytes.len()).sum::<usize>(),
             files.len(),
             files[SEARCH_INDEX].len(),
             started.elapsed()
@@ -229,11 +247,12 @@ fn analyze_chunk<'a>(guide: &Guide, first: usize, items: &[Item<'a>]) -> Chunk<'
     // Per term: its counts in the document at hand, and the last document it was seen in (plus one).
     let mut counts: Vec<([u16; 4], u32)> = Vec::new();
     let mut touched: Vec<TermId> = Vec::new();
-    let mut postings: Vec<Postings> = Vec::new();
+    let mut postings: Vec<Packed> = Vec::new();
+    let first = u32::try_from(first).expect("fewer than 2^32 documents");
     let mut docs = Vec::with_capacity(items.len());
     let mut lengths = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let n = u32::try_from(first + i).expect("fewer than 2^32 documents");
+        let n = first + u32::try_from(i).expect("fewer than 2^32 documents");
         let (fields, doc) = match *item {
             Item::Playbook(p) => playbook(guide, p),
             Item::Partner(p) => partner(guide, p),
@@ -254,15 +273,67 @@ fn analyze_chunk<'a>(guide: &Guide, first: usize, items: &[Item<'a>]) -> Chunk<'
                 length[f] += 1;
             });
         }
-        postings.resize_with(analyzer.terms.len(), Vec::new);
+        postings.resize_with(analyzer.terms.len(), || Packed { first, last: first, bytes: Vec::new() });
         touched.sort_unstable();
         for id in touched.drain(..) {
-            postings[id as usize].push((n, std::mem::take(&mut counts[id as usize].0)));
+            pack(&mut postings[id as usize], n, std::mem::take(&mut counts[id as usize].0));
         }
         docs.push(doc);
         lengths.push(length);
     }
     Chunk { docs, lengths, terms: analyzer.terms, postings }
+}
+
+/// Adds document `doc` (after the last one packed) with the term's `counts`
+/// per field: the gap as a LEB128 number, a byte whose bits tell the fields
+/// the term occurs in, then those fields' counts as LEB128 numbers.
+fn pack(packed: &mut Packed, doc: u32, counts: [u16; 4]) {
+    fn number(out: &mut Vec<u8>, mut n: u32) {
+        while n >= 0x80 {
+            out.push((n as u8) | 0x80);
+            n >>= 7;
+        }
+        out.push(n as u8);
+    }
+    number(&mut packed.bytes, doc - packed.last);
+    packed.last = doc;
+    let mask = counts.iter().enumerate().filter(|(_, c)| **c > 0).fold(0u8, |m, (f, _)| m | 1 << f);
+    packed.bytes.push(mask);
+    for c in counts.into_iter().filter(|c| *c > 0) {
+        number(&mut packed.bytes, u32::from(c));
+    }
+}
+
+/// The postings [`pack`] packed into `pieces`, in order, into `out`.
+fn unpack(pieces: &[Packed], out: &mut Postings) {
+    fn number(bytes: &[u8], at: &mut usize) -> u32 {
+        let (mut n, mut shift) = (0u32, 0);
+        loop {
+            let b = bytes[*at];
+            *at += 1;
+            n |= u32::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return n;
+            }
+            shift += 7;
+        }
+    }
+    out.clear();
+    for piece in pieces {
+        let (bytes, mut at, mut doc) = (&piece.bytes, 0, piece.first);
+        while at < bytes.len() {
+            doc += number(bytes, &mut at);
+            let mask = bytes[at];
+            at += 1;
+            let mut counts = [0u16; 4];
+            for (f, c) in counts.iter_mut().enumerate() {
+                if mask & 1 << f != 0 {
+                    *c = u16::try_from(number(bytes, &mut at)).unwrap_or(u16::MAX);
+                }
+            }
+            out.push((doc, counts));
+        }
+    }
 }
 
 /// A term's postings for the four fields, separated by spaces (trailing empty fields left out).
@@ -286,7 +357,7 @@ fn encode_term(postings: &Postings, lengths: &[[u32; 4]], avg: &[f64; 4]) -> Str
 }
 
 /// The site path and text of a shard holding `terms` with their encoded postings.
-fn shard_file(terms: &[(Arc<str>, Postings)], encoded: &[String]) -> (String, String) {
+fn shard_file<T>(terms: &[(Arc<str>, T)], encoded: &[String]) -> (String, String) {
     let mut json = String::from("[");
     for (i, ((term, _), postings)) in terms.iter().zip(encoded).enumerate() {
         if i > 0 {

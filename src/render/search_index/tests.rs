@@ -268,3 +268,32 @@ fn shorten_cuts_at_a_word_within_the_limit() {
     let one = "é".repeat(500);
     assert_eq!(shorten(&one).chars().count(), SNIPPET_CHARS);
 }
+
+#[test]
+fn packed_postings_unpack_to_what_was_packed_across_chunks() {
+    // Gaps and counts of one to five LEB128 bytes, fields left out, and counts at their limit.
+    let postings: Postings = vec![
+        (3, [0, 0, 0, 1]),
+        (4, [1, 2, 3, 4]),
+        (130, [0, 127, 0, 128]),
+        (20_000, [u16::MAX, 0, 0, 0]),
+        (20_001, [0, 0, 300, 0]),
+        (u32::MAX - 1, [0, 0, 0, 16_384]),
+    ];
+    let (a, b) = postings.split_at(3);
+    let pieces: Vec<Packed> = [(0, a), (10_000, b)]
+        .into_iter()
+        .map(|(first, part)| {
+            let mut p = Packed { first, last: first, bytes: Vec::new() };
+            for &(doc, counts) in part {
+                pack(&mut p, doc, counts);
+            }
+            p
+        })
+        .collect();
+    let mut out = vec![(7, [7; 4])];
+    unpack(&pieces, &mut out);
+    assert_eq!(out, postings);
+    // Small gaps and counts take a byte each, and a byte tells the fields.
+    assert_eq!(pieces[0].bytes[..2], [3, 0b1000]);
+}
