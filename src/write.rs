@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::fs::{self, IoError};
-use crate::render::{Sink, Site};
+use crate::render::{Bytes, Sink, Site};
 
 /// Writes `site` to `out`, replacing what was there only once all of it is written.
 pub fn publish(site: &Site, out: &Path) -> Result<(), IoError> {
@@ -97,7 +97,7 @@ impl Staging {
 /// queue, so memory stays bounded). Returns what `produce` returned and the
 /// first write error; after an error the sink refuses further files.
 pub fn stream<T>(staging: &Staging, produce: impl FnOnce(&Sink<'_>) -> T) -> (T, Result<(), IoError>) {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(String, std::sync::Arc<[u8]>)>(WRITE_QUEUE);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(String, Bytes)>(WRITE_QUEUE);
     let rx = std::sync::Mutex::new(rx);
     let failed: std::sync::Mutex<Option<IoError>> = std::sync::Mutex::new(None);
     let lock_failed = || failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -113,7 +113,7 @@ pub fn stream<T>(staging: &Staging, produce: impl FnOnce(&Sink<'_>) -> T) -> (T,
                 }
             });
         }
-        let sink = |path: &str, bytes: std::sync::Arc<[u8]>| -> Result<(), String> {
+        let sink = |path: &str, bytes: Bytes| -> Result<(), String> {
             if let Some(e) = lock_failed().as_ref() {
                 return Err(e.to_string());
             }

@@ -141,7 +141,36 @@ pub fn render(guide: &Guide, theme: &Theme) -> Result<Site, RenderError> {
 
 /// Where [`render_to`] hands each finished file: its path and bytes. An error
 /// (the disk is full, say) stops the rendering.
-pub type Sink<'a> = dyn Fn(&str, Arc<[u8]>) -> Result<(), String> + Sync + 'a;
+pub type Sink<'a> = dyn Fn(&str, Bytes) -> Result<(), String> + Sync + 'a;
+
+/// A file's bytes on their way to a [`Sink`]: a page just rendered is handed
+/// over as it is, uncopied; a file the guide or theme keeps is shared.
+#[derive(Debug)]
+pub enum Bytes {
+    /// Made for this run.
+    Owned(Vec<u8>),
+    /// Kept elsewhere too.
+    Shared(Arc<[u8]>),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(v) => v,
+            Bytes::Shared(a) => a,
+        }
+    }
+}
+
+impl From<Bytes> for Arc<[u8]> {
+    fn from(b: Bytes) -> Self {
+        match b {
+            Bytes::Owned(v) => v.into(),
+            Bytes::Shared(a) => a,
+        }
+    }
+}
 
 /// Renders the same files as [`render`], handing each to `sink` as soon as it
 /// is made and keeping none: `build` writes pages while others render, and a
@@ -153,7 +182,7 @@ pub fn render_to(guide: &Guide, theme: &Theme, sink: &Sink<'_>) -> Result<usize,
     );
     let files = site?.len() + index.len();
     for (path, text) in index {
-        sink(&path, text.into_bytes().into()).map_err(|message| RenderError { page: path.clone(), message })?;
+        sink(&path, Bytes::Owned(text.into_bytes())).map_err(|message| RenderError { page: path.clone(), message })?;
     }
     Ok(files)
 }
@@ -248,7 +277,7 @@ fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&S
             }
             let bytes = render_route(&rcx, theme, &site_ctx, &related, route)
                 .map_err(|e| RenderError { page: path.clone(), message: e })?;
-            let bytes = pass(sink, &path, bytes.into())?;
+            let bytes = pass(sink, &path, Bytes::Owned(bytes))?;
             Ok((path, fp, Output { bytes }, true, deps))
         })
         .collect();
@@ -268,17 +297,17 @@ fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&S
     let mut site = Site { pages: rendered.into_iter().map(|(p, _, out, _, _)| (p.into(), out)).collect() };
     index.keys_fp = all_fingerprints(0, site.pages.keys().map(|k| xxhash_rust::xxh3::xxh3_64(k.as_bytes())));
     for (path, fp, out) in generated(guide, &index, &shared, &site, &mut previous, cache.leave_on_request) {
-        let out = Output { bytes: pass(sink, path, out.bytes)? };
+        let out = Output { bytes: pass(sink, path, out)? };
         cache.pages.insert(path.to_string(), (fp, out.clone()));
         site.pages.insert(path.into(), out);
     }
     for (path, bytes) in &theme.assets {
         let path = format!("assets/{path}");
-        let bytes = pass(sink, &path, bytes.clone())?;
+        let bytes = pass(sink, &path, Bytes::Shared(bytes.clone()))?;
         site.pages.insert(path.into(), Output { bytes });
     }
     for (path, bytes) in &guide.assets {
-        site.pages.insert(path.as_str().into(), Output { bytes: pass(sink, path, bytes.clone())? });
+        site.pages.insert(path.as_str().into(), Output { bytes: pass(sink, path, Bytes::Shared(bytes.clone()))? });
     }
     cache.index = keep_deps.then_some(index);
     Ok(site)
@@ -293,14 +322,14 @@ fn generated(
     site: &Site,
     previous: &mut HashMap<String, (u64, Output)>,
     leave_on_request: bool,
-) -> Vec<(&'static str, u64, Output)> {
+) -> Vec<(&'static str, u64, Bytes)> {
     let (partners_fp, playbooks_fp) = (shared.all_partners, shared.all_playbooks);
     // The sitemap lists every page with the date its playbook or partner changed.
     let day =
         |d: Option<crate::load::fields::Date>| d.map_or(0, |d| chrono::Datelike::num_days_from_ce(&d.0) as u64 + 1);
     let dates = guide.playbooks.values().map(|p| day(p.updated)).chain(guide.partners.values().map(|p| day(p.updated)));
     let pages_fp = all_fingerprints(all_fingerprints(shared.site, [index.keys_fp]), dates);
-    let files: [(&'static str, u64, &dyn Fn() -> String); 5] = [
+    let files: [(&'static str, u64, &(dyn Fn() -> String + Sync)); 5] = [
         ("feed.xml", playbooks_fp, &|| syndication::atom(guide)),
         ("sitemap.xml", pages_fp, &|| syndication::sitemap(guide, site.pages.keys())),
         ("robots.txt", shared.site, &|| syndication::robots(guide)),
@@ -308,15 +337,17 @@ fn generated(
         // partners.json lists each partner's playbooks by slug: it changes with the relations, not with titles.
         ("partners.json", all_fingerprints(partners_fp, [index.related_fp]), &|| feeds::partners_json(guide)),
     ];
-    files
+    let wanted: Vec<_> = files
         .into_iter()
         .filter(|(path, _, _)| !(leave_on_request && ON_REQUEST.contains(path)))
-        .map(|(path, fp, make)| {
-            let out = match previous.remove(path) {
-                Some((old, out)) if old == fp => out,
-                _ => Output { bytes: make().into_bytes().into() },
-            };
-            (path, fp, out)
+        .map(|(path, fp, make)| (path, fp, make, previous.remove(path)))
+        .collect();
+    // The calendar and the partners' JSON are megabytes on a large guide: they are made side by side.
+    wanted
+        .into_par_iter()
+        .map(|(path, fp, make, previous)| match previous {
+            Some((old, out)) if old == fp => (path, fp, Bytes::Shared(out.bytes)),
+            _ => (path, fp, Bytes::Owned(make().into_bytes())),
         })
         .collect()
 }
@@ -392,9 +423,9 @@ const PARTNER_CARD: &str = "partials/partner_card.html";
 
 /// Hands `bytes` to the sink, if there is one, and returns what the site keeps of them:
 /// nothing when they went to the sink.
-fn pass(sink: Option<&Sink<'_>>, path: &str, bytes: Arc<[u8]>) -> Result<Arc<[u8]>, RenderError> {
+fn pass(sink: Option<&Sink<'_>>, path: &str, bytes: Bytes) -> Result<Arc<[u8]>, RenderError> {
     match sink {
-        None => Ok(bytes),
+        None => Ok(bytes.into()),
         Some(sink) => {
             sink(path, bytes).map_err(|message| RenderError { page: path.to_string(), message })?;
             Ok(Arc::from(&[][..]))
@@ -789,5 +820,12 @@ fn render_route(
         syndication::absolute(guide, &format!("{}{}", guide.settings.base_path, context::url_path(&dir)))
     });
     ctx.insert("canonical", &canonical);
-    theme.tera.render(template, &ctx).map(String::into_bytes).map_err(|e| theme::error_text(&e))
+    // Most pages are a body and some 8 KB of frame: one allocation holds them.
+    let body = match route {
+        Route::Playbook(slug) => guide.playbooks[slug].body.html.len(),
+        _ => 0,
+    };
+    let mut out = Vec::with_capacity(body + 16 * 1024);
+    theme.tera.render_to(template, &ctx, &mut out).map_err(|e| theme::error_text(&e))?;
+    Ok(out)
 }

@@ -109,7 +109,8 @@ fn rerender_routes(
             cache.pages.insert(path.to_string(), (fp, out));
         }
     }
-    for (path, fp, out) in generated(guide, index, &shared, &site, &mut cache.pages, cache.leave_on_request) {
+    for (path, fp, bytes) in generated(guide, index, &shared, &site, &mut cache.pages, cache.leave_on_request) {
+        let out = Output { bytes: bytes.into() };
         site.pages.insert(path.into(), out.clone());
         cache.pages.insert(path.to_string(), (fp, out));
     }
