@@ -261,43 +261,61 @@ fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&S
     // `serve` keeps what each page shows, to find the pages an edit reaches (see `rerender`).
     let keep_deps = sink.is_none();
     let routes = routes(guide);
-    let rendered: Result<Vec<(String, u64, Output, bool, Vec<u64>)>, RenderError> = routes
-        .par_iter()
-        .map(|route| {
-            let path = route.path();
-            let mut deps = Vec::new();
-            let fp = route_fingerprint(guide, &related, &shared, route, &path, &mut deps);
-            if !keep_deps {
-                deps = Vec::new();
-            }
-            if let Some((old, out)) = cache.pages.get(&path)
-                && *old == fp
-            {
-                return Ok((path, fp, out.clone(), false, deps));
-            }
-            let bytes = render_route(&rcx, theme, &site_ctx, &related, route)
-                .map_err(|e| RenderError { page: path.clone(), message: e })?;
-            let bytes = pass(sink, &path, Bytes::Owned(bytes))?;
-            Ok((path, fp, Output { bytes }, true, deps))
-        })
-        .collect();
-    let mut rendered = rendered?;
-    cache.rendered = rendered.iter().filter(|r| r.3).count();
-    let mut previous = std::mem::take(&mut cache.pages);
-    let mut index = Index { site_fp, related_fp, keys_fp: 0, routes: Vec::new(), deps: HashMap::new() };
+    let paths: Vec<String> = routes.iter().map(Route::path).collect();
+    // The pages, sorted: the sitemap lists them.
+    let mut pages: Vec<&str> = paths.iter().map(String::as_str).collect();
+    pages.sort_unstable();
+    pages.dedup();
+    let keys_fp = all_fingerprints(0, pages.iter().map(|k| xxhash_rust::xxh3::xxh3_64(k.as_bytes())));
+    let mut index = Index { site_fp, related_fp, keys_fp, routes: Vec::new(), deps: HashMap::new() };
+    let mut previous: HashMap<String, (u64, Output)> =
+        GENERATED.iter().filter_map(|p| cache.pages.remove_entry(*p)).collect();
+    let leave_on_request = cache.leave_on_request;
+    let old_pages = &cache.pages;
+    // The feeds, sitemap and robots.txt need no page: they are made while the pages render.
+    let (rendered, generated): (Result<Vec<_>, RenderError>, Result<Vec<_>, RenderError>) = rayon::join(
+        || {
+            routes
+                .par_iter()
+                .zip(&paths)
+                .map(|(route, path)| {
+                    let mut deps = Vec::new();
+                    let fp = route_fingerprint(guide, &related, &shared, route, path, &mut deps);
+                    if !keep_deps {
+                        deps = Vec::new();
+                    }
+                    if let Some((old, out)) = old_pages.get(path)
+                        && *old == fp
+                    {
+                        return Ok((fp, out.clone(), false, deps));
+                    }
+                    let bytes = render_route(&rcx, theme, &site_ctx, &related, route)
+                        .map_err(|e| RenderError { page: path.clone(), message: e })?;
+                    let bytes = pass(sink, path, Bytes::Owned(bytes))?;
+                    Ok((fp, Output { bytes }, true, deps))
+                })
+                .collect()
+        },
+        || {
+            generated(guide, &index, &shared, &pages, &mut previous, leave_on_request)
+                .into_iter()
+                .map(|(path, fp, bytes)| Ok((path, fp, Output { bytes: pass(sink, path, bytes)? })))
+                .collect()
+        },
+    );
+    let (mut rendered, generated) = (rendered?, generated?);
+    cache.rendered = rendered.iter().filter(|r| r.2).count();
     if keep_deps {
         for (i, r) in rendered.iter_mut().enumerate() {
-            for key in std::mem::take(&mut r.4) {
+            for key in std::mem::take(&mut r.3) {
                 index.deps.entry(key).or_default().push(i as u32);
             }
         }
-        index.routes = routes.into_iter().zip(rendered.iter().map(|r| r.0.clone())).collect();
+        index.routes = routes.into_iter().zip(paths.iter().cloned()).collect();
     }
-    cache.pages = rendered.iter().map(|(p, fp, out, _, _)| (p.clone(), (*fp, out.clone()))).collect();
-    let mut site = Site { pages: rendered.into_iter().map(|(p, _, out, _, _)| (p.into(), out)).collect() };
-    index.keys_fp = all_fingerprints(0, site.pages.keys().map(|k| xxhash_rust::xxh3::xxh3_64(k.as_bytes())));
-    for (path, fp, out) in generated(guide, &index, &shared, &site, &mut previous, cache.leave_on_request) {
-        let out = Output { bytes: pass(sink, path, out)? };
+    cache.pages = paths.iter().zip(&rendered).map(|(p, (fp, out, _, _))| (p.clone(), (*fp, out.clone()))).collect();
+    let mut site = Site { pages: paths.into_iter().zip(rendered).map(|(p, (_, out, _, _))| (p.into(), out)).collect() };
+    for (path, fp, out) in generated {
         cache.pages.insert(path.to_string(), (fp, out.clone()));
         site.pages.insert(path.into(), out);
     }
@@ -313,13 +331,17 @@ fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&S
     Ok(site)
 }
 
+/// The files [`generated`] makes.
+const GENERATED: [&str; 5] = ["feed.xml", "sitemap.xml", "robots.txt", "calendar.ics", "partners.json"];
+
 /// The files made from the whole guide (feeds, sitemap, robots.txt), each
-/// taken from `previous` when what it shows is unchanged.
+/// taken from `previous` when what it shows is unchanged. `pages` are the
+/// pages' paths, sorted.
 fn generated(
     guide: &Guide,
     index: &Index,
     shared: &Shared,
-    site: &Site,
+    pages: &[&str],
     previous: &mut HashMap<String, (u64, Output)>,
     leave_on_request: bool,
 ) -> Vec<(&'static str, u64, Bytes)> {
@@ -329,14 +351,15 @@ fn generated(
         |d: Option<crate::load::fields::Date>| d.map_or(0, |d| chrono::Datelike::num_days_from_ce(&d.0) as u64 + 1);
     let dates = guide.playbooks.values().map(|p| day(p.updated)).chain(guide.partners.values().map(|p| day(p.updated)));
     let pages_fp = all_fingerprints(all_fingerprints(shared.site, [index.keys_fp]), dates);
-    let files: [(&'static str, u64, &(dyn Fn() -> String + Sync)); 5] = [
+    let files: [(&'static str, u64, &(dyn Fn() -> String + Sync)); GENERATED.len()] = [
         ("feed.xml", playbooks_fp, &|| syndication::atom(guide)),
-        ("sitemap.xml", pages_fp, &|| syndication::sitemap(guide, site.pages.keys())),
+        ("sitemap.xml", pages_fp, &|| syndication::sitemap(guide, pages.iter().copied())),
         ("robots.txt", shared.site, &|| syndication::robots(guide)),
         ("calendar.ics", partners_fp, &|| feeds::calendar(guide)),
         // partners.json lists each partner's playbooks by slug: it changes with the relations, not with titles.
         ("partners.json", all_fingerprints(partners_fp, [index.related_fp]), &|| feeds::partners_json(guide)),
     ];
+    debug_assert!(files.iter().zip(GENERATED).all(|(f, name)| f.0 == name));
     let wanted: Vec<_> = files
         .into_iter()
         .filter(|(path, _, _)| !(leave_on_request && ON_REQUEST.contains(path)))

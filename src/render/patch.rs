@@ -109,7 +109,10 @@ fn rerender_routes(
             cache.pages.insert(path.to_string(), (fp, out));
         }
     }
-    for (path, fp, bytes) in generated(guide, index, &shared, &site, &mut cache.pages, cache.leave_on_request) {
+    let mut pages: Vec<&str> = index.routes.iter().map(|(_, path)| path.as_str()).collect();
+    pages.sort_unstable();
+    pages.dedup();
+    for (path, fp, bytes) in generated(guide, index, &shared, &pages, &mut cache.pages, cache.leave_on_request) {
         let out = Output { bytes: bytes.into() };
         site.pages.insert(path.into(), out.clone());
         cache.pages.insert(path.to_string(), (fp, out));

@@ -82,7 +82,7 @@ pub fn atom(guide: &Guide) -> String {
 }
 
 /// The sitemap of every HTML page, with the update dates of playbooks and partners.
-pub fn sitemap<'a>(guide: &Guide, pages: impl Iterator<Item = &'a std::sync::Arc<str>>) -> String {
+pub fn sitemap<'a>(guide: &Guide, pages: impl Iterator<Item = &'a str>) -> String {
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 1);
     let _ = w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
     let mut urlset = BytesStart::new("urlset");
