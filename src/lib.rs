@@ -106,7 +106,6 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
         warnings.iter().filter_map(|d| d.span.as_ref()).map(|s| s.file).collect();
     sources.files.keep_only(|id| quoted.contains(&id));
     drop(quoted);
-    release_freed_memory();
     let theme = render::Theme::load(guide.theme.as_deref(), &guide.templates).map_err(Failure::Template)?;
     // Pages are written as they are rendered, into a folder beside the output
     // that replaces it only when every file is there.
@@ -127,17 +126,6 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     staging.commit()?;
     trace.stage("swap");
     Ok(Report { files, sources, warnings })
-}
-
-/// Hands the memory freed so far back to the system. glibc keeps freed blocks
-/// for later allocations, but the many small pages rendered next fit the freed
-/// texts' blocks poorly: without this, a 12,000-page build peaks 40 to 50 MB higher.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: `malloc_trim` only returns the allocator's free pages to the system.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 /// Stage times on standard error when `PARTNERBOOK_TRACE` is set: where a slow run spends its time.
