@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::outreach::ActionFilter;
+use crate::link::attention::Action;
 use crate::link::{Guide, Partner, Playbook, tag_slug};
 use crate::load::fields::{Date, Stage};
 use crate::load::partner::ActionItem;
@@ -67,12 +69,46 @@ pub struct Rcx<'a> {
     /// Each partner's tag slugs, joined by spaces (by partner slug): every
     /// directory page filters on them, and there are hundreds of tag pages.
     pub partner_tag_slugs: std::sync::OnceLock<HashMap<String, String>>,
+    /// The actions of each owner and of each partner, in the guide's order:
+    /// there is an actions page for every one of them.
+    actions_by: std::sync::OnceLock<ActionsBy>,
 }
+
+/// The actions of each owner (by owner slug) and of each partner (by slug),
+/// as places in the guide's list.
+type ActionsBy = (HashMap<String, Vec<u32>>, HashMap<String, Vec<u32>>);
 
 impl<'a> Rcx<'a> {
     /// The render view of `guide` with its cards.
     pub fn new(guide: &'a Guide, cards: &'a Cards) -> Self {
-        Rcx { guide, cards, partner_tags: Default::default(), partner_tag_slugs: Default::default() }
+        Rcx {
+            guide,
+            cards,
+            partner_tags: Default::default(),
+            partner_tag_slugs: Default::default(),
+            actions_by: Default::default(),
+        }
+    }
+
+    /// The actions an actions page lists, in the guide's order.
+    pub fn actions_of(&self, filter: &ActionFilter) -> Vec<&'a Action> {
+        let (by_owner, by_partner) = self.actions_by.get_or_init(|| {
+            let (mut by_owner, mut by_partner): ActionsBy = Default::default();
+            for (i, a) in self.guide.actions.iter().enumerate() {
+                let i = u32::try_from(i).expect("fewer than 2^32 actions");
+                if let Some(o) = &a.owner_slug {
+                    by_owner.entry(o.clone()).or_default().push(i);
+                }
+                by_partner.entry(a.partner.clone()).or_default().push(i);
+            }
+            (by_owner, by_partner)
+        });
+        let places = match filter {
+            ActionFilter::All => return self.guide.actions.iter().collect(),
+            ActionFilter::Owner(o) => by_owner.get(o),
+            ActionFilter::Partner(p) => by_partner.get(p),
+        };
+        places.into_iter().flatten().map(|&i| &self.guide.actions[i as usize]).collect()
     }
 
     /// The tag slugs of the partner `slug`, joined by spaces.

@@ -132,13 +132,8 @@ fn facets(guide: &Guide) -> (Vec<Facet>, Vec<Facet>) {
 }
 
 /// Builds an actions page.
-pub fn actions_page<'a>(guide: &'a Guide, filter: &ActionFilter) -> ActionsPage<'a> {
-    let keep = |a: &&Action| match filter {
-        ActionFilter::All => true,
-        ActionFilter::Owner(o) => a.owner_slug.as_ref() == Some(o),
-        ActionFilter::Partner(p) => a.partner == *p,
-    };
-    let items: Vec<&Action> = guide.actions.iter().filter(keep).collect();
+pub fn actions_page<'a>(guide: &'a Rcx<'a>, filter: &ActionFilter) -> ActionsPage<'a> {
+    let items = guide.actions_of(filter);
     let groups = Bucket::ALL
         .iter()
         .map(|b| ActionGroup {

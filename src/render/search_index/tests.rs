@@ -244,7 +244,10 @@ fn plain_text_drops_tags_and_decodes_entities() {
         ("1 < 2 &unknown; &#x41;&#66;", "1 < 2 &unknown; AB"),
         ("<pre><code>let a = 1;\nlet b = 2;</code></pre>", " let a = 1;\nlet b = 2; "),
         ("tail &amp", "tail &amp"),
+        // Any case; an attribute or a longer name is not the block tag.
+        ("a<BR/>b<Td class=x>c</TD>d<details>e<bdi>f</bdi><paragraph>g", "a b c d efg"),
     ];
+    assert!(super::text::BLOCKS.windows(2).all(|w| w[0] < w[1]), "sorted for the binary search");
     for (html, want) in cases {
         assert_eq!(plain_text(html), want, "{html}");
     }

@@ -45,8 +45,9 @@ pub(super) fn shorten(text: &str) -> String {
     out
 }
 
-/// Elements after which words do not run on, so their text is separated by a space.
-const BLOCKS: &[&str] = &[
+/// Elements after which words do not run on, so their text is separated by a space
+/// (sorted, for [`is_block`]).
+pub(super) const BLOCKS: &[&str] = &[
     "address",
     "article",
     "aside",
@@ -103,19 +104,29 @@ pub fn plain_text(html: &str) -> String {
             rest = &tag[1..];
             continue;
         };
-        let name: String = tag[1..end]
-            .trim_start_matches('/')
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        if BLOCKS.contains(&name.as_str()) {
+        if is_block(&tag[1..end]) {
             out.push(' ');
         }
         rest = &tag[end + 1..];
     }
     decode_entities(rest, &mut out);
     out
+}
+
+/// Whether a tag (its text between `<` and `>`) opens or closes one of [`BLOCKS`].
+/// Called for every tag of every page: no allocation, a binary search.
+fn is_block(tag: &str) -> bool {
+    let name = tag.trim_start_matches('/').as_bytes();
+    let len = name.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+    let mut lower = [0u8; 10];
+    if len > lower.len() {
+        return false;
+    }
+    for (l, b) in lower.iter_mut().zip(&name[..len]) {
+        *l = b.to_ascii_lowercase();
+    }
+    let name = std::str::from_utf8(&lower[..len]).expect("ASCII");
+    BLOCKS.binary_search(&name).is_ok()
 }
 
 /// Byte position of the `>` closing the tag that `tag` starts with, quotes respected;
