@@ -242,18 +242,23 @@ pub fn render_with(guide: &Guide, theme: &Theme, cache: &mut Cache) -> Result<Si
 fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&Sink<'_>>) -> Result<Site, RenderError> {
     let site_ctx = SiteCtx::new(guide);
     let related_fp = relations_fingerprint(guide);
-    if cache.related.as_ref().is_none_or(|(fp, _)| *fp != related_fp) {
-        let fresh = pages::related(guide)
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.into_iter().map(str::to_string).collect()))
-            .collect();
-        cache.related = Some((related_fp, fresh));
-    }
-    let related: HashMap<&str, Vec<&str>> = cache
-        .related
-        .as_ref()
-        .map(|(_, r)| r.iter().map(|(k, v)| (k.as_str(), v.iter().map(String::as_str).collect())).collect())
-        .unwrap_or_default();
+    // `build` renders once: it keeps nothing for a next run.
+    let related: HashMap<&str, Vec<&str>> = if sink.is_some() {
+        pages::related(guide)
+    } else {
+        if cache.related.as_ref().is_none_or(|(fp, _)| *fp != related_fp) {
+            let fresh = pages::related(guide)
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.into_iter().map(str::to_string).collect()))
+                .collect();
+            cache.related = Some((related_fp, fresh));
+        }
+        cache
+            .related
+            .as_ref()
+            .map(|(_, r)| r.iter().map(|(k, v)| (k.as_str(), v.iter().map(String::as_str).collect())).collect())
+            .unwrap_or_default()
+    };
     let site_fp = site_fingerprint(guide);
     render_cards(guide, theme, &site_ctx, site_fp, &mut cache.cards, None)?;
     let rcx = Rcx::new(guide, &cache.cards);

@@ -51,39 +51,53 @@ pub fn related(guide: &Guide) -> HashMap<&str, Vec<&str>> {
         .values()
         .map(|p| (p.slug.as_str(), p.playbooks.iter().filter_map(|s| index(s)).collect()))
         .collect();
-    let mut by_tag: HashMap<String, Vec<u32>> = HashMap::new();
-    for (i, p) in guide.playbooks.values().enumerate() {
-        for t in &p.tags {
-            by_tag.entry(crate::link::tag_slug(t)).or_default().push(i as u32);
-        }
-    }
-    by_tag.retain(|_, v| v.len() <= 200);
-    let ranked: Vec<Vec<&str>> = guide
-        .playbooks
-        .values()
-        .collect::<Vec<_>>()
+    // The playbooks of each tag, from the guide's tags (each playbook listed once).
+    let by_tag: HashMap<&str, Vec<u32>> = guide
+        .tags
+        .iter()
+        .filter(|(_, t)| t.playbooks.len() <= 200)
+        .map(|(slug, t)| (slug.as_str(), t.playbooks.iter().filter_map(|s| index(s)).collect()))
+        .collect();
+    let playbooks: Vec<&crate::link::Playbook> = guide.playbooks.values().map(|p| &**p).collect();
+    // Each worker adds scores up in an array over all playbooks, and clears only what it touched.
+    let scratch = || (vec![0u32; slugs.len()], Vec::<u32>::new());
+    let ranked: Vec<Vec<&str>> = playbooks
         .par_iter()
         .enumerate()
-        .map(|(me, p)| {
-            let mut hits: Vec<(u32, u32)> = Vec::new();
-            for list in p.partners.iter().filter_map(|s| by_partner.get(s.as_str())) {
-                hits.extend(list.iter().map(|&i| (i, 2)));
-            }
-            for list in p.tags.iter().filter_map(|t| by_tag.get(&crate::link::tag_slug(t))) {
-                hits.extend(list.iter().map(|&i| (i, 1)));
-            }
-            hits.sort_unstable_by_key(|h| h.0);
-            let mut scores: Vec<(u32, u32)> = Vec::new();
-            for (i, s) in hits {
-                match scores.last_mut() {
-                    Some(last) if last.0 == i => last.1 += s,
-                    _ if i as usize == me => {}
-                    _ => scores.push((i, s)),
+        .map_init(scratch, |(scores, touched), (me, p)| {
+            let mut add = |list: &[u32], weight: u32| {
+                for &i in list {
+                    if scores[i as usize] == 0 {
+                        touched.push(i);
+                    }
+                    scores[i as usize] += weight;
                 }
+            };
+            for list in p.partners.iter().filter_map(|s| by_partner.get(s.as_str())) {
+                add(list, 2);
             }
-            scores.retain(|h| h.0 as usize != me);
-            scores.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            scores.iter().take(5).map(|&(i, _)| slugs[i as usize]).collect()
+            let mut tags: Vec<String> = p.tags.iter().map(|t| crate::link::tag_slug(t)).collect();
+            tags.sort_unstable();
+            tags.dedup();
+            for list in tags.iter().filter_map(|t| by_tag.get(t.as_str())) {
+                add(list, 1);
+            }
+            // Highest score first, then the first slug.
+            let mut best: Vec<(std::cmp::Reverse<u32>, u32)> = touched
+                .iter()
+                .filter(|&&i| i as usize != me)
+                .map(|&i| (std::cmp::Reverse(scores[i as usize]), i))
+                .collect();
+            for &i in touched.iter() {
+                scores[i as usize] = 0;
+            }
+            touched.clear();
+            if best.len() > 5 {
+                best.select_nth_unstable(4);
+                best.truncate(5);
+            }
+            best.sort_unstable();
+            best.iter().map(|&(_, i)| slugs[i as usize]).collect()
         })
         .collect();
     slugs.iter().copied().zip(ranked).collect()
@@ -221,5 +235,60 @@ mod tests {
         assert!(!is_plain_email("javascript:alert(1)//@x.org"));
         assert_eq!(tel_uri("+1 (555) 014-2000").as_deref(), Some("tel:+15550142000"));
         assert_eq!(tel_uri("ask the desk"), None);
+    }
+
+    /// Links a guide of `playbooks` (slug, partners, tags) and two partners.
+    fn guide(playbooks: &[(&str, &str, &str)]) -> Guide {
+        let root = std::env::temp_dir().join(format!("pb-related-{}-{}", std::process::id(), playbooks.len()));
+        let _ = std::fs::remove_dir_all(&root);
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("site.yaml", "title: Guide\n");
+        write("partners/it.yaml", "name: IT\n");
+        write("partners/law.yaml", "name: Law\n");
+        for (slug, partners, tags) in playbooks {
+            write(
+                &format!("playbooks/{slug}.md"),
+                &format!("---\ntitle: {slug}\npartners: [{partners}]\ntags: [{tags}]\n---\n"),
+            );
+        }
+        let mut diags = crate::diag::Diagnostics::default();
+        let sources = crate::load::load(&root, &mut diags).expect("the fixture loads");
+        let opts = crate::link::LinkOptions { base_url: None, drafts: false, today: "2026-03-01".parse().unwrap() };
+        let guide = crate::link::link(&sources, &opts, &mut diags);
+        std::fs::remove_dir_all(&root).unwrap();
+        assert!(!diags.has_errors(), "{}", diags.render(&sources.files, false));
+        guide
+    }
+
+    #[test]
+    fn related_playbooks_share_partners_twice_and_tags_once_best_first() {
+        let mut playbooks = vec![
+            ("a", "it", "Data, data, grants"),
+            ("b", "", "grants"),
+            ("c", "it", ""),
+            ("d", "", "data, grants"),
+            ("e", "law", "data"),
+            ("f", "", ""),
+        ];
+        // A tag on more than 200 playbooks relates none of them.
+        let many: Vec<String> = (0..201).map(|i| format!("z{i:03}")).collect();
+        playbooks.extend(many.iter().map(|s| (s.as_str(), "", "common")));
+        let guide = guide(&playbooks);
+        let related = related(&guide);
+        // d shares two tags (2), c a partner (2), b and e one tag (1): ties go to the first slug.
+        // A tag written twice ("Data", "data") counts once.
+        assert_eq!(related["a"], ["c", "d", "b", "e"]);
+        assert_eq!(related["b"], ["a", "d"]);
+        assert_eq!(related["e"], ["a", "d"]);
+        assert!(related["f"].is_empty());
+        assert!(related["z000"].is_empty());
+        // At most five.
+        let crowd: Vec<String> = (0..8).map(|i| format!("p{i}")).collect();
+        let guide = self::guide(&crowd.iter().map(|s| (s.as_str(), "it", "")).collect::<Vec<_>>());
+        assert_eq!(super::related(&guide)["p3"], ["p0", "p1", "p2", "p4", "p5"]);
     }
 }
