@@ -209,22 +209,32 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         rendered.insert(key, entry);
     }
 
-    let mut playbooks = BTreeMap::new();
-    for p in &sources.playbooks {
-        let Some(meta) = p.meta.as_ref().filter(|m| !m.draft || opts.drafts) else { continue };
-        let entry = &rendered[&format!("playbook:{}", p.slug)];
-        let body = entry.rendered[0].clone().unwrap_or_default();
-        playbooks
-            .insert(p.slug.clone(), Arc::new(playbook_item(sources, p, meta, refs_of(&playbook_refs, &p.slug), body)));
-    }
+    // Items are made on every core (each hashes its whole file), then put in order.
+    let playbooks: BTreeMap<String, Arc<Playbook>> = sources
+        .playbooks
+        .par_iter()
+        .filter_map(|p| {
+            let meta = p.meta.as_ref().filter(|m| !m.draft || opts.drafts)?;
+            let entry = &rendered[&format!("playbook:{}", p.slug)];
+            let body = entry.rendered[0].clone().unwrap_or_default();
+            let item = playbook_item(sources, p, meta, refs_of(&playbook_refs, &p.slug), body);
+            Some((p.slug.clone(), Arc::new(item)))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
 
-    let mut partners = BTreeMap::new();
-    for (i, profile) in sorted_partners {
-        let p = &sources.partners[i];
-        let entry = &rendered[&format!("partner:{}", p.slug)];
-        let partner = partner_item(sources, p, profile, refs_of(&partner_refs, &p.slug), &entry.rendered);
-        partners.insert(p.slug.clone(), Arc::new(partner));
-    }
+    let partners: BTreeMap<String, Arc<Partner>> = sorted_partners
+        .into_par_iter()
+        .map(|(i, profile)| {
+            let p = &sources.partners[i];
+            let entry = &rendered[&format!("partner:{}", p.slug)];
+            let partner = partner_item(sources, p, profile, refs_of(&partner_refs, &p.slug), &entry.rendered);
+            (p.slug.clone(), Arc::new(partner))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
 
     let mut pages = BTreeMap::new();
     for p in &sources.pages {
@@ -402,28 +412,26 @@ fn tags(
     playbooks: &BTreeMap<String, Arc<Playbook>>,
     partners: &BTreeMap<String, Arc<Partner>>,
 ) -> BTreeMap<String, Tag> {
+    // Slugging is the work: each item's tags are slugged on every core, then gathered in order.
+    let playbook_tags: Vec<_> = playbooks.par_iter().map(|(slug, p)| (slug, dedup(&p.tags))).collect();
+    let partner_tags: Vec<_> = partners.par_iter().map(|(slug, p)| (slug, dedup(&p.profile.tags))).collect();
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
-    for p in playbooks.values() {
-        for name in dedup(&p.tags) {
-            let t =
-                tags.entry(tag_slug(name)).or_insert_with(|| Tag { name: name.trim().to_string(), ..Tag::default() });
-            t.playbooks.push(p.slug.clone());
-        }
-    }
-    for p in partners.values() {
-        for name in dedup(&p.profile.tags) {
-            let t =
-                tags.entry(tag_slug(name)).or_insert_with(|| Tag { name: name.trim().to_string(), ..Tag::default() });
-            t.partners.push(p.slug.clone());
+    for (of_playbook, items) in [(true, playbook_tags), (false, partner_tags)] {
+        for (item, names) in items {
+            for (tag, name) in names {
+                let t = tags.entry(tag).or_insert_with(|| Tag { name: name.trim().to_string(), ..Tag::default() });
+                if of_playbook { &mut t.playbooks } else { &mut t.partners }.push(item.clone());
+            }
         }
     }
     tags.remove("");
     tags
 }
 
-fn dedup(tags: &[String]) -> Vec<&String> {
+/// The slugs of `tags` with the first name written for each, in order, each slug once.
+fn dedup(tags: &[String]) -> Vec<(String, &String)> {
     let mut seen = HashSet::new();
-    tags.iter().filter(|t| seen.insert(tag_slug(t))).collect()
+    tags.iter().map(|t| (tag_slug(t), t)).filter(|(slug, _)| seen.insert(slug.clone())).collect()
 }
 
 fn settings(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> Settings {

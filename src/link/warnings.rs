@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use super::attention::stale_days;
 use super::guide::{Guide, Partner, Playbook};
 use crate::diag::{Diagnostic, Diagnostics, Span};
@@ -25,10 +27,19 @@ use crate::source::FileId;
 pub fn check(sources: &Sources, guide: &Guide, diags: &mut Diagnostics) {
     let files = &sources.files;
     let partner_files: HashMap<&str, FileId> = sources.partners.iter().map(|p| (p.slug.as_str(), p.file)).collect();
-    for (slug, partner) in &guide.partners {
-        let Some(&file) = partner_files.get(slug.as_str()) else { continue };
-        check_partner(file, files.get(file).text.as_str(), guide, partner, diags);
-    }
+    // Each item is checked on its own, on every core; the warnings keep the items' order.
+    let per_partner: Vec<Vec<Diagnostic>> = guide
+        .partners
+        .par_iter()
+        .map(|(slug, partner)| {
+            let mut found = Vec::new();
+            if let Some(&file) = partner_files.get(slug.as_str()) {
+                check_partner(file, files.get(file).text.as_str(), guide, partner, &mut found);
+            }
+            found
+        })
+        .collect();
+    per_partner.into_iter().flatten().for_each(|d| diags.push(d));
 
     if let (Some(file), Some(url)) = (sources.config_file, guide.settings.edit_url.as_deref())
         && unsafe_scheme(url).is_some()
@@ -36,11 +47,18 @@ pub fn check(sources: &Sources, guide: &Guide, diags: &mut Diagnostics) {
         diags.push(unsafe_value(file, &files.get(file).text, url));
     }
 
-    for p in &sources.playbooks {
-        if let Some(playbook) = guide.playbooks.get(&p.slug) {
-            check_playbook(p, files.get(p.file).text.as_str(), playbook, diags);
-        }
-    }
+    let per_playbook: Vec<Vec<Diagnostic>> = sources
+        .playbooks
+        .par_iter()
+        .map(|p| {
+            let mut found = Vec::new();
+            if let Some(playbook) = guide.playbooks.get(&p.slug) {
+                check_playbook(p, files.get(p.file).text.as_str(), playbook, &mut found);
+            }
+            found
+        })
+        .collect();
+    per_playbook.into_iter().flatten().for_each(|d| diags.push(d));
 }
 
 /// Pushes the warnings about one partner of `guide`, whose profile is `text`.
