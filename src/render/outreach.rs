@@ -283,7 +283,8 @@ pub fn directory<'a>(guide: &'a Rcx<'a>, filter: &DirectoryFilter) -> Directory<
         DirectoryFilter::All => true,
         DirectoryFilter::Kind(k) => p.profile.kind == Some(*k),
         DirectoryFilter::Status(s) => p.profile.status == Some(*s),
-        DirectoryFilter::Tag(t) => guide.tag_slugs_of(&p.slug).split(' ').any(|x| x == t),
+        // A tag's partners come from the tag, below.
+        DirectoryFilter::Tag(_) => true,
     };
     let all: Vec<&Partner> = guide.partners.values().map(|p| &**p).collect();
     let kinds = Kind::ALL
@@ -325,12 +326,19 @@ pub fn directory<'a>(guide: &'a Rcx<'a>, filter: &DirectoryFilter) -> Directory<
         DirectoryFilter::Status(s) => format!("Partners with status {}", s.label()),
         DirectoryFilter::Tag(t) => format!("Partners tagged “{}”", guide.tags.get(t).map_or(t.as_str(), |x| &x.name)),
     };
+    // A tag's partners are listed with the tag (in the same order), the others are filtered.
+    let members: Vec<&Partner> = match filter {
+        DirectoryFilter::Tag(t) => guide
+            .tags
+            .get(t)
+            .map(|tag| tag.partners.iter().filter_map(|s| guide.partners.get(s)).map(|p| &**p).collect())
+            .unwrap_or_default(),
+        _ => all.iter().copied().filter(keep).collect(),
+    };
     Directory {
         heading,
-        partners: all
-            .iter()
-            .copied()
-            .filter(keep)
+        partners: members
+            .into_iter()
             .map(|p| DirectoryCard { card: partner_card(guide, p), tags: guide.tag_slugs_of(&p.slug).to_string() })
             .collect(),
         kinds,
