@@ -65,7 +65,7 @@ pub struct Rcx<'a> {
     /// The HTML of every card.
     pub cards: &'a Cards,
     /// The partners' tags with their counts, for the directory's facets.
-    pub partner_tags: std::sync::OnceLock<std::collections::BTreeMap<String, (String, usize)>>,
+    partner_tags: std::sync::OnceLock<std::collections::BTreeMap<String, (String, usize)>>,
     /// Each partner's tag slugs, joined by spaces (by partner slug): every
     /// directory page filters on them, and there are hundreds of tag pages.
     pub partner_tag_slugs: std::sync::OnceLock<HashMap<String, String>>,
@@ -109,6 +109,11 @@ impl<'a> Rcx<'a> {
             ActionFilter::Partner(p) => by_partner.get(p),
         };
         places.into_iter().flatten().map(|&i| &self.guide.actions[i as usize]).collect()
+    }
+
+    /// The partners' tags (slug -> name and count), made once per run.
+    pub fn partner_tags(&self) -> &std::collections::BTreeMap<String, (String, usize)> {
+        self.partner_tags.get_or_init(|| super::outreach::partner_tags(self.guide))
     }
 
     /// The tag slugs of the partner `slug`, joined by spaces.

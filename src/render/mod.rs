@@ -262,7 +262,7 @@ fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&S
     let site_fp = site_fingerprint(guide);
     render_cards(guide, theme, &site_ctx, site_fp, &mut cache.cards, None)?;
     let rcx = Rcx::new(guide, &cache.cards);
-    let shared = Shared::new(guide, site_fp);
+    let shared = Shared::new(&rcx, site_fp);
     // `serve` keeps what each page shows, to find the pages an edit reaches (see `rerender`).
     let keep_deps = sink.is_none();
     let routes = routes(guide);
@@ -514,29 +514,25 @@ fn site_fingerprint(guide: &Guide) -> u64 {
 /// A fingerprint of everything a route's page shows: when it is unchanged, so is the page.
 /// Fingerprints shared by many routes, computed once per run.
 struct Shared<'a> {
-    guide: &'a Guide,
+    /// The run's render view of the guide, with its indexes.
+    rcx: &'a Rcx<'a>,
     site: u64,
     all_playbooks: u64,
     all_partners: u64,
     /// What every directory page's filters show; made when a directory page is
     /// first asked (a playbook's save in serve asks none).
     facets: std::sync::OnceLock<u64>,
-    /// The partners of each partner tag (by tag slug), made when first asked.
-    by_tag: std::sync::OnceLock<HashMap<String, Vec<&'a str>>>,
-    /// Each owner's actions (by owner slug), made when first asked.
-    by_owner: std::sync::OnceLock<HashMap<&'a str, Vec<&'a crate::link::attention::Action>>>,
 }
 
 impl<'a> Shared<'a> {
-    fn new(guide: &'a Guide, site: u64) -> Self {
+    fn new(rcx: &'a Rcx<'a>, site: u64) -> Self {
+        let guide = rcx.guide;
         Shared {
-            guide,
+            rcx,
             site,
             all_playbooks: all_fingerprints(site, guide.playbooks.values().map(|p| p.fingerprint)),
             all_partners: all_fingerprints(site, guide.partners.values().map(|p| p.fingerprint)),
             facets: Default::default(),
-            by_tag: Default::default(),
-            by_owner: Default::default(),
         }
     }
 
@@ -544,40 +540,16 @@ impl<'a> Shared<'a> {
     fn facets(&self) -> u64 {
         *self.facets.get_or_init(|| {
             let mut h = Xxh3::new();
-            for p in self.guide.partners.values() {
+            for p in self.rcx.guide.partners.values() {
                 h.update(p.profile.kind.map(|k| k.as_str()).unwrap_or_default().as_bytes());
                 h.update(b"\0");
                 h.update(p.profile.status.map(|s| s.as_str()).unwrap_or_default().as_bytes());
                 h.update(b"\0");
             }
-            for (slug, (name, n)) in outreach::partner_tags(self.guide) {
+            for (slug, (name, n)) in self.rcx.partner_tags() {
                 h.update(format!("{slug}\0{name}\0{n}\0").as_bytes());
             }
             h.digest()
-        })
-    }
-
-    fn by_tag(&self) -> &HashMap<String, Vec<&'a str>> {
-        self.by_tag.get_or_init(|| {
-            let mut by_tag: HashMap<String, Vec<&str>> = HashMap::new();
-            for p in self.guide.partners.values() {
-                for t in &p.profile.tags {
-                    by_tag.entry(crate::link::tag_slug(t)).or_default().push(&p.slug);
-                }
-            }
-            by_tag
-        })
-    }
-
-    fn by_owner(&self) -> &HashMap<&'a str, Vec<&'a crate::link::attention::Action>> {
-        self.by_owner.get_or_init(|| {
-            let mut by_owner: HashMap<&str, Vec<&crate::link::attention::Action>> = HashMap::new();
-            for a in self.guide.actions.iter() {
-                if let Some(o) = &a.owner_slug {
-                    by_owner.entry(o).or_default().push(a);
-                }
-            }
-            by_owner
         })
     }
 }
@@ -641,9 +613,9 @@ fn route_fingerprint(
         Route::Actions(ActionFilter::Partner(slug)) => add(partner(slug)),
         // An owner's list shows those actions. Any partner's edit can add one, so the
         // page is asked again after each (`all_partners`), but it changes only with them.
-        Route::Actions(ActionFilter::Owner(o)) => {
+        Route::Actions(filter @ ActionFilter::Owner(_)) => {
             deps.borrow_mut().push(Dep::AllPartners.key());
-            for a in shared.by_owner().get(o.as_str()).map(Vec::as_slice).unwrap_or_default() {
+            for a in shared.rcx.actions_of(filter) {
                 add(action_fingerprint(guide, a));
             }
         }
@@ -651,19 +623,10 @@ fn route_fingerprint(
         Route::Partners(filter) => {
             deps.borrow_mut().push(Dep::AllPartners.key());
             add(shared.facets());
-            let members: Vec<&str> = match filter {
-                DirectoryFilter::All => guide.partners.keys().map(String::as_str).collect(),
-                DirectoryFilter::Kind(k) => {
-                    guide.partners.values().filter(|p| p.profile.kind == Some(*k)).map(|p| p.slug.as_str()).collect()
-                }
-                DirectoryFilter::Status(s) => {
-                    guide.partners.values().filter(|p| p.profile.status == Some(*s)).map(|p| p.slug.as_str()).collect()
-                }
-                DirectoryFilter::Tag(t) => shared.by_tag().get(t).cloned().unwrap_or_default(),
-            };
-            for slug in members {
-                add(xxhash_rust::xxh3::xxh3_64(slug.as_bytes()));
-                add(guide.partners.get(slug).map_or(0, |p| p.fingerprint));
+            let members = outreach::directory_members(shared.rcx, filter);
+            for p in members {
+                add(xxhash_rust::xxh3::xxh3_64(p.slug.as_bytes()));
+                add(p.fingerprint);
             }
         }
         Route::Pipeline | Route::Actions(_) => add(all_partners()),

@@ -279,13 +279,6 @@ impl Directory<'_> {
 
 /// Builds a directory page.
 pub fn directory<'a>(guide: &'a Rcx<'a>, filter: &DirectoryFilter) -> Directory<'a> {
-    let keep = |p: &&Partner| match filter {
-        DirectoryFilter::All => true,
-        DirectoryFilter::Kind(k) => p.profile.kind == Some(*k),
-        DirectoryFilter::Status(s) => p.profile.status == Some(*s),
-        // A tag's partners come from the tag, below.
-        DirectoryFilter::Tag(_) => true,
-    };
     let all: Vec<&Partner> = guide.partners.values().map(|p| &**p).collect();
     let kinds = Kind::ALL
         .iter()
@@ -310,8 +303,7 @@ pub fn directory<'a>(guide: &'a Rcx<'a>, filter: &DirectoryFilter) -> Directory<
         })
         .collect();
     let tags = guide
-        .partner_tags
-        .get_or_init(|| partner_tags(guide))
+        .partner_tags()
         .iter()
         .map(|(slug, (name, n))| Facet {
             title: name.clone(),
@@ -326,18 +318,9 @@ pub fn directory<'a>(guide: &'a Rcx<'a>, filter: &DirectoryFilter) -> Directory<
         DirectoryFilter::Status(s) => format!("Partners with status {}", s.label()),
         DirectoryFilter::Tag(t) => format!("Partners tagged “{}”", guide.tags.get(t).map_or(t.as_str(), |x| &x.name)),
     };
-    // A tag's partners are listed with the tag (in the same order), the others are filtered.
-    let members: Vec<&Partner> = match filter {
-        DirectoryFilter::Tag(t) => guide
-            .tags
-            .get(t)
-            .map(|tag| tag.partners.iter().filter_map(|s| guide.partners.get(s)).map(|p| &**p).collect())
-            .unwrap_or_default(),
-        _ => all.iter().copied().filter(keep).collect(),
-    };
     Directory {
         heading,
-        partners: members
+        partners: directory_members(guide, filter)
             .into_iter()
             .map(|p| DirectoryCard { card: partner_card(guide, p), tags: guide.tag_slugs_of(&p.slug).to_string() })
             .collect(),
@@ -347,6 +330,22 @@ pub fn directory<'a>(guide: &'a Rcx<'a>, filter: &DirectoryFilter) -> Directory<
         all_url: format!("{}partners/", guide.settings.base_path),
         pipeline_url: format!("{}partners/pipeline/", guide.settings.base_path),
         filtered: !matches!(filter, DirectoryFilter::All),
+    }
+}
+
+/// The partners a directory page lists, in the guide's order. A tag's partners
+/// are those the tag lists (in the same order); the others are filtered.
+pub fn directory_members<'a>(guide: &Rcx<'a>, filter: &DirectoryFilter) -> Vec<&'a Partner> {
+    let partners = guide.guide.partners.values().map(|p| &**p);
+    match filter {
+        DirectoryFilter::All => partners.collect(),
+        DirectoryFilter::Kind(k) => partners.filter(|p| p.profile.kind == Some(*k)).collect(),
+        DirectoryFilter::Status(s) => partners.filter(|p| p.profile.status == Some(*s)).collect(),
+        DirectoryFilter::Tag(t) => {
+            let guide = guide.guide;
+            let listed = guide.tags.get(t).map(|tag| tag.partners.as_slice()).unwrap_or_default();
+            listed.iter().filter_map(|s| guide.partners.get(s)).map(|p| &**p).collect()
+        }
     }
 }
 

@@ -85,7 +85,7 @@ fn rerender_routes(
     let only = CardsOf { playbooks: &changed.playbooks, partners: &changed.partners };
     render_cards(guide, theme, &site_ctx, site_fp, &mut cache.cards, Some(only))?;
     let rcx = Rcx::new(guide, &cache.cards);
-    let shared = Shared::new(guide, site_fp);
+    let shared = Shared::new(&rcx, site_fp);
     let pages = &cache.pages;
     let rendered = reached
         .par_iter()
