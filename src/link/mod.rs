@@ -496,6 +496,29 @@ pub fn split_base_url(raw: &str) -> Result<(Option<String>, String), String> {
     Ok((absolute, path))
 }
 
+/// Loads and links a guide written to a fresh temporary folder, for the
+/// tests of later stages; the folder is removed before it returns, and the
+/// guide must have no errors.
+#[cfg(test)]
+pub(crate) fn linked_fixture(files: &[(&str, &str)], opts: &LinkOptions) -> Guide {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let root = std::env::temp_dir().join(format!("pb-fixture-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    for (rel, text) in files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("a file in the guide")).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let mut diags = Diagnostics::default();
+    let sources = crate::load::load(&root, &mut diags).expect("the fixture loads");
+    let guide = link(&sources, opts, &mut diags);
+    std::fs::remove_dir_all(&root).unwrap();
+    assert!(!diags.has_errors(), "{}", diags.render(&sources.files, false));
+    guide
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -431,15 +431,12 @@ pub fn partners_json(guide: &Guide) -> String {
 #[cfg(test)]
 mod tests {
     use std::collections::{BTreeMap, BTreeSet};
-    use std::path::Path;
     use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
 
     use icalendar::{CalendarComponent, Component, DatePerhapsTime};
     use serde_json::Value;
 
     use super::*;
-    use crate::diag::Diagnostics;
     use crate::link::LinkOptions;
     use crate::load::yaml::Spanned;
 
@@ -510,39 +507,18 @@ next_step:
   due: 2026-04-02
 ";
 
-    fn write(root: &Path, rel: &str, text: &str) {
-        let path = root.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-
     /// Runs load and link on a tiny guide written to a temporary folder.
     fn fixture(base_url: Option<&str>) -> Guide {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let root =
-            std::env::temp_dir().join(format!("pb-feeds-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
-        let _ = std::fs::remove_dir_all(&root);
-        write(
-            &root,
-            "site.yaml",
-            "title: \"Outreach, Guide; Test\"\ndescription: A tiny guide.\nstale_after_days: 30\n",
-        );
-        write(
-            &root,
-            "playbooks/first-meeting.md",
-            "---\ntitle: Run the first meeting\npartners: [lab-ops]\n---\nBody.\n",
-        );
-        write(&root, "playbooks/follow-up.md", "---\ntitle: Follow up\n---\nBody.\n");
-        write(&root, "partners/lab-ops.yaml", LAB_OPS);
-        write(&root, "partners/research/hpc.yaml", HPC);
-        write(&root, "partners/zeta.yaml", "name: Zeta Office\n");
-        let mut diags = Diagnostics::default();
-        let sources = crate::load::load(&root, &mut diags).expect("the fixture loads");
+        let files = [
+            ("site.yaml", "title: \"Outreach, Guide; Test\"\ndescription: A tiny guide.\nstale_after_days: 30\n"),
+            ("playbooks/first-meeting.md", "---\ntitle: Run the first meeting\npartners: [lab-ops]\n---\nBody.\n"),
+            ("playbooks/follow-up.md", "---\ntitle: Follow up\n---\nBody.\n"),
+            ("partners/lab-ops.yaml", LAB_OPS),
+            ("partners/research/hpc.yaml", HPC),
+            ("partners/zeta.yaml", "name: Zeta Office\n"),
+        ];
         let opts = LinkOptions { base_url: base_url.map(Into::into), drafts: false, today: TODAY.parse().unwrap() };
-        let guide = crate::link::link(&sources, &opts, &mut diags);
-        std::fs::remove_dir_all(&root).unwrap();
-        assert!(!diags.has_errors(), "{}", diags.render(&sources.files, false));
-        guide
+        crate::link::linked_fixture(&files, &opts)
     }
 
     fn guide() -> Guide {

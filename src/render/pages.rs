@@ -239,29 +239,21 @@ mod tests {
 
     /// Links a guide of `playbooks` (slug, partners, tags) and two partners.
     fn guide(playbooks: &[(&str, &str, &str)]) -> Guide {
-        let root = std::env::temp_dir().join(format!("pb-related-{}-{}", std::process::id(), playbooks.len()));
-        let _ = std::fs::remove_dir_all(&root);
-        let write = |rel: &str, text: &str| {
-            let path = root.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        write("site.yaml", "title: Guide\n");
-        write("partners/it.yaml", "name: IT\n");
-        write("partners/law.yaml", "name: Law\n");
-        for (slug, partners, tags) in playbooks {
-            write(
-                &format!("playbooks/{slug}.md"),
-                &format!("---\ntitle: {slug}\npartners: [{partners}]\ntags: [{tags}]\n---\n"),
-            );
-        }
-        let mut diags = crate::diag::Diagnostics::default();
-        let sources = crate::load::load(&root, &mut diags).expect("the fixture loads");
+        let texts: Vec<(String, String)> = playbooks
+            .iter()
+            .map(|(slug, partners, tags)| {
+                let text = format!("---\ntitle: {slug}\npartners: [{partners}]\ntags: [{tags}]\n---\n");
+                (format!("playbooks/{slug}.md"), text)
+            })
+            .collect();
+        let mut files = vec![
+            ("site.yaml", "title: Guide\n"),
+            ("partners/it.yaml", "name: IT\n"),
+            ("partners/law.yaml", "name: Law\n"),
+        ];
+        files.extend(texts.iter().map(|(p, t)| (p.as_str(), t.as_str())));
         let opts = crate::link::LinkOptions { base_url: None, drafts: false, today: "2026-03-01".parse().unwrap() };
-        let guide = crate::link::link(&sources, &opts, &mut diags);
-        std::fs::remove_dir_all(&root).unwrap();
-        assert!(!diags.has_errors(), "{}", diags.render(&sources.files, false));
-        guide
+        crate::link::linked_fixture(&files, &opts)
     }
 
     #[test]

@@ -1,14 +1,11 @@
 //! Tests of the whole index: its files, what is indexed, and safety.
 
 use std::borrow::Cow;
-use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
 use super::text::{fold, shorten};
 use super::*;
-use crate::diag::Diagnostics;
 use crate::link::LinkOptions;
 
 const PARTNER: &str = r#"name: "Research </script><script>alert(1)</script> Computing (IT)"
@@ -27,12 +24,6 @@ const PLAYBOOK: &str = "---\ntitle: Run the first meeting\nsummary: Prepare, mee
         Bring the **zanzibarish** agenda & a <notebook>.\n\n## Before the meeting\n\nRead their `mission`.\n\n\
         - one\n- two\n";
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
 /// Runs load and link on a tiny guide written to a temporary folder.
 fn guide() -> Guide {
     guide_with(&[])
@@ -40,28 +31,19 @@ fn guide() -> Guide {
 
 /// The tiny guide with more files.
 fn guide_with(extra: &[(&str, &str)]) -> Guide {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let root =
-        std::env::temp_dir().join(format!("pb-search-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
-    let _ = std::fs::remove_dir_all(&root);
-    write(&root, "site.yaml", "title: Guide\n");
-    write(&root, "playbooks/first-meeting.md", PLAYBOOK);
-    write(&root, "playbooks/empty.md", "---\ntitle: Empty\n---\n");
-    write(&root, "partners/research/hpc.yaml", PARTNER);
-    for (path, text) in extra {
-        write(&root, path, text);
-    }
-    let mut diags = Diagnostics::default();
-    let sources = crate::load::load(&root, &mut diags).expect("the fixture loads");
+    let mut files = vec![
+        ("site.yaml", "title: Guide\n"),
+        ("playbooks/first-meeting.md", PLAYBOOK),
+        ("playbooks/empty.md", "---\ntitle: Empty\n---\n"),
+        ("partners/research/hpc.yaml", PARTNER),
+    ];
+    files.extend_from_slice(extra);
     let opts = LinkOptions {
         base_url: Some("https://lib.example.edu/outreach/".into()),
         drafts: false,
         today: "2026-03-01".parse().unwrap(),
     };
-    let guide = crate::link::link(&sources, &opts, &mut diags);
-    std::fs::remove_dir_all(&root).unwrap();
-    assert!(!diags.has_errors(), "{}", diags.render(&sources.files, false));
-    guide
+    crate::link::linked_fixture(&files, &opts)
 }
 
 /// The main file's data.
