@@ -117,6 +117,13 @@ fn render(bencher: Bencher) {
     bencher.bench_local(|| render::render(guide, theme).expect("render"));
 }
 
+/// The search index alone (`render` makes it too, beside the pages).
+#[divan::bench(sample_count = 30)]
+fn search_index(bencher: Bencher) {
+    let guide = &*GUIDE;
+    bencher.bench_local(|| render::search_index::search_index(guide));
+}
+
 /// A folder that is removed when dropped, which divan does outside the timed part.
 struct Scratch(PathBuf);
 

@@ -285,10 +285,9 @@ fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&S
                 .zip(&paths)
                 .map(|(route, path)| {
                     let mut deps = Vec::new();
-                    let fp = route_fingerprint(guide, &related, &shared, route, path, &mut deps);
-                    if !keep_deps {
-                        deps = Vec::new();
-                    }
+                    // `build` starts from an empty cache and drops it: its pages need no fingerprint.
+                    let fp =
+                        if keep_deps { route_fingerprint(guide, &related, &shared, route, path, &mut deps) } else { 0 };
                     if let Some((old, out)) = old_pages.get(path)
                         && *old == fp
                     {

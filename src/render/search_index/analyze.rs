@@ -58,31 +58,92 @@ impl Analyzer {
 
     /// Calls `each` with the term of every word of `text` that the pipeline
     /// keeps, in order. Each word is folded (`fold`: accents dropped) first.
-    pub(super) fn analyze(&mut self, text: &str, mut each: impl FnMut(TermId)) {
-        let one = |word: &str| {
+    pub(super) fn analyze(&mut self, text: &str, each: impl FnMut(TermId)) {
+        if text.is_ascii() { self.analyze_ascii(text, each) } else { self.analyze_any(text, each) }
+    }
+
+    /// [`Analyzer::analyze`] for any text, word by word.
+    fn analyze_any(&mut self, text: &str, mut each: impl FnMut(TermId)) {
+        for word in words(text) {
             let known = match short(word) {
                 Some(key) => self.short.get(&key).copied(),
                 None => self.long.get(word).copied(),
             };
-            let id = match known {
-                Some(id) => id,
-                None => {
-                    let id = self.term(word);
-                    match short(word) {
-                        Some(key) => self.short.insert(key, id),
-                        None => self.long.insert(word.into(), id),
-                    };
-                    id
+            let id = known.unwrap_or_else(|| {
+                let id = self.term(word);
+                match short(word) {
+                    Some(key) => self.short.insert(key, id),
+                    None => self.long.insert(word.into(), id),
+                };
+                id
+            });
+            if let Some(id) = id {
+                each(id);
+            }
+        }
+    }
+
+    /// [`Analyzer::analyze`] for ASCII text, byte by byte: most text is ASCII,
+    /// and this is the hot loop of the index. Words are split as [`words`]
+    /// splits them, then trimmed as the pipeline's trimmer trims them before
+    /// the lookup, so that `word`, `word,` and `(word` are one key (the same
+    /// term: for ASCII, folding and lower-casing neither make nor remove the
+    /// characters it trims). A word too long to index is skipped, as `term` drops it.
+    fn analyze_ascii(&mut self, text: &str, mut each: impl FnMut(TermId)) {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            while at < bytes.len() && SEPARATOR[bytes[at] as usize] {
+                at += 1;
+            }
+            let start = at;
+            while at < bytes.len() && !SEPARATOR[bytes[at] as usize] {
+                at += 1;
+            }
+            if at - start > MAX_WORD_BYTES {
+                continue;
+            }
+            let (mut s, mut e) = (start, at);
+            while s < e && !WORD[bytes[s] as usize] {
+                s += 1;
+            }
+            while e > s && !WORD[bytes[e - 1] as usize] {
+                e -= 1;
+            }
+            if s == e {
+                continue;
+            }
+            let word = &text[s..e];
+            let id = if e - s <= SHORT {
+                // One unaligned load where the text goes on far enough, masked to the word.
+                let key = match bytes.get(s..s + 16) {
+                    Some(window) => {
+                        let loaded = u128::from_le_bytes(window.try_into().expect("16 bytes"));
+                        loaded & ((1u128 << (8 * (e - s))) - 1) | ((e - s) as u128) << 120
+                    }
+                    None => short(word).expect("a short word"),
+                };
+                match self.short.get(&key) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.term(word);
+                        self.short.insert(key, id);
+                        id
+                    }
+                }
+            } else {
+                match self.long.get(word) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.term(word);
+                        self.long.insert(word.into(), id);
+                        id
+                    }
                 }
             };
             if let Some(id) = id {
                 each(id);
             }
-        };
-        if text.is_ascii() {
-            ascii_words(text).for_each(one);
-        } else {
-            words(text).for_each(one);
         }
     }
 
@@ -167,27 +228,37 @@ pub(super) fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| c.is_whitespace() || c == '-').filter(|w| !w.is_empty())
 }
 
-/// [`words`] for ASCII text, byte by byte: most text is ASCII, and this is the hot loop.
-fn ascii_words(text: &str) -> impl Iterator<Item = &str> {
-    let bytes = text.as_bytes();
-    let separator = |b: u8| b == b' ' || b == b'-' || (b'\t'..=b'\r').contains(&b);
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        while at < bytes.len() && separator(bytes[at]) {
-            at += 1;
-        }
-        let start = at;
-        while at < bytes.len() && !separator(bytes[at]) {
-            at += 1;
-        }
-        (at > start).then(|| &text[start..at])
-    })
+/// The ASCII bytes [`words`] splits at: white space and `-`.
+const SEPARATOR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_whitespace() || b == b'-' as usize || b == 0x0b;
+        b += 1;
+    }
+    t
+};
+
+/// The ASCII bytes the pipeline's trimmer keeps at the edges of a word (see [`is_word_char`]).
+const WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    t
+};
+
+/// Whether the pipeline's trimmer keeps `c` at the edge of a word (ASCII letters, digits, `_`).
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
 }
 
 /// Whether `word`, trimmed as the pipeline's trimmer trims it, is two or more
 /// capital ASCII letters. `search.js` has the same rule (`/^[A-Z]{2,}$/`).
 pub(super) fn shouted(word: &str) -> bool {
-    let core = word.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_');
+    let core = word.trim_matches(|c: char| !is_word_char(c));
     core.len() >= 2 && core.bytes().all(|b| b.is_ascii_uppercase())
 }
 
@@ -228,8 +299,33 @@ mod tests {
             let ours: Vec<String> = words(text).map(str::to_lowercase).collect();
             assert_eq!(ours, English::new().tokenize(text), "{text:?}");
         }
-        let ascii: String = (0u8..128).map(char::from).chain("a b".chars()).collect();
-        assert_eq!(ascii_words(&ascii).collect::<Vec<_>>(), words(&ascii).collect::<Vec<_>>());
+        for b in 0u8..=255 {
+            let c = char::from(b);
+            assert_eq!(SEPARATOR[b as usize], b.is_ascii() && (c.is_whitespace() || c == '-'), "{b}");
+            assert_eq!(WORD[b as usize], b.is_ascii() && is_word_char(c), "{b}");
+        }
+    }
+
+    #[test]
+    fn the_ascii_path_makes_the_terms_of_the_general_one() {
+        let ascii: String = (0u8..128).map(char::from).collect();
+        let long = format!("{} {}. x", "y".repeat(MAX_WORD_BYTES), "z".repeat(MAX_WORD_BYTES + 1));
+        let texts = [
+            "The partnerships, (meeting) and MEETINGS! Campus IT's (IT) it-desk... _x_ |",
+            "fifteen-bytes!! sixteen-bytes!!! a\tb\u{b}c\u{c}d\re\u{1c}f",
+            &ascii,
+            &long,
+            "end at the edge: fifteen",
+        ];
+        for text in texts {
+            let (mut fast, mut general) = (Analyzer::new(), Analyzer::new());
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            fast.analyze_ascii(text, |id| a.push(id));
+            general.analyze_any(text, |id| b.push(id));
+            let a: Vec<&str> = a.iter().map(|id| &*fast.terms[*id as usize]).collect();
+            let b: Vec<&str> = b.iter().map(|id| &*general.terms[*id as usize]).collect();
+            assert_eq!(a, b, "{text:?}");
+        }
     }
 
     #[test]

@@ -33,7 +33,7 @@ use serde::ser::{SerializeSeq, Serializer};
 
 use self::analyze::{Analyzer, TermId};
 pub use self::text::{SNIPPET_CHARS, plain_text};
-use self::text::{push_script_safe, shorten};
+use self::text::{push_plain_text, push_script_safe, shorten};
 use super::context::{partner_url, playbook_url};
 use super::{SEARCH_INDEX, SEARCH_SHARDS};
 use crate::link::{Guide, Partner, Playbook};
@@ -222,8 +222,9 @@ pub fn search_index(guide: &Guide) -> BTreeMap<String, String> {
     if std::env::var_os("PARTNERBOOK_TRACE").is_some() {
         let bytes: usize = files.values().map(String::len).sum();
         eprintln!(
-            "trace: search index of {} documents, {} terms, {} bytes of postings: {} files, {bytes} bytes (main {}) in {:?} (analyze {t_analyze:?})",
+            "trace: search index of {} documents, {} words, {} terms, {} bytes of postings: {} files, {bytes} bytes (main {}) in {:?} (analyze {t_analyze:?})",
             docs.len(),
+            lengths.iter().flatten().map(|&n| u64::from(n)).sum::<u64>(),
             merged.len(),
             merged.iter().flat_map(|(_, p)| p).map(|p| p.bytes.len()).sum::<usize>(),
             files.len(),
@@ -251,11 +252,14 @@ fn analyze_chunk<'a>(guide: &Guide, first: usize, items: &[Item<'a>]) -> Chunk<'
     let first = u32::try_from(first).expect("fewer than 2^32 documents");
     let mut docs = Vec::with_capacity(items.len());
     let mut lengths = Vec::with_capacity(items.len());
+    // The fields' texts, one buffer each for the whole chunk.
+    let mut fields: [String; 4] = Default::default();
     for (i, item) in items.iter().enumerate() {
         let n = first + u32::try_from(i).expect("fewer than 2^32 documents");
-        let (fields, doc) = match *item {
-            Item::Playbook(p) => playbook(guide, p),
-            Item::Partner(p) => partner(guide, p),
+        fields.iter_mut().for_each(String::clear);
+        let doc = match *item {
+            Item::Playbook(p) => playbook(guide, p, &mut fields),
+            Item::Partner(p) => partner(guide, p, &mut fields),
         };
         let mut length = [0u32; 4];
         for (f, text) in fields.iter().enumerate() {
@@ -377,21 +381,23 @@ fn shard_file<T>(terms: &[(Arc<str>, T)], encoded: &[String]) -> (String, String
     (format!("{SEARCH_SHARDS}{hash}.js"), text)
 }
 
-/// The indexed fields and the shown document of a playbook.
-fn playbook<'a>(guide: &Guide, p: &'a Playbook) -> ([String; 4], Doc<'a>) {
-    let summary = p.summary.clone().unwrap_or_default();
-    let mut headings: Vec<&str> = p.body.toc.iter().map(|t| t.text.as_str()).collect();
-    headings.extend(p.tags.iter().map(String::as_str));
-    let body = plain_text(&p.body.html);
-    let text = shorten(if summary.trim().is_empty() { &body } else { &summary });
-    let doc = Doc { kind: 0, title: &p.title, url: playbook_url(guide, &p.slug), text, people: String::new() };
-    ([p.title.clone(), summary, headings.join("\n"), body], doc)
+/// The shown document of a playbook, with its indexed fields' texts put in `fields`.
+fn playbook<'a>(guide: &Guide, p: &'a Playbook, fields: &mut [String; 4]) -> Doc<'a> {
+    let [title, summary, headings, body] = fields;
+    title.push_str(&p.title);
+    summary.push_str(p.summary.as_deref().unwrap_or_default());
+    join_lines(headings, p.body.toc.iter().map(|t| t.text.as_str()).chain(p.tags.iter().map(String::as_str)));
+    push_plain_text(&p.body.html, body);
+    let text = shorten(if summary.trim().is_empty() { body } else { summary });
+    Doc { kind: 0, title: &p.title, url: playbook_url(guide, &p.slug), text, people: String::new() }
 }
 
-/// The indexed fields and the shown document of a partner.
-fn partner<'a>(guide: &Guide, p: &'a Partner) -> ([String; 4], Doc<'a>) {
+/// The shown document of a partner, with its indexed fields' texts put in `fields`.
+fn partner<'a>(guide: &Guide, p: &'a Partner, fields: &mut [String; 4]) -> Doc<'a> {
     let profile = &*p.profile;
-    let summary = profile.summary.clone().unwrap_or_default();
+    let [title, summary, headings, body] = fields;
+    title.push_str(&profile.name);
+    summary.push_str(profile.summary.as_deref().unwrap_or_default());
     let people: Vec<String> = profile
         .contacts
         .iter()
@@ -400,20 +406,23 @@ fn partner<'a>(guide: &Guide, p: &'a Partner) -> ([String; 4], Doc<'a>) {
             _ => c.name.clone(),
         })
         .collect();
-    let mut headings = people.clone();
-    headings.extend(profile.tags.iter().cloned());
-    let mut body: Vec<&str> = profile.offers.iter().chain(&profile.library_offers).map(String::as_str).collect();
-    body.extend(profile.mission.as_deref());
-    let body = body.join("\n");
-    let text = shorten(if summary.trim().is_empty() { &body } else { &summary });
-    let doc = Doc {
-        kind: 1,
-        title: &profile.name,
-        url: partner_url(guide, &p.slug),
-        text,
-        people: shorten(&people.join("; ")),
-    };
-    ([profile.name.clone(), summary, headings.join("\n"), body], doc)
+    join_lines(headings, people.iter().map(String::as_str).chain(profile.tags.iter().map(String::as_str)));
+    join_lines(
+        body,
+        profile.offers.iter().chain(&profile.library_offers).map(String::as_str).chain(profile.mission.as_deref()),
+    );
+    let text = shorten(if summary.trim().is_empty() { body } else { summary });
+    Doc { kind: 1, title: &profile.name, url: partner_url(guide, &p.slug), text, people: shorten(&people.join("; ")) }
+}
+
+/// Appends `lines` to `out`, separated by line breaks.
+fn join_lines<'s>(out: &mut String, lines: impl Iterator<Item = &'s str>) {
+    for (i, line) in lines.enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
 }
 
 #[cfg(test)]

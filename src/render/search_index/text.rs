@@ -45,8 +45,7 @@ pub(super) fn shorten(text: &str) -> String {
     out
 }
 
-/// Elements after which words do not run on, so their text is separated by a space
-/// (sorted, for [`is_block`]).
+/// Elements after which words do not run on, so their text is separated by a space.
 pub(super) const BLOCKS: &[&str] = &[
     "address",
     "article",
@@ -90,9 +89,15 @@ pub(super) const BLOCKS: &[&str] = &[
 /// is what pulldown-cmark does and what link does with raw HTML.
 pub fn plain_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
+    push_plain_text(html, &mut out);
+    out
+}
+
+/// [`plain_text`], appended to `out`: the index reuses one buffer for every document.
+pub(super) fn push_plain_text(html: &str, out: &mut String) {
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
-        decode_entities(&rest[..lt], &mut out);
+        decode_entities(&rest[..lt], out);
         let tag = &rest[lt..];
         if let Some(comment) = tag.strip_prefix("<!--") {
             rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
@@ -109,24 +114,34 @@ pub fn plain_text(html: &str) -> String {
         }
         rest = &tag[end + 1..];
     }
-    decode_entities(rest, &mut out);
-    out
+    decode_entities(rest, out);
 }
 
 /// Whether a tag (its text between `<` and `>`) opens or closes one of [`BLOCKS`].
-/// Called for every tag of every page: no allocation, a binary search.
+/// Called for every tag of every page: the name, lower-cased, is packed into
+/// one number and looked up among [`BLOCKS`] packed alike.
 fn is_block(tag: &str) -> bool {
+    static PACKED: std::sync::LazyLock<Vec<u128>> = std::sync::LazyLock::new(|| {
+        let mut packed: Vec<u128> = BLOCKS.iter().filter_map(|b| pack_name(b.as_bytes())).collect();
+        packed.sort_unstable();
+        packed
+    });
     let name = tag.trim_start_matches('/').as_bytes();
     let len = name.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
-    let mut lower = [0u8; 10];
-    if len > lower.len() {
-        return false;
+    pack_name(&name[..len]).is_some_and(|key| PACKED.binary_search(&key).is_ok())
+}
+
+/// An element name of at most 15 bytes, lower-cased, as one number (its length in the top byte).
+fn pack_name(name: &[u8]) -> Option<u128> {
+    if name.len() > 15 {
+        return None;
     }
-    for (l, b) in lower.iter_mut().zip(&name[..len]) {
-        *l = b.to_ascii_lowercase();
+    let mut packed = [0u8; 16];
+    for (p, b) in packed.iter_mut().zip(name) {
+        *p = b.to_ascii_lowercase();
     }
-    let name = std::str::from_utf8(&lower[..len]).expect("ASCII");
-    BLOCKS.binary_search(&name).is_ok()
+    packed[15] = name.len() as u8;
+    Some(u128::from_le_bytes(packed))
 }
 
 /// Byte position of the `>` closing the tag that `tag` starts with, quotes respected;
