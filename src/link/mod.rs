@@ -177,7 +177,8 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         }
     }
     let done: Vec<(String, cache::Entry, FileId)> =
-        jobs.par_iter().map(|(key, file, texts)| render_cached(key.clone(), *file, texts.as_ref())).collect();
+        // Small pieces, so that no core is left with a long run of the costliest files.
+        jobs.par_iter().with_max_len(16).map(|(key, file, texts)| render_cached(key.clone(), *file, texts.as_ref())).collect();
     drop(jobs);
 
     // Links checked against the whole guide: the heading ids of every published playbook.

@@ -401,8 +401,12 @@ fn load_entries(
     let known_dates = cache.git_dates.clone();
     let (results, git_dates) = rayon::join(
         || -> Vec<Result<Cached, IoError>> {
+            // Small pieces: a partner profile costs many times a playbook's front
+            // matter, and the walk puts them together, so large pieces leave one
+            // core parsing the last profiles alone.
             texts
                 .par_iter()
+                .with_max_len(16)
                 .map(|(rel, path, role, stamp)| match old.get(rel) {
                     Some(c) if c.stamp == *stamp && stamp.1.is_some() => Ok(c.clone()),
                     _ => read_and_parse(rel, path, *role, *stamp),
