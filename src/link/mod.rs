@@ -196,19 +196,25 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
         }))
         .collect();
     let targets = Targets { base, playbooks: &playbook_targets, partners: &partner_slugs };
-    let mut rendered: HashMap<String, cache::Entry> = HashMap::with_capacity(done.len());
-    for (key, entry, file) in done {
-        entry.diags_for(file).into_iter().for_each(|d| diags.push(d));
-        for r in entry.rendered.iter().flatten() {
-            markdown::check_links(&r.links, &targets, |mut d| {
-                if let Some(span) = &mut d.span {
-                    span.file = file;
-                }
-                diags.push(d);
-            });
-        }
-        rendered.insert(key, entry);
-    }
+    // Each file's links are checked on any core; the problems keep the files' order.
+    let found: Vec<Vec<Diagnostic>> = done
+        .par_iter()
+        .with_max_len(64)
+        .map(|(_, entry, file)| {
+            let mut found = entry.diags_for(*file);
+            for r in entry.rendered.iter().flatten() {
+                markdown::check_links(&r.links, &targets, |mut d| {
+                    if let Some(span) = &mut d.span {
+                        span.file = *file;
+                    }
+                    found.push(d);
+                });
+            }
+            found
+        })
+        .collect();
+    found.into_iter().flatten().for_each(|d| diags.push(d));
+    let rendered: HashMap<String, cache::Entry> = done.into_iter().map(|(key, entry, _)| (key, entry)).collect();
 
     // Items are made on every core (each hashes its whole file), then put in order.
     let playbooks: BTreeMap<String, Arc<Playbook>> = sources

@@ -4,7 +4,7 @@
 //! fields named `*_html` carry HTML that `link` produced from Markdown.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -111,6 +111,18 @@ impl<'a> Rcx<'a> {
         places.into_iter().flatten().map(|&i| &self.guide.actions[i as usize]).collect()
     }
 
+    /// [`playbook_card`] as a template value, made once per card (see [`Card`]).
+    pub fn playbook_card_value(&self, p: &'a Playbook) -> tera::Value {
+        let make = || tera::Value::from_serializable(&playbook_card(self, p));
+        self.cards.playbooks.get(&p.slug).map_or_else(make, |(_, _, value)| value.get_or_init(make).clone())
+    }
+
+    /// [`partner_card`] as a template value, made once per card (see [`Card`]).
+    pub fn partner_card_value(&self, p: &'a Partner) -> tera::Value {
+        let make = || tera::Value::from_serializable(&partner_card(self, p));
+        self.cards.partners.get(&p.slug).map_or_else(make, |(_, _, value)| value.get_or_init(make).clone())
+    }
+
     /// The partners' tags (slug -> name and count), made once per run.
     pub fn partner_tags(&self) -> &std::collections::BTreeMap<String, (String, usize)> {
         self.partner_tags.get_or_init(|| super::outreach::partner_tags(self.guide))
@@ -142,10 +154,16 @@ impl std::ops::Deref for Rcx<'_> {
 #[derive(Debug, Default)]
 pub struct Cards {
     /// Playbook cards by slug.
-    pub playbooks: HashMap<String, (u64, Arc<str>)>,
+    pub playbooks: HashMap<String, Card>,
     /// Partner cards by slug.
-    pub partners: HashMap<String, (u64, Arc<str>)>,
+    pub partners: HashMap<String, Card>,
 }
+
+/// One card: the fingerprint it was rendered from, its HTML, and its template
+/// value, made the first time a page lists the card and shared from then on
+/// (a `tera::Value` map is reference-counted): every playbook page lists its
+/// partners and related playbooks, so most cards are on many pages.
+pub type Card = (u64, Arc<str>, OnceLock<tera::Value>);
 
 /// A playbook in a list.
 #[derive(Clone, Serialize)]
@@ -229,7 +247,7 @@ pub fn tag_url(guide: &Guide, tag: &str) -> String {
 
 /// The card of a playbook.
 pub fn playbook_card<'a>(guide: &Rcx<'a>, p: &'a Playbook) -> PlaybookCard<'a> {
-    PlaybookCard { html: guide.cards.playbooks.get(&p.slug).map_or("", |(_, h)| h), ..playbook_card_data(guide, p) }
+    PlaybookCard { html: guide.cards.playbooks.get(&p.slug).map_or("", |(_, h, _)| h), ..playbook_card_data(guide, p) }
 }
 
 /// The card of a playbook without its HTML: what the card partial is rendered from.
@@ -247,7 +265,7 @@ pub fn playbook_card_data<'a>(guide: &Guide, p: &'a Playbook) -> PlaybookCard<'a
 
 /// The card of a partner.
 pub fn partner_card<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerCard<'a> {
-    PartnerCard { html: guide.cards.partners.get(&p.slug).map_or("", |(_, h)| h), ..partner_card_data(guide, p) }
+    PartnerCard { html: guide.cards.partners.get(&p.slug).map_or("", |(_, h, _)| h), ..partner_card_data(guide, p) }
 }
 
 /// The card of a partner without its HTML: what the card partial is rendered from.
@@ -307,7 +325,7 @@ pub fn stage_lists(guide: &Rcx<'_>) -> Vec<StageList> {
             label: stage.map_or("Other playbooks", Stage::label),
             about: stage_about(stage),
             count: list.len(),
-            cards_html: list.iter().map(|p| guide.cards.playbooks.get(&p.slug).map_or("", |(_, h)| &**h)).collect(),
+            cards_html: list.iter().map(|p| guide.cards.playbooks.get(&p.slug).map_or("", |(_, h, _)| &**h)).collect(),
         })
         .collect()
 }

@@ -263,8 +263,9 @@ fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&S
     render_cards(guide, theme, &site_ctx, site_fp, &mut cache.cards, None)?;
     let rcx = Rcx::new(guide, &cache.cards);
     let shared = Shared::new(&rcx, site_fp);
-    // `serve` keeps what each page shows, to find the pages an edit reaches (see `rerender`).
-    let keep_deps = sink.is_none();
+    // `serve` keeps each page with its fingerprint and what it shows, to find
+    // the pages an edit reaches (see `rerender`); `build` keeps nothing.
+    let for_serve = sink.is_none();
     let routes = routes(guide);
     let paths: Vec<String> = routes.iter().map(Route::path).collect();
     // The pages, sorted: the sitemap lists them.
@@ -287,7 +288,7 @@ fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&S
                     let mut deps = Vec::new();
                     // `build` starts from an empty cache and drops it: its pages need no fingerprint.
                     let fp =
-                        if keep_deps { route_fingerprint(guide, &related, &shared, route, path, &mut deps) } else { 0 };
+                        if for_serve { route_fingerprint(guide, &related, &shared, route, path, &mut deps) } else { 0 };
                     if let Some((old, out)) = old_pages.get(path)
                         && *old == fp
                     {
@@ -309,7 +310,7 @@ fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&S
     );
     let (mut rendered, generated) = (rendered?, generated?);
     cache.rendered = rendered.iter().filter(|r| r.2).count();
-    if keep_deps {
+    if for_serve {
         for (i, r) in rendered.iter_mut().enumerate() {
             for key in std::mem::take(&mut r.3) {
                 index.deps.entry(key).or_default().push(i as u32);
@@ -317,10 +318,14 @@ fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&S
         }
         index.routes = routes.into_iter().zip(paths.iter().cloned()).collect();
     }
-    cache.pages = paths.iter().zip(&rendered).map(|(p, (fp, out, _, _))| (p.clone(), (*fp, out.clone()))).collect();
+    if for_serve {
+        cache.pages = paths.iter().zip(&rendered).map(|(p, (fp, out, _, _))| (p.clone(), (*fp, out.clone()))).collect();
+    }
     let mut site = Site { pages: paths.into_iter().zip(rendered).map(|(p, (_, out, _, _))| (p.into(), out)).collect() };
     for (path, fp, out) in generated {
-        cache.pages.insert(path.to_string(), (fp, out.clone()));
+        if for_serve {
+            cache.pages.insert(path.to_string(), (fp, out.clone()));
+        }
         site.pages.insert(path.into(), out);
     }
     for (path, bytes) in &theme.assets {
@@ -331,7 +336,7 @@ fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&S
     for (path, bytes) in &guide.assets {
         site.pages.insert(path.as_str().into(), Output { bytes: pass(sink, path, Bytes::Shared(bytes.clone()))? });
     }
-    cache.index = keep_deps.then_some(index);
+    cache.index = for_serve.then_some(index);
     Ok(site)
 }
 
@@ -392,7 +397,7 @@ fn render_cards(
     fn refresh<T: Sync>(
         items: &std::collections::BTreeMap<String, T>,
         only: Option<&[String]>,
-        cache: &mut HashMap<String, (u64, Arc<str>)>,
+        cache: &mut HashMap<String, context::Card>,
         fingerprint: impl Fn(&T) -> u64 + Sync,
         render: impl Fn(&T) -> Result<String, String> + Sync,
         name: &str,
@@ -400,7 +405,7 @@ fn render_cards(
         let fresh = |slug: &String, item: &T| {
             let fp = fingerprint(item);
             match cache.get(slug) {
-                Some((old, _)) if *old == fp => None,
+                Some((old, _, _)) if *old == fp => None,
                 _ => Some(render(item).map(|html| (slug.clone(), fp, Arc::from(html)))),
             }
         };
@@ -416,7 +421,7 @@ fn render_cards(
         if only.is_none() {
             cache.retain(|slug, _| items.contains_key(slug));
         }
-        cache.extend(fresh.into_iter().map(|(slug, fp, html)| (slug, (fp, html))));
+        cache.extend(fresh.into_iter().map(|(slug, fp, html)| (slug, (fp, html, Default::default()))));
         Ok(())
     }
     fn render<T: Serialize>(theme: &Theme, site: &SiteCtx<'_>, template: &str, card: &T) -> Result<String, String> {
@@ -778,8 +783,8 @@ fn render_route(
             let t = &guide.tags[slug];
             ctx.insert("tag", &t.name);
             // Joined like the full playbook list: a common tag carries thousands.
-            let joined = |slugs: &[String], cards: &HashMap<String, (u64, Arc<str>)>| -> (usize, String) {
-                let html: Vec<&str> = slugs.iter().filter_map(|s| cards.get(s)).map(|(_, h)| &**h).collect();
+            let joined = |slugs: &[String], cards: &HashMap<String, context::Card>| -> (usize, String) {
+                let html: Vec<&str> = slugs.iter().filter_map(|s| cards.get(s)).map(|(_, h, _)| &**h).collect();
                 (html.len(), html.concat())
             };
             let (playbooks, playbooks_html) = joined(&t.playbooks, &guide.cards.playbooks);

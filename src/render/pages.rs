@@ -18,8 +18,10 @@ pub struct PlaybookPage<'a> {
     body_html: &'a str,
     toc: &'a [crate::link::markdown::TocEntry],
     tags: Vec<Link>,
-    partners: Vec<PartnerCard<'a>>,
-    related: Vec<PlaybookCard<'a>>,
+    /// Partner cards.
+    partners: Vec<tera::Value>,
+    /// Playbook cards.
+    related: Vec<tera::Value>,
     edit_url: Option<String>,
 }
 
@@ -32,8 +34,13 @@ pub fn playbook<'a>(guide: &'a Rcx<'a>, p: &'a Playbook, related: &[&'a str]) ->
         body_html: &p.body.html,
         toc: &p.body.toc,
         tags: p.tags.iter().map(|t| Link { title: t.clone(), url: tag_url(guide, t) }).collect(),
-        partners: p.partners.iter().filter_map(|s| guide.partners.get(s)).map(|x| partner_card(guide, x)).collect(),
-        related: related.iter().filter_map(|s| guide.playbooks.get(*s)).map(|x| playbook_card(guide, x)).collect(),
+        partners: p
+            .partners
+            .iter()
+            .filter_map(|s| guide.partners.get(s))
+            .map(|x| guide.partner_card_value(x))
+            .collect(),
+        related: related.iter().filter_map(|s| guide.playbooks.get(*s)).map(|x| guide.playbook_card_value(x)).collect(),
         edit_url: edit_url(guide, &p.path),
     }
 }
@@ -151,7 +158,8 @@ pub struct PartnerPage<'a> {
     done_items: Vec<ItemCtx<'a>>,
     meetings: Vec<MeetingCtx<'a>>,
     tags: Vec<Link>,
-    playbooks: Vec<PlaybookCard<'a>>,
+    /// Playbook cards.
+    playbooks: Vec<tera::Value>,
     notes_html: Option<&'a str>,
     edit_url: Option<String>,
     brief_url: String,
@@ -208,7 +216,12 @@ pub fn partner<'a>(guide: &'a Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
             })
             .collect(),
         tags: pr.tags.iter().map(|t| Link { title: t.clone(), url: tag_url(guide, t) }).collect(),
-        playbooks: p.playbooks.iter().filter_map(|s| guide.playbooks.get(s)).map(|x| playbook_card(guide, x)).collect(),
+        playbooks: p
+            .playbooks
+            .iter()
+            .filter_map(|s| guide.playbooks.get(s))
+            .map(|x| guide.playbook_card_value(x))
+            .collect(),
         notes_html: p.notes_html.as_deref(),
         edit_url: edit_url(guide, &p.path),
         brief_url: format!("{}brief/", partner_url(guide, &p.slug)),

@@ -32,8 +32,9 @@ use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
 
 use self::analyze::{Analyzer, TermId};
+pub(crate) use self::text::push_script_safe;
 pub use self::text::{SNIPPET_CHARS, plain_text};
-use self::text::{push_plain_text, push_script_safe, shorten};
+use self::text::{push_plain_text, shorten};
 use super::context::{partner_url, playbook_url};
 use super::{SEARCH_INDEX, SEARCH_SHARDS};
 use crate::link::{Guide, Partner, Playbook};

@@ -207,7 +207,7 @@ fn decode_entities(text: &str, out: &mut String) {
 /// JavaScript: `<`, `>` and `&` (so no `</script`, `<!--` or markup at all) and U+2028/U+2029 (line breaks
 /// inside string literals before ES2019) are written as `\u` escapes. They can
 /// only occur inside JSON strings, where the escape means the same character.
-pub(super) fn push_script_safe(out: &mut String, json: &str) {
+pub(crate) fn push_script_safe(out: &mut String, json: &str) {
     let mut rest = json;
     while let Some(i) = rest.find(['<', '>', '&', '\u{2028}', '\u{2029}']) {
         out.push_str(&rest[..i]);
