@@ -266,6 +266,11 @@ pub fn render_text(
     let mut heading: Option<(usize, HeadingLevel, String)> = None;
 
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        // `check` needs the links, headings and problems, not the HTML: events
+        // are kept only while a heading or task item that patches them is open.
+        if !markup && heading.is_none() && task.is_none() {
+            out.clear();
+        }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some((out.len(), level, String::new()));

@@ -54,70 +54,6 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
     let settings = settings(sources, opts, diags);
     let files = &sources.files;
 
-    // Slug index. A file that failed to parse still claims its slug, so that
-    // one mistake does not also produce "unknown partner" errors elsewhere.
-    let mut partner_slugs: HashSet<String> = HashSet::new();
-    for p in &sources.partners {
-        if PARTNER_RESERVED.contains(&p.slug.as_str()) {
-            diags.push(
-                Diagnostic::error(Span::new(p.file, 0, 0), format!("a partner cannot be called `{}`", p.slug))
-                    .with_hint(format!(
-                        "rename the file; these names are taken by the directory: {}",
-                        PARTNER_RESERVED.join(", ")
-                    ))
-                    .with_code("reserved-slug"),
-            );
-        }
-        if !partner_slugs.insert(p.slug.clone()) {
-            diags.push(
-                Diagnostic::error(Span::new(p.file, 0, 0), format!("two partner files have the slug `{}`", p.slug))
-                    .with_hint("keep one of partners/SLUG.yaml and partners/SLUG.yml")
-                    .with_code("duplicate-slug"),
-            );
-        }
-    }
-    // Which playbooks are published; their heading ids come with their Markdown below.
-    let left_out: HashMap<&str, bool> = sources
-        .playbooks
-        .iter()
-        .map(|p| (p.slug.as_str(), p.meta.as_ref().is_some_and(|m| m.draft && !opts.drafts)))
-        .collect();
-
-    // Front-matter references, made two-way.
-    let mut playbook_refs: HashMap<&str, BTreeSet<&str>> = HashMap::new();
-    let mut partner_refs: HashMap<&str, BTreeSet<&str>> = HashMap::new();
-    for p in &sources.playbooks {
-        let Some(meta) = &p.meta else { continue };
-        if meta.draft && !opts.drafts {
-            continue;
-        }
-        for r in &meta.partners {
-            if partner_slugs.contains(&r.value) {
-                partner_refs.entry(&r.value).or_default().insert(&p.slug);
-                playbook_refs.entry(&p.slug).or_default().insert(&r.value);
-            } else {
-                diags.push(unknown_ref("partner", &r.value, r.span(p.file, p.yaml_start), partner_slugs.iter()));
-            }
-        }
-    }
-    for p in &sources.partners {
-        let Some(profile) = &p.profile else { continue };
-        for r in &profile.playbooks {
-            match left_out.get(r.value.as_str()) {
-                Some(false) => {
-                    partner_refs.entry(&p.slug).or_default().insert(&r.value);
-                    playbook_refs.entry(&r.value).or_default().insert(&p.slug);
-                }
-                Some(true) => {}
-                None => diags.push(unknown_ref(
-                    "playbook",
-                    &r.value,
-                    r.span(p.file, 0),
-                    sources.playbooks.iter().map(|p| &p.slug),
-                )),
-            }
-        }
-    }
     let refs_of = |map: &HashMap<&str, BTreeSet<&str>>, slug: &str| -> Vec<String> {
         map.get(slug).map(|s| s.iter().map(|x| x.to_string()).collect()).unwrap_or_default()
     };
@@ -176,10 +112,20 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
             ));
         }
     }
-    let done: Vec<(String, cache::Entry, FileId)> =
+    // The references are indexed while the Markdown renders: neither needs the other.
+    let (refs, done): (References, Vec<(String, cache::Entry, FileId)>) = rayon::join(
+        || references(sources, opts),
         // Small pieces, so that no core is left with a long run of the costliest files.
-        jobs.par_iter().with_max_len(16).map(|(key, file, texts)| render_cached(key.clone(), *file, texts.as_ref())).collect();
+        || {
+            jobs.par_iter()
+                .with_max_len(16)
+                .map(|(key, file, texts)| render_cached(key.clone(), *file, texts.as_ref()))
+                .collect()
+        },
+    );
     drop(jobs);
+    let References { partner_slugs, left_out, playbook_refs, partner_refs, found } = refs;
+    found.into_iter().for_each(|d| diags.push(d));
 
     // Links checked against the whole guide: the heading ids of every published playbook.
     let playbook_targets: HashMap<String, (Arc<HashSet<String>>, bool)> = done
@@ -439,6 +385,87 @@ fn tags(
 fn dedup(tags: &[String]) -> Vec<(String, &String)> {
     let mut seen = HashSet::new();
     tags.iter().map(|t| (tag_slug(t), t)).filter(|(slug, _)| seen.insert(slug.clone())).collect()
+}
+
+/// The slugs of the guide and its front-matter references, made two-way, with
+/// the problems found on the way (reserved and duplicate slugs, unknown references).
+struct References<'s> {
+    partner_slugs: HashSet<String>,
+    /// Playbook slug -> whether it is left out (a draft without `--drafts`).
+    left_out: HashMap<&'s str, bool>,
+    playbook_refs: HashMap<&'s str, BTreeSet<&'s str>>,
+    partner_refs: HashMap<&'s str, BTreeSet<&'s str>>,
+    found: Vec<Diagnostic>,
+}
+
+/// Indexes the slugs and references of `sources` (see [`References`]).
+fn references<'s>(sources: &'s Sources, opts: &LinkOptions) -> References<'s> {
+    // Slug index. A file that failed to parse still claims its slug, so that
+    // one mistake does not also produce "unknown partner" errors elsewhere.
+    let mut found = Vec::new();
+    let mut partner_slugs: HashSet<String> = HashSet::new();
+    for p in &sources.partners {
+        if PARTNER_RESERVED.contains(&p.slug.as_str()) {
+            found.push(
+                Diagnostic::error(Span::new(p.file, 0, 0), format!("a partner cannot be called `{}`", p.slug))
+                    .with_hint(format!(
+                        "rename the file; these names are taken by the directory: {}",
+                        PARTNER_RESERVED.join(", ")
+                    ))
+                    .with_code("reserved-slug"),
+            );
+        }
+        if !partner_slugs.insert(p.slug.clone()) {
+            found.push(
+                Diagnostic::error(Span::new(p.file, 0, 0), format!("two partner files have the slug `{}`", p.slug))
+                    .with_hint("keep one of partners/SLUG.yaml and partners/SLUG.yml")
+                    .with_code("duplicate-slug"),
+            );
+        }
+    }
+    // Which playbooks are published; their heading ids come with their Markdown below.
+    let left_out: HashMap<&str, bool> = sources
+        .playbooks
+        .iter()
+        .map(|p| (p.slug.as_str(), p.meta.as_ref().is_some_and(|m| m.draft && !opts.drafts)))
+        .collect();
+
+    // Front-matter references, made two-way.
+    let mut playbook_refs: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    let mut partner_refs: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for p in &sources.playbooks {
+        let Some(meta) = &p.meta else { continue };
+        if meta.draft && !opts.drafts {
+            continue;
+        }
+        for r in &meta.partners {
+            if partner_slugs.contains(&r.value) {
+                partner_refs.entry(&r.value).or_default().insert(&p.slug);
+                playbook_refs.entry(&p.slug).or_default().insert(&r.value);
+            } else {
+                found.push(unknown_ref("partner", &r.value, r.span(p.file, p.yaml_start), partner_slugs.iter()));
+            }
+        }
+    }
+    for p in &sources.partners {
+        let Some(profile) = &p.profile else { continue };
+        for r in &profile.playbooks {
+            match left_out.get(r.value.as_str()) {
+                Some(false) => {
+                    partner_refs.entry(&p.slug).or_default().insert(&r.value);
+                    playbook_refs.entry(&r.value).or_default().insert(&p.slug);
+                }
+                Some(true) => {}
+                None => found.push(unknown_ref(
+                    "playbook",
+                    &r.value,
+                    r.span(p.file, 0),
+                    sources.playbooks.iter().map(|p| &p.slug),
+                )),
+            }
+        }
+    }
+    References { partner_slugs, left_out, playbook_refs, partner_refs, found }
 }
 
 fn settings(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> Settings {

@@ -170,6 +170,8 @@ pub struct Cache {
     entries: Vec<Entry>,
     /// What the last walk warned about (links that loop), repeated by every load that skips the walk.
     walk_warnings: Vec<Diagnostic>,
+    /// Set for a load with no next one (`build`, `check`): nothing is kept.
+    once: bool,
 }
 
 /// A file found by the walk: its path inside the guide, on disk, its role and stamp.
@@ -198,7 +200,7 @@ impl Cache {
 
 /// Loads the guide at `root`.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<Sources, LoadError> {
-    load_with(root, &mut Cache::default(), diags)
+    load_with(root, &mut Cache { once: true, ..Cache::default() }, diags)
 }
 
 /// Loads the guide at `root`, reusing what `cache` holds for files that did not change.
@@ -225,7 +227,9 @@ pub fn load_scoped(
         }
     };
     cache.walk_warnings.iter().for_each(|d| diags.push(d.clone()));
-    cache.entries = entries.clone();
+    if !cache.once {
+        cache.entries = entries.clone();
+    }
     load_entries(root, entries, cache, diags)
 }
 
@@ -321,9 +325,15 @@ fn restat(root: &Path, last: &[Entry], changed: &[String]) -> Option<Vec<Entry>>
     Some(entries)
 }
 
-/// The order of the walk: by file name, folder by folder (`sort_by_file_name`).
+/// The order of the walk: by file name, folder by folder, as a walk that
+/// sorts each folder by file name visits them (`WalkDir::sort_by_file_name`).
+/// Comparing the paths with `/` as the smallest byte is comparing their parts
+/// in turn, since no name holds a `/` or a NUL.
 fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
-    a.split('/').cmp(b.split('/'))
+    fn key(s: &str) -> impl Iterator<Item = u8> + '_ {
+        s.bytes().map(|b| if b == b'/' { 0 } else { b })
+    }
+    key(a).cmp(key(b))
 }
 
 /// Every file of the guide partnerbook reads, in walk order, with its stamp;
@@ -333,7 +343,10 @@ fn walk(root: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Entry>, LoadE
         return Err(LoadError::NotAGuide(root.to_path_buf()));
     }
     let mut entries: Vec<Entry> = Vec::new();
-    let walker = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name();
+    let mut loops: Vec<(String, Diagnostic)> = Vec::new();
+    // Unsorted: the entries are put in walk order below, in one sort of the
+    // paths (sorting each folder's entries by file name takes longer).
+    let walker = walkdir::WalkDir::new(root).follow_links(true);
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -351,7 +364,7 @@ fn walk(root: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Entry>, LoadE
                         let d = Diagnostic::warning(Span::new(FileId(0), 0, 0), message)
                             .with_hint("remove the link, or point it at a folder outside the guide")
                             .with_code("symlink-loop");
-                        warnings.push(Diagnostic { span: None, ..d });
+                        loops.push((rel, Diagnostic { span: None, ..d }));
                     }
                     continue;
                 }
@@ -367,10 +380,16 @@ fn walk(root: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Entry>, LoadE
         }
         let rel = relative(root, entry.path());
         if let Some(role) = classify(&rel) {
-            let stamp = entry.metadata().map(|m| (m.len(), m.modified().ok())).unwrap_or((0, None));
-            entries.push((rel, entry.into_path(), role, stamp));
+            entries.push((rel, entry.into_path(), role, (0, None)));
         }
     }
+    entries.par_sort_unstable_by(|a, b| walk_order(&a.0, &b.0));
+    loops.sort_by(|a, b| walk_order(&a.0, &b.0));
+    warnings.extend(loops.into_iter().map(|(_, d)| d));
+    // The stamps are read on every core: one `stat` per file.
+    entries.par_iter_mut().with_max_len(64).for_each(|(_, path, _, stamp)| {
+        *stamp = std::fs::metadata(path).map(|m| (m.len(), m.modified().ok())).unwrap_or((0, None));
+    });
     Ok(entries)
 }
 
@@ -442,7 +461,9 @@ fn load_entries(
             }
             None => {}
         }
-        cache.texts.insert(rel.clone(), cached);
+        if !cache.once {
+            cache.texts.insert(rel.clone(), cached);
+        }
     }
     sources.theme = theme::load(root, &sources.config, sources.config_file, diags)?;
     Ok(sources)
@@ -600,8 +621,22 @@ mod tests {
         let files = ["site.yaml", "playbooks/a.md", "playbooks/a-b.md", "playbooks/a/b.md", "playbooks/a.b/c.md"];
         let guide = TempGuide::new("order", &files);
         let entries = walk(&guide.0, &mut Vec::new()).unwrap();
-        assert_eq!(entries.len(), files.len());
-        assert!(entries.windows(2).all(|w| walk_order(&w[0].0, &w[1].0).is_lt()), "{entries:?}");
+        let got: Vec<&str> = entries.iter().map(|e| e.0.as_str()).collect();
+        // A walk that sorts each folder by file name, the order `walk` promises.
+        let sorted: Vec<String> = walkdir::WalkDir::new(&guide.0)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| relative(&guide.0, e.path()))
+            .collect();
+        assert_eq!(got, sorted);
+        let names = ["a", "a-b", "a/b", "a.b/c", "ab", "a/b/c", "b", "a\u{e9}", "a/\u{e9}"];
+        for x in names {
+            for y in names {
+                assert_eq!(walk_order(x, y), x.split('/').cmp(y.split('/')), "{x} {y}");
+            }
+        }
     }
 
     #[test]
