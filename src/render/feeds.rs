@@ -209,38 +209,62 @@ pub fn calendar(guide: &Guide) -> String {
     }
     push_line(&mut out, &format!("X-WR-CALNAME:{}", escape_text(&guide.settings.title)));
     let stamp = format!("{}T000000Z", ical_date(guide.today));
-    let mut uids: HashSet<String> = HashSet::new();
-    for p in guide.partners.values() {
-        let url = guide.settings.base_url.as_ref().map(|base| {
-            let path = format!("partners/{}/", p.slug);
-            format!("{base}{}", utf8_percent_encode(&path, PATH))
-        });
-        for e in events(p) {
-            let mut uid = e.uid.clone();
-            let mut n = 1;
-            while !uids.insert(uid.clone()) {
-                n += 1;
-                uid = format!("{}-{n}", e.uid);
+    // The events of each partner are made on any core; their UIDs are made
+    // unique in order, on one; then each partner's lines are written on any core.
+    use rayon::prelude::*;
+    let partners: Vec<&Partner> = guide.partners.values().map(|p| &**p).collect();
+    let events: Vec<Vec<Event>> = partners.par_iter().map(|p| events(p)).collect();
+    let mut seen: HashSet<String> = HashSet::new();
+    let uids: Vec<Vec<String>> = events
+        .iter()
+        .map(|list| {
+            list.iter()
+                .map(|e| {
+                    let mut uid = e.uid.clone();
+                    let mut n = 1;
+                    while !seen.insert(uid.clone()) {
+                        n += 1;
+                        uid = format!("{}-{n}", e.uid);
+                    }
+                    uid
+                })
+                .collect()
+        })
+        .collect();
+    let chunks: Vec<String> = partners
+        .par_iter()
+        .zip(&events)
+        .zip(&uids)
+        .map(|((p, events), uids)| {
+            let url = guide.settings.base_url.as_ref().map(|base| {
+                let path = format!("partners/{}/", p.slug);
+                format!("{base}{}", utf8_percent_encode(&path, PATH))
+            });
+            let mut out = String::new();
+            for (e, uid) in events.iter().zip(uids) {
+                push_line(&mut out, "BEGIN:VEVENT");
+                push_line(&mut out, &format!("UID:{}", escape_text(&format!("{uid}@partnerbook"))));
+                push_line(&mut out, &format!("DTSTAMP:{stamp}"));
+                push_line(&mut out, &format!("DTSTART;VALUE=DATE:{}", ical_date(e.date)));
+                let end = e.date.succ_opt().unwrap_or(e.date);
+                push_line(&mut out, &format!("DTEND;VALUE=DATE:{}", ical_date(end)));
+                push_line(&mut out, &format!("SUMMARY:{}", escape_text(&e.summary)));
+                if let Some(d) = &e.description {
+                    push_line(&mut out, &format!("DESCRIPTION:{}", escape_text(d)));
+                }
+                push_line(&mut out, &format!("CATEGORIES:{}", escape_text(e.category)));
+                if let Some(u) = &url {
+                    push_line(&mut out, &format!("URL:{u}"));
+                }
+                // A due date or a meeting of unknown hours does not block the whole day.
+                push_line(&mut out, "TRANSP:TRANSPARENT");
+                push_line(&mut out, "END:VEVENT");
             }
-            push_line(&mut out, "BEGIN:VEVENT");
-            push_line(&mut out, &format!("UID:{}", escape_text(&format!("{uid}@partnerbook"))));
-            push_line(&mut out, &format!("DTSTAMP:{stamp}"));
-            push_line(&mut out, &format!("DTSTART;VALUE=DATE:{}", ical_date(e.date)));
-            let end = e.date.succ_opt().unwrap_or(e.date);
-            push_line(&mut out, &format!("DTEND;VALUE=DATE:{}", ical_date(end)));
-            push_line(&mut out, &format!("SUMMARY:{}", escape_text(&e.summary)));
-            if let Some(d) = &e.description {
-                push_line(&mut out, &format!("DESCRIPTION:{}", escape_text(d)));
-            }
-            push_line(&mut out, &format!("CATEGORIES:{}", escape_text(e.category)));
-            if let Some(u) = &url {
-                push_line(&mut out, &format!("URL:{u}"));
-            }
-            // A due date or a meeting of unknown hours does not block the whole day.
-            push_line(&mut out, "TRANSP:TRANSPARENT");
-            push_line(&mut out, "END:VEVENT");
-        }
-    }
+            out
+        })
+        .collect();
+    out.reserve(chunks.iter().map(String::len).sum::<usize>() + 16);
+    chunks.iter().for_each(|c| out.push_str(c));
     push_line(&mut out, "END:VCALENDAR");
     out
 }
