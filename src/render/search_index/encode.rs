@@ -42,6 +42,11 @@ pub(super) fn level(tf: u32, len: u32, avg: f64) -> u32 {
 /// Appends `n` in the variable-length digits, most significant first.
 pub(super) fn push_number(out: &mut String, n: u64) {
     let digits = DIGITS.as_bytes();
+    // Most postings are one digit: a term in a document right after its previous one.
+    if n < u64::from(LAST) {
+        out.push(char::from(digits[n as usize]));
+        return;
+    }
     let mut buf = [0u8; 16];
     let mut i = buf.len() - 1;
     buf[i] = digits[(n % u64::from(LAST)) as usize];

@@ -226,6 +226,9 @@ fn plain_text_drops_tags_and_decodes_entities() {
         ("1 < 2 &unknown; &#x41;&#66;", "1 < 2 &unknown; AB"),
         ("<pre><code>let a = 1;\nlet b = 2;</code></pre>", " let a = 1;\nlet b = 2; "),
         ("tail &amp", "tail &amp"),
+        // A reference never runs across a tag; a long name is not one.
+        ("&am<b>p; x &#6<i>5; &#x4<!-- -->1;", "&amp; x &#65; &#x41;"),
+        ("&verylongname; &#128512;&#xZZ;", "&verylongname; \u{1f600}&#xZZ;"),
         // Any case; an attribute or a longer name is not the block tag.
         ("a<BR/>b<Td class=x>c</TD>d<details>e<bdi>f</bdi><paragraph>g", "a b c d efg"),
     ];

@@ -93,28 +93,47 @@ pub fn plain_text(html: &str) -> String {
     out
 }
 
-/// [`plain_text`], appended to `out`: the index reuses one buffer for every document.
+/// [`plain_text`], appended to `out`: the index reuses one buffer for every
+/// document. One pass: the text runs up to the next `<` or `&` are copied whole.
 pub(super) fn push_plain_text(html: &str, out: &mut String) {
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        decode_entities(&rest[..lt], out);
-        let tag = &rest[lt..];
+    let bytes = html.as_bytes();
+    let mut at = 0;
+    while let Some(found) = memchr::memchr2(b'<', b'&', &bytes[at..]) {
+        let i = at + found;
+        out.push_str(&html[at..i]);
+        if bytes[i] == b'&' {
+            match entity(&html[i + 1..]) {
+                Some((c, len)) => {
+                    out.push(c);
+                    at = i + 1 + len;
+                }
+                None => {
+                    out.push('&');
+                    at = i + 1;
+                }
+            }
+            continue;
+        }
+        let tag = &html[i..];
         if let Some(comment) = tag.strip_prefix("<!--") {
-            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
+            at = comment.find("-->").map_or(bytes.len(), |end| i + 4 + end + 3);
             continue;
         }
-        let Some(end) = tag_end(tag) else {
+        match tag_end(tag) {
+            Some(end) => {
+                if is_block(&tag[1..end]) {
+                    out.push(' ');
+                }
+                at = i + end + 1;
+            }
             // A lone `<`: keep it as text.
-            out.push('<');
-            rest = &tag[1..];
-            continue;
-        };
-        if is_block(&tag[1..end]) {
-            out.push(' ');
+            None => {
+                out.push('<');
+                at = i + 1;
+            }
         }
-        rest = &tag[end + 1..];
     }
-    decode_entities(rest, out);
+    out.push_str(&html[at..]);
 }
 
 /// Whether a tag (its text between `<` and `>`) opens or closes one of [`BLOCKS`].
@@ -145,62 +164,48 @@ fn pack_name(name: &[u8]) -> Option<u128> {
 }
 
 /// Byte position of the `>` closing the tag that `tag` starts with, quotes respected;
-/// `None` when `tag` does not start a tag.
+/// `None` when `tag` does not start a tag. (Bytes, not characters: quotes and
+/// `>` are ASCII, and no byte of a longer UTF-8 character is.)
 fn tag_end(tag: &str) -> Option<usize> {
-    let starts = tag[1..].chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
-    if !starts {
+    let bytes = tag.as_bytes();
+    if !bytes.get(1).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/' || *b == b'!') {
         return None;
     }
     let mut quote = None;
-    for (i, c) in tag.char_indices().skip(1) {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '>') => return Some(i),
+    for (i, &b) in bytes.iter().enumerate().skip(1) {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), b) if b == q => quote = None,
+            (None, b'>') => return Some(i),
             _ => {}
         }
     }
     None
 }
 
-/// Appends `text` with character references decoded: the five pulldown-cmark
-/// writes, `&nbsp;`, and numeric ones. Anything else is kept as written.
-fn decode_entities(text: &str, out: &mut String) {
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let after = &rest[amp + 1..];
-        let decoded = after.find(';').filter(|&semi| semi <= 10).and_then(|semi| {
-            let name = &after[..semi];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ => name.strip_prefix('#').and_then(|num| {
-                    let code = match num.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                        None => num.parse().ok(),
-                    };
-                    code.and_then(char::from_u32)
-                }),
+/// The character reference that `after` (the text after a `&`) starts with,
+/// decoded, and its length up to and with its `;`: the five pulldown-cmark
+/// writes, `&nbsp;`, and numeric ones. Anything else is `None`, kept as written.
+fn entity(after: &str) -> Option<(char, usize)> {
+    let semi = after.as_bytes().iter().take(11).position(|&b| b == b';')?;
+    let name = &after[..semi];
+    let c = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => num.parse().ok(),
             };
-            c.map(|c| (c, semi))
-        });
-        match decoded {
-            Some((c, semi)) => {
-                out.push(c);
-                rest = &after[semi + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
+            char::from_u32(code?)?
         }
-    }
-    out.push_str(rest);
+    };
+    Some((c, semi + 1))
 }
 
 /// Appends JSON so that it is safe inside a `<script>` element and in any
