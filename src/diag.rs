@@ -241,17 +241,42 @@ fn render_one(d: &Diagnostic, files: &SourceFiles, renderer: &Renderer) -> Strin
         while !text.is_char_boundary(start) {
             start -= 1;
         }
-        let snippet = Snippet::source(file.text.as_str())
-            .path(file.path.as_str())
-            .fold(true)
-            .annotation(AnnotationKind::Primary.span(start..end));
-        group = group.element(snippet);
+        group = group.element(snippet(file, start..end));
     }
     let mut report: Vec<Group<'_>> = vec![group];
     if let Some(hint) = &d.hint {
         report.push(Group::with_title(Level::HELP.secondary_title(hint.as_str())));
     }
     renderer.render(&report)
+}
+
+/// The snippet of `file` that shows `span` (a range on character boundaries):
+/// only the lines it covers, numbered as in the file. The renderer reads every
+/// line of the source it is given, and a large guide has thousands of warnings,
+/// several per file; folded, the whole file shows the same lines.
+fn snippet<'a>(
+    file: &'a crate::source::SourceFile,
+    span: Range<usize>,
+) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
+    let text = file.text.as_str();
+    let whole = || {
+        Snippet::source(text).path(file.path.as_str()).fold(true).annotation(AnnotationKind::Primary.span(span.clone()))
+    };
+    // At the very end, after a last line break, the renderer points at the
+    // end of the last line: the whole file is given, as the rare case it is.
+    if span.end == text.len() && text.ends_with('\n') {
+        return whole();
+    }
+    let (first, _) = file.line_col(span.start);
+    let (last, _) = file.line_col(span.end);
+    let from = file.line_range(first).start;
+    // Through the last line's break, if it has one.
+    let to = text[file.line_range(last).end..].find('\n').map_or(text.len(), |i| file.line_range(last).end + i + 1);
+    Snippet::source(&text[from..to])
+        .line_start(first)
+        .path(file.path.as_str())
+        .fold(true)
+        .annotation(AnnotationKind::Primary.span(span.start - from..span.end - from))
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
@@ -301,6 +326,33 @@ mod tests {
         assert!(text.contains("playbooks/a.md:3:12"), "{text}");
         assert!(text.contains("did you mean `campus-it`?"), "{text}");
         assert!(text.contains("partners: [campus-itt]"), "{text}");
+    }
+
+    /// A snippet of the lines a span covers renders as the whole file would.
+    #[test]
+    fn snippets_of_the_covered_lines_render_as_the_whole_file() {
+        let texts = [
+            "name: IT\nlast_contact: 2026-01-01\nnotes: |\n  Line one\n  Zoë's line\n\ntags: [a, b]",
+            "a\r\nbé\r\n\r\n\tc: d\r\n",
+            "---\ntitle: A\n---\n# Heading\n\nText with [a link](x) and more.\n",
+        ];
+        let renderer = Renderer::plain();
+        for text in texts {
+            let file = crate::source::SourceFile::new("partners/it.yaml".into(), "x".into(), text.into());
+            let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            for (i, &start) in bounds.iter().enumerate() {
+                for &end in &bounds[i..] {
+                    let whole = Snippet::source(text)
+                        .path(file.path.as_str())
+                        .fold(true)
+                        .annotation(AnnotationKind::Primary.span(start..end));
+                    let title = || Group::with_title(Level::WARNING.primary_title("m"));
+                    let want = renderer.render(&[title().element(whole)]);
+                    let got = renderer.render(&[title().element(snippet(&file, start..end))]);
+                    assert_eq!(got, want, "{text:?} {start}..{end}");
+                }
+            }
+        }
     }
 
     #[test]

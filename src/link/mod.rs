@@ -225,10 +225,8 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
     }
     cache.state = Some(cache::State { partner_slugs, playbook_targets, was });
 
-    let (tags, actions) = rayon::join(
-        || tags(&playbooks, &partners),
-        || attention::actions(partners.values().map(|p| &**p), opts.today),
-    );
+    let (tags, actions) =
+        rayon::join(|| tags(&playbooks, &partners), || attention::actions(partners.values().map(|p| &**p), opts.today));
     let guide = Guide {
         actions: Arc::new(actions),
         settings,
