@@ -269,13 +269,16 @@ fn out_of_file_descriptors_at(limit: u32) {
     drop(burst);
     // Each failed attempt waits for the server to say it listens again.
     const AGAIN: &str = "listening again at";
+    let deadline = Instant::now() + WAIT;
     for attempt in 0.. {
         let seen = s.stderr().matches(AGAIN).count();
         match try_home(s.addr) {
-            Ok(status) => {
-                assert_eq!(status, 200);
-                break;
-            }
+            Ok(200) => break,
+            // While the burst's last connections are still being closed, the
+            // server may be short of a thread for this one: tiny_http answers
+            // 500 and the next request is served. Nothing announces the moment.
+            Ok(500) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            Ok(status) => panic!("GET / answered {status} after the burst (limit {limit})\n{}", s.stderr()),
             Err(why) => assert!(
                 attempt < 100 && await_more(&s, AGAIN, seen),
                 "the server does not listen again after the burst (limit {limit}): {why}\n{}",
