@@ -259,19 +259,20 @@ fn snippet<'a>(
     span: Range<usize>,
 ) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
     let text = file.text.as_str();
-    let whole = || {
-        Snippet::source(text).path(file.path.as_str()).fold(true).annotation(AnnotationKind::Primary.span(span.clone()))
-    };
     // At the very end, after a last line break, the renderer points at the
     // end of the last line: the whole file is given, as the rare case it is.
     if span.end == text.len() && text.ends_with('\n') {
-        return whole();
+        return Snippet::source(text)
+            .path(file.path.as_str())
+            .fold(true)
+            .annotation(AnnotationKind::Primary.span(span));
     }
     let (first, _) = file.line_col(span.start);
     let (last, _) = file.line_col(span.end);
     let from = file.line_range(first).start;
     // Through the last line's break, if it has one.
-    let to = text[file.line_range(last).end..].find('\n').map_or(text.len(), |i| file.line_range(last).end + i + 1);
+    let last_end = file.line_range(last).end;
+    let to = text[last_end..].find('\n').map_or(text.len(), |i| last_end + i + 1);
     Snippet::source(&text[from..to])
         .line_start(first)
         .path(file.path.as_str())
