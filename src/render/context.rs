@@ -123,6 +123,16 @@ impl<'a> Rcx<'a> {
         self.cards.partners.get(&p.slug).map_or_else(make, |(_, _, value)| value.get_or_init(make).clone())
     }
 
+    /// The card values of the playbooks `slugs` names, in order; unknown slugs are left out.
+    pub fn playbook_card_values<'s>(&self, slugs: impl IntoIterator<Item = &'s str>) -> Vec<tera::Value> {
+        slugs.into_iter().filter_map(|s| self.guide.playbooks.get(s)).map(|p| self.playbook_card_value(p)).collect()
+    }
+
+    /// The card values of the partners `slugs` names, in order; unknown slugs are left out.
+    pub fn partner_card_values<'s>(&self, slugs: impl IntoIterator<Item = &'s str>) -> Vec<tera::Value> {
+        slugs.into_iter().filter_map(|s| self.guide.partners.get(s)).map(|p| self.partner_card_value(p)).collect()
+    }
+
     /// The partners' tags (slug -> name and count), made once per run.
     pub fn partner_tags(&self) -> &std::collections::BTreeMap<String, (String, usize)> {
         self.partner_tags.get_or_init(|| super::outreach::partner_tags(self.guide))

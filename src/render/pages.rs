@@ -34,13 +34,8 @@ pub fn playbook<'a>(guide: &'a Rcx<'a>, p: &'a Playbook, related: &[&'a str]) ->
         body_html: &p.body.html,
         toc: &p.body.toc,
         tags: p.tags.iter().map(|t| Link { title: t.clone(), url: tag_url(guide, t) }).collect(),
-        partners: p
-            .partners
-            .iter()
-            .filter_map(|s| guide.partners.get(s))
-            .map(|x| guide.partner_card_value(x))
-            .collect(),
-        related: related.iter().filter_map(|s| guide.playbooks.get(*s)).map(|x| guide.playbook_card_value(x)).collect(),
+        partners: guide.partner_card_values(p.partners.iter().map(String::as_str)),
+        related: guide.playbook_card_values(related.iter().copied()),
         edit_url: edit_url(guide, &p.path),
     }
 }
@@ -216,12 +211,7 @@ pub fn partner<'a>(guide: &'a Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
             })
             .collect(),
         tags: pr.tags.iter().map(|t| Link { title: t.clone(), url: tag_url(guide, t) }).collect(),
-        playbooks: p
-            .playbooks
-            .iter()
-            .filter_map(|s| guide.playbooks.get(s))
-            .map(|x| guide.playbook_card_value(x))
-            .collect(),
+        playbooks: guide.playbook_card_values(p.playbooks.iter().map(String::as_str)),
         notes_html: p.notes_html.as_deref(),
         edit_url: edit_url(guide, &p.path),
         brief_url: format!("{}brief/", partner_url(guide, &p.slug)),

@@ -65,22 +65,34 @@ impl Analyzer {
     /// [`Analyzer::analyze`] for any text, word by word.
     fn analyze_any(&mut self, text: &str, mut each: impl FnMut(TermId)) {
         for word in words(text) {
-            let known = match short(word) {
-                Some(key) => self.short.get(&key).copied(),
-                None => self.long.get(word).copied(),
+            let id = match short(word) {
+                Some(key) => self.short_term(key, word),
+                None => self.long_term(word),
             };
-            let id = known.unwrap_or_else(|| {
-                let id = self.term(word);
-                match short(word) {
-                    Some(key) => self.short.insert(key, id),
-                    None => self.long.insert(word.into(), id),
-                };
-                id
-            });
             if let Some(id) = id {
                 each(id);
             }
         }
+    }
+
+    /// The term of `word`, a short word packed as `key` (see [`short`]), learnt on first sight.
+    fn short_term(&mut self, key: u128, word: &str) -> Option<TermId> {
+        if let Some(&id) = self.short.get(&key) {
+            return id;
+        }
+        let id = self.term(word);
+        self.short.insert(key, id);
+        id
+    }
+
+    /// The term of a longer `word`, learnt on first sight.
+    fn long_term(&mut self, word: &str) -> Option<TermId> {
+        if let Some(&id) = self.long.get(word) {
+            return id;
+        }
+        let id = self.term(word);
+        self.long.insert(word.into(), id);
+        id
     }
 
     /// [`Analyzer::analyze`] for ASCII text, byte by byte: most text is ASCII,
@@ -123,23 +135,9 @@ impl Analyzer {
                     }
                     None => short(word).expect("a short word"),
                 };
-                match self.short.get(&key) {
-                    Some(&id) => id,
-                    None => {
-                        let id = self.term(word);
-                        self.short.insert(key, id);
-                        id
-                    }
-                }
+                self.short_term(key, word)
             } else {
-                match self.long.get(word) {
-                    Some(&id) => id,
-                    None => {
-                        let id = self.term(word);
-                        self.long.insert(word.into(), id);
-                        id
-                    }
-                }
+                self.long_term(word)
             };
             if let Some(id) = id {
                 each(id);
