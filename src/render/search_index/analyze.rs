@@ -286,7 +286,7 @@ impl Masks {
             for (i, eight) in block.chunks_exact(8).enumerate() {
                 let x = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
                 let s = in_range(x, 9, 14) | in_range(x, b' ', b' ' + 1) | in_range(x, b'-', b'-' + 1);
-                let k = in_range(x | ONES * 0x20, b'a', b'z' + 1)
+                let k = in_range(x | (ONES * 0x20), b'a', b'z' + 1)
                     | in_range(x, b'0', b'9' + 1)
                     | in_range(x, b'_', b'_' + 1);
                 separator |= gather(s) << (8 * i);
