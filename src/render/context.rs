@@ -125,12 +125,25 @@ impl<'a> Rcx<'a> {
 
     /// The card values of the playbooks `slugs` names, in order; unknown slugs are left out.
     pub fn playbook_card_values<'s>(&self, slugs: impl IntoIterator<Item = &'s str>) -> Vec<tera::Value> {
-        slugs.into_iter().filter_map(|s| self.guide.playbooks.get(s)).map(|p| self.playbook_card_value(p)).collect()
+        slugs
+            .into_iter()
+            .filter_map(|s| match self.cards.playbooks.get(s).and_then(|(_, _, v)| v.get()) {
+                // A card made for an earlier page: no need to find its playbook.
+                Some(value) => Some(value.clone()),
+                None => self.guide.playbooks.get(s).map(|p| self.playbook_card_value(p)),
+            })
+            .collect()
     }
 
     /// The card values of the partners `slugs` names, in order; unknown slugs are left out.
     pub fn partner_card_values<'s>(&self, slugs: impl IntoIterator<Item = &'s str>) -> Vec<tera::Value> {
-        slugs.into_iter().filter_map(|s| self.guide.partners.get(s)).map(|p| self.partner_card_value(p)).collect()
+        slugs
+            .into_iter()
+            .filter_map(|s| match self.cards.partners.get(s).and_then(|(_, _, v)| v.get()) {
+                Some(value) => Some(value.clone()),
+                None => self.guide.partners.get(s).map(|p| self.partner_card_value(p)),
+            })
+            .collect()
     }
 
     /// The partners' tags (slug -> name and count), made once per run.
@@ -164,10 +177,14 @@ impl std::ops::Deref for Rcx<'_> {
 #[derive(Debug, Default)]
 pub struct Cards {
     /// Playbook cards by slug.
-    pub playbooks: HashMap<String, Card>,
+    pub playbooks: CardMap,
     /// Partner cards by slug.
-    pub partners: HashMap<String, Card>,
+    pub partners: CardMap,
 }
+
+/// Cards by slug, with a hash quicker than the default one for short keys:
+/// a large guide's pages look up about 100,000 cards.
+pub type CardMap = HashMap<String, Card, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
 
 /// One card: the fingerprint it was rendered from, its HTML, and its template
 /// value, made the first time a page lists the card and shared from then on

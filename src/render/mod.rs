@@ -397,7 +397,7 @@ fn render_cards(
     fn refresh<T: Sync>(
         items: &std::collections::BTreeMap<String, T>,
         only: Option<&[String]>,
-        cache: &mut HashMap<String, context::Card>,
+        cache: &mut context::CardMap,
         fingerprint: impl Fn(&T) -> u64 + Sync,
         render: impl Fn(&T) -> Result<String, String> + Sync,
         name: &str,
@@ -783,7 +783,7 @@ fn render_route(
             let t = &guide.tags[slug];
             ctx.insert("tag", &t.name);
             // Joined like the full playbook list: a common tag carries thousands.
-            let joined = |slugs: &[String], cards: &HashMap<String, context::Card>| -> (usize, String) {
+            let joined = |slugs: &[String], cards: &context::CardMap| -> (usize, String) {
                 let html: Vec<&str> = slugs.iter().filter_map(|s| cards.get(s)).map(|(_, h, _)| &**h).collect();
                 (html.len(), html.concat())
             };
