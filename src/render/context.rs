@@ -72,6 +72,13 @@ pub struct Rcx<'a> {
     /// The actions of each owner and of each partner, in the guide's order:
     /// there is an actions page for every one of them.
     actions_by: std::sync::OnceLock<ActionsBy>,
+    /// Each action's template value (in the guide's order), made the first
+    /// time a page lists it: an action is on the full list, its owner's page
+    /// and its partner's page.
+    action_values: std::sync::OnceLock<Vec<std::sync::OnceLock<tera::Value>>>,
+    /// Each partner's directory card as a template value (by slug), made the
+    /// first time a directory page lists it: every partner is on several.
+    directory_cards: std::sync::OnceLock<HashMap<Box<str>, std::sync::OnceLock<tera::Value>>>,
 }
 
 /// The actions of each owner (by owner slug) and of each partner (by slug),
@@ -87,11 +94,35 @@ impl<'a> Rcx<'a> {
             partner_tags: Default::default(),
             partner_tag_slugs: Default::default(),
             actions_by: Default::default(),
+            action_values: Default::default(),
+            directory_cards: Default::default(),
+        }
+    }
+
+    /// The template value of the guide's action number `i`, made once (see `action_values`).
+    pub fn action_value(&self, i: usize, make: impl FnOnce(&'a Action) -> tera::Value) -> tera::Value {
+        let values = self.action_values.get_or_init(|| self.guide.actions.iter().map(|_| Default::default()).collect());
+        values[i].get_or_init(|| make(&self.guide.actions[i])).clone()
+    }
+
+    /// The directory card of partner `p` as a template value, made once (see `directory_cards`).
+    pub fn directory_card_value(&self, p: &'a Partner, make: impl FnOnce(&'a Partner) -> tera::Value) -> tera::Value {
+        let cards = self
+            .directory_cards
+            .get_or_init(|| self.guide.partners.keys().map(|s| (s.as_str().into(), Default::default())).collect());
+        match cards.get(p.slug.as_str()) {
+            Some(card) => card.get_or_init(|| make(p)).clone(),
+            None => make(p),
         }
     }
 
     /// The actions an actions page lists, in the guide's order.
     pub fn actions_of(&self, filter: &ActionFilter) -> Vec<&'a Action> {
+        self.action_places(filter).into_iter().map(|i| &self.guide.actions[i]).collect()
+    }
+
+    /// The places in the guide's list of the actions an actions page lists, in order.
+    pub fn action_places(&self, filter: &ActionFilter) -> Vec<usize> {
         let (by_owner, by_partner) = self.actions_by.get_or_init(|| {
             let (mut by_owner, mut by_partner): ActionsBy = Default::default();
             for (i, a) in self.guide.actions.iter().enumerate() {
@@ -104,11 +135,11 @@ impl<'a> Rcx<'a> {
             (by_owner, by_partner)
         });
         let places = match filter {
-            ActionFilter::All => return self.guide.actions.iter().collect(),
+            ActionFilter::All => return (0..self.guide.actions.len()).collect(),
             ActionFilter::Owner(o) => by_owner.get(o),
             ActionFilter::Partner(p) => by_partner.get(p),
         };
-        places.into_iter().flatten().map(|&i| &self.guide.actions[i as usize]).collect()
+        places.into_iter().flatten().map(|&i| i as usize).collect()
     }
 
     /// [`playbook_card`] as a template value, made once per card (see [`Card`]).

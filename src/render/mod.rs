@@ -261,6 +261,8 @@ fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&S
     };
     let site_fp = site_fingerprint(guide);
     render_cards(guide, theme, &site_ctx, site_fp, &mut cache.cards, None)?;
+    // Every page has the same `site`: made into a template value once, shared.
+    let site_value = tera::Value::from_serializable(&site_ctx);
     let rcx = Rcx::new(guide, &cache.cards);
     let shared = Shared::new(&rcx, site_fp);
     // `serve` keeps each page with its fingerprint and what it shows, to find
@@ -294,7 +296,7 @@ fn render_pages(guide: &Guide, theme: &Theme, cache: &mut Cache, sink: Option<&S
                     {
                         return Ok((fp, out.clone(), false, deps));
                     }
-                    let bytes = render_route(&rcx, theme, &site_ctx, &related, route)
+                    let bytes = render_route(&rcx, theme, &site_value, &related, route)
                         .map_err(|e| RenderError { page: path.clone(), message: e })?;
                     let bytes = pass(sink, path, Bytes::Owned(bytes))?;
                     Ok((fp, Output { bytes }, true, deps))
@@ -696,12 +698,12 @@ fn meta<'a>(
 fn render_route(
     guide: &Rcx<'_>,
     theme: &Theme,
-    site: &SiteCtx<'_>,
+    site: &tera::Value,
     related: &HashMap<&str, Vec<&str>>,
     route: &Route,
 ) -> Result<Vec<u8>, String> {
     let mut ctx = tera::Context::new();
-    ctx.insert("site", site);
+    ctx.insert_value("site", site.clone());
     let desc = guide.settings.description.as_str();
     let (template, meta) = match route {
         Route::Home => {

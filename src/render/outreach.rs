@@ -50,10 +50,11 @@ fn action<'a>(guide: &'a Guide, a: &'a Action) -> ActionCtx<'a> {
 
 /// A group of open items.
 #[derive(Serialize)]
-pub struct ActionGroup<'a> {
+pub struct ActionGroup {
     id: &'static str,
     label: &'static str,
-    items: Vec<ActionCtx<'a>>,
+    /// [`ActionCtx`] values, shared with the other pages that list them.
+    items: Vec<tera::Value>,
 }
 
 /// A filter link with its count, and whether it is the one applied.
@@ -78,9 +79,9 @@ pub enum ActionFilter {
 
 /// Context of `/actions/` and its filtered pages.
 #[derive(Serialize)]
-pub struct ActionsPage<'a> {
+pub struct ActionsPage {
     heading: String,
-    groups: Vec<ActionGroup<'a>>,
+    groups: Vec<ActionGroup>,
     total: usize,
     owners: Vec<Facet>,
     partners: Vec<Facet>,
@@ -93,7 +94,7 @@ pub fn owners(guide: &Guide) -> BTreeMap<String, String> {
     guide.actions.iter().filter_map(|a| Some((a.owner_slug.clone()?, a.owner.clone()?))).collect()
 }
 
-impl ActionsPage<'_> {
+impl ActionsPage {
     /// The page's heading.
     pub fn heading(&self) -> &str {
         &self.heading
@@ -132,14 +133,19 @@ fn facets(guide: &Guide) -> (Vec<Facet>, Vec<Facet>) {
 }
 
 /// Builds an actions page.
-pub fn actions_page<'a>(guide: &'a Rcx<'a>, filter: &ActionFilter) -> ActionsPage<'a> {
-    let items = guide.actions_of(filter);
+pub fn actions_page(guide: &Rcx<'_>, filter: &ActionFilter) -> ActionsPage {
+    let places = guide.action_places(filter);
+    let items: Vec<&Action> = places.iter().map(|&i| &guide.actions[i]).collect();
     let groups = Bucket::ALL
         .iter()
         .map(|b| ActionGroup {
             id: b.id(),
             label: b.label(),
-            items: items.iter().filter(|a| a.bucket == *b).map(|a| action(guide, a)).collect(),
+            items: places
+                .iter()
+                .filter(|&&i| guide.actions[i].bucket == *b)
+                .map(|&i| guide.action_value(i, |a| tera::Value::from_serializable(&action(guide, a))))
+                .collect(),
         })
         .filter(|g| !g.items.is_empty())
         .collect();
@@ -254,9 +260,10 @@ pub enum DirectoryFilter {
 
 /// Context of `/partners/` and its filtered pages.
 #[derive(Serialize)]
-pub struct Directory<'a> {
+pub struct Directory {
     heading: String,
-    partners: Vec<DirectoryCard<'a>>,
+    /// [`DirectoryCard`] values, shared with the other directory pages.
+    partners: Vec<tera::Value>,
     kinds: Vec<Facet>,
     statuses: Vec<Facet>,
     tags: Vec<Facet>,
@@ -270,7 +277,7 @@ pub fn directory_url(guide: &Guide, facet: &str, value: &str) -> String {
     format!("{}partners/{facet}/{value}/", guide.settings.base_path)
 }
 
-impl Directory<'_> {
+impl Directory {
     /// The page's heading.
     pub fn heading(&self) -> &str {
         &self.heading
@@ -278,7 +285,7 @@ impl Directory<'_> {
 }
 
 /// Builds a directory page.
-pub fn directory<'a>(guide: &'a Rcx<'a>, filter: &DirectoryFilter) -> Directory<'a> {
+pub fn directory(guide: &Rcx<'_>, filter: &DirectoryFilter) -> Directory {
     let all: Vec<&Partner> = guide.partners.values().map(|p| &**p).collect();
     let kinds = Kind::ALL
         .iter()
@@ -322,7 +329,14 @@ pub fn directory<'a>(guide: &'a Rcx<'a>, filter: &DirectoryFilter) -> Directory<
         heading,
         partners: directory_members(guide, filter)
             .into_iter()
-            .map(|p| DirectoryCard { card: partner_card(guide, p), tags: guide.tag_slugs_of(&p.slug).to_string() })
+            .map(|p| {
+                guide.directory_card_value(p, |p| {
+                    tera::Value::from_serializable(&DirectoryCard {
+                        card: partner_card(guide, p),
+                        tags: guide.tag_slugs_of(&p.slug).to_string(),
+                    })
+                })
+            })
             .collect(),
         kinds,
         statuses,

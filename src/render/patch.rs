@@ -84,6 +84,7 @@ fn rerender_routes(
         .collect();
     let only = CardsOf { playbooks: &changed.playbooks, partners: &changed.partners };
     render_cards(guide, theme, &site_ctx, site_fp, &mut cache.cards, Some(only))?;
+    let site_value = tera::Value::from_serializable(&site_ctx);
     let rcx = Rcx::new(guide, &cache.cards);
     let shared = Shared::new(&rcx, site_fp);
     let pages = &cache.pages;
@@ -95,7 +96,7 @@ fn rerender_routes(
             if pages.get(path).is_some_and(|(old, _)| *old == fp) {
                 return Ok((path.as_str(), fp, None));
             }
-            let bytes = render_route(&rcx, theme, &site_ctx, &related, route)
+            let bytes = render_route(&rcx, theme, &site_value, &related, route)
                 .map_err(|e| RenderError { page: path.clone(), message: e })?;
             Ok((path.as_str(), fp, Some(Output { bytes: bytes.into() })))
         })
