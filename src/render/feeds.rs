@@ -873,11 +873,14 @@ next_step:
 
     #[test]
     fn inline_safe_escapes_only_what_html_cares_about() {
-        let value = serde_json::json!({"a<b": "x</script>&\u{2028}\u{2029}\\<é", "n": [1, 2.5, null]});
+        let value =
+            serde_json::json!({"a<b": "x</script>&\u{2028}\u{2029}\\<é—’…\u{2027}\u{202a}", "n": [1, 2.5, null]});
         let raw = serde_json::to_string_pretty(&value).unwrap();
         let safe = inline_safe(&raw);
         assert!(!safe.contains(['<', '>', '&', '\u{2028}', '\u{2029}']), "{safe}");
         assert!(safe.contains(r"\u2028\u2029\\\u003c"), "{safe}");
+        // Characters that share the escaped ones' first byte stay as they are.
+        assert!(safe.contains("é—’…\u{2027}\u{202a}"), "{safe}");
         assert_eq!(serde_json::from_str::<Value>(&safe).unwrap(), value);
     }
 }

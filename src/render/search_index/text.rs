@@ -213,18 +213,34 @@ fn entity(after: &str) -> Option<(char, usize)> {
 /// inside string literals before ES2019) are written as `\u` escapes. They can
 /// only occur inside JSON strings, where the escape means the same character.
 pub(crate) fn push_script_safe(out: &mut String, json: &str) {
-    let mut rest = json;
-    while let Some(i) = rest.find(['<', '>', '&', '\u{2028}', '\u{2029}']) {
-        out.push_str(&rest[..i]);
-        let c = rest[i..].chars().next().expect("found above");
-        out.push_str(match c {
-            '<' => "\\u003c",
-            '>' => "\\u003e",
-            '&' => "\\u0026",
-            '\u{2028}' => "\\u2028",
-            _ => "\\u2029",
-        });
-        rest = &rest[i + c.len_utf8()..];
+    // Found by byte: the three ASCII characters, and the first byte of U+2028
+    // and U+2029 (E2 80 A8, E2 80 A9), which other characters share.
+    const SPECIAL: [bool; 256] = {
+        let mut t = [false; 256];
+        t[b'<' as usize] = true;
+        t[b'>' as usize] = true;
+        t[b'&' as usize] = true;
+        t[0xE2] = true;
+        t
+    };
+    let bytes = json.as_bytes();
+    let (mut copied, mut at) = (0, 0);
+    while let Some(found) = bytes[at..].iter().position(|&b| SPECIAL[b as usize]) {
+        let i = at + found;
+        let (escape, len) = match &bytes[i..] {
+            [b'<', ..] => ("\\u003c", 1),
+            [b'>', ..] => ("\\u003e", 1),
+            [b'&', ..] => ("\\u0026", 1),
+            [0xE2, 0x80, 0xA8, ..] => ("\\u2028", 3),
+            [0xE2, 0x80, 0xA9, ..] => ("\\u2029", 3),
+            _ => {
+                at = i + 1;
+                continue;
+            }
+        };
+        out.push_str(&json[copied..i]);
+        out.push_str(escape);
+        (copied, at) = (i + len, i + len);
     }
-    out.push_str(rest);
+    out.push_str(&json[copied..]);
 }
