@@ -398,10 +398,12 @@ fn guide_link(dest: &str, link_type: LinkType) -> Option<(bool, &str, Option<&st
         return None;
     }
     let (kind, rest) = dest.split_once(':')?;
-    let partner = match kind.to_ascii_lowercase().as_str() {
-        "partner" => true,
-        "playbook" => false,
-        _ => return None,
+    let partner = if kind.eq_ignore_ascii_case("partner") {
+        true
+    } else if kind.eq_ignore_ascii_case("playbook") {
+        false
+    } else {
+        return None;
     };
     Some(match rest.split_once('#') {
         Some((s, a)) => (partner, s.trim_matches('/'), Some(a)),

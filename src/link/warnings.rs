@@ -293,9 +293,20 @@ fn url_problem(dest: &str) -> Option<&'static str> {
 /// runs script or carries a whole document: `javascript:`, `vbscript:`, `data:`.
 pub fn unsafe_scheme(url: &str) -> Option<String> {
     let url = url.trim_start_matches(|c: char| c <= ' ');
-    let cleaned: String = url.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).take(16).collect();
-    let scheme = cleaned.split_once(':')?.0.to_ascii_lowercase();
-    matches!(scheme.as_str(), "javascript" | "vbscript" | "data").then_some(scheme)
+    // The scheme is within the first 16 characters, and all ASCII: read into
+    // a buffer, so that the common case (a safe link) allocates nothing.
+    let mut scheme = [0u8; 16];
+    for (len, c) in url.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).take(16).enumerate() {
+        if c == ':' {
+            let scheme = std::str::from_utf8(&scheme[..len]).ok()?;
+            return matches!(scheme, "javascript" | "vbscript" | "data").then(|| scheme.to_string());
+        }
+        if !c.is_ascii() {
+            return None;
+        }
+        scheme[len] = c.to_ascii_lowercase() as u8;
+    }
+    None
 }
 
 /// An error for a contact's e-mail or phone, or `edit_url`, that is a script or data URL.
@@ -361,6 +372,9 @@ mod tests {
             ("&#x6A;avascript:alert(1)", None),
             ("partner:campus-it", None),
             ("ana@example.edu", None),
+            ("j\u{430}vascript:alert(1)", None),
+            ("aaaaaaaaaaaaaaaaadata:x", None),
+            ("d\na\rt\ta:x", Some("data")),
         ];
         for (url, want) in cases {
             assert_eq!(unsafe_scheme(url).as_deref(), want, "{url:?}");
