@@ -127,18 +127,27 @@ mod tests {
     fn the_safe_filter_writes_what_tera_s_writes() {
         let overrides = [(
             "t.html".to_string(),
-            "{{ html | safe }}|{{ n | safe }}|{{ list | safe }}|{{ html }}|{{ html | safe | upper }}".to_string(),
+            "{{ html | safe }}|{{ n | safe }}|{{ list | safe }}|{{ html }}|{{ html | safe | upper }}|{{ none | safe }}|{{ map | safe }}|{{ flag | safe }}".to_string(),
         )];
         let theme = Theme::load(None, &overrides).unwrap();
         let mut ctx = tera::Context::new();
         ctx.insert("html", &"<b>x &amp; y</b>".repeat(3));
         ctx.insert("n", &5);
         ctx.insert("list", &["<a>"]);
+        ctx.insert("none", &None::<String>);
+        ctx.insert("map", &std::collections::BTreeMap::from([("k", "<v>")]));
+        ctx.insert("flag", &true);
         let out = theme.tera.render("t.html", &ctx).unwrap();
         let mut builtin = tera::Tera::new();
         builtin.add_raw_templates(overrides.iter().map(|(n, t)| (n.as_str(), t.as_str()))).unwrap();
         assert_eq!(out, builtin.render("t.html", &ctx).unwrap());
         assert!(out.starts_with("<b>x &amp; y</b><b>") && out.contains("|5|"), "{out}");
+        // A name that is not in the context fails alike (or renders alike).
+        let missing = [("m.html".to_string(), "{{ missing | safe }}".to_string())];
+        let ours = Theme::load(None, &missing).unwrap().tera.render("m.html", &ctx).map_err(|e| e.to_string());
+        let mut builtin = tera::Tera::new();
+        builtin.add_raw_templates(missing.iter().map(|(n, t)| (n.as_str(), t.as_str()))).unwrap();
+        assert_eq!(ours, builtin.render("m.html", &ctx).map_err(|e| e.to_string()));
     }
 
     #[test]
