@@ -279,7 +279,7 @@ fn analyze_chunk<'a>(guide: &Guide, first: usize, items: &[Item<'a>]) -> Chunk<'
             });
         }
         postings.resize_with(analyzer.terms.len(), || Packed { first, last: first, bytes: Vec::new() });
-        touched.sort_unstable();
+        // Each term's list grows by this document alone: the order of the terms does not matter.
         for id in touched.drain(..) {
             pack(&mut postings[id as usize], n, std::mem::take(&mut counts[id as usize].0));
         }
