@@ -44,13 +44,23 @@ pub fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Ymd(self.0, "-").fmt(f)
+    }
+}
+
+/// A date written as year, month and day, with `.1` between them: as chrono's
+/// `%Y{sep}%m{sep}%d` writes it, without parsing that format every time.
+pub struct Ymd(pub chrono::NaiveDate, pub &'static str);
+
+impl fmt::Display for Ymd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use chrono::Datelike;
-        let d = self.0;
+        let (d, sep) = (self.0, self.1);
         // chrono's `%Y` writes a sign outside years 0 to 9999: left to it.
         if (0..=9999).contains(&d.year()) {
-            write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+            write!(f, "{:04}{sep}{:02}{sep}{:02}", d.year(), d.month(), d.day())
         } else {
-            write!(f, "{}", d.format("%Y-%m-%d"))
+            write!(f, "{}", d.format(&format!("%Y{sep}%m{sep}%d")))
         }
     }
 }

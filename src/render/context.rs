@@ -156,25 +156,12 @@ impl<'a> Rcx<'a> {
 
     /// The card values of the playbooks `slugs` names, in order; unknown slugs are left out.
     pub fn playbook_card_values<'s>(&self, slugs: impl IntoIterator<Item = &'s str>) -> Vec<tera::Value> {
-        slugs
-            .into_iter()
-            .filter_map(|s| match self.cards.playbooks.get(s).and_then(|(_, _, v)| v.get()) {
-                // A card made for an earlier page: no need to find its playbook.
-                Some(value) => Some(value.clone()),
-                None => self.guide.playbooks.get(s).map(|p| self.playbook_card_value(p)),
-            })
-            .collect()
+        card_values(&self.cards.playbooks, slugs, |s| self.guide.playbooks.get(s).map(|p| self.playbook_card_value(p)))
     }
 
     /// The card values of the partners `slugs` names, in order; unknown slugs are left out.
     pub fn partner_card_values<'s>(&self, slugs: impl IntoIterator<Item = &'s str>) -> Vec<tera::Value> {
-        slugs
-            .into_iter()
-            .filter_map(|s| match self.cards.partners.get(s).and_then(|(_, _, v)| v.get()) {
-                Some(value) => Some(value.clone()),
-                None => self.guide.partners.get(s).map(|p| self.partner_card_value(p)),
-            })
-            .collect()
+        card_values(&self.cards.partners, slugs, |s| self.guide.partners.get(s).map(|p| self.partner_card_value(p)))
     }
 
     /// The partners' tags (slug -> name and count), made once per run.
@@ -190,6 +177,23 @@ impl<'a> Rcx<'a> {
         });
         all.get(slug).map_or("", String::as_str)
     }
+}
+
+/// The card values of `slugs`, in order: a card made for an earlier page is
+/// taken from `cards` (no need to find its item); any other is made by `make`,
+/// which gives `None` for an unknown slug, left out.
+fn card_values<'s>(
+    cards: &CardMap,
+    slugs: impl IntoIterator<Item = &'s str>,
+    make: impl Fn(&str) -> Option<tera::Value>,
+) -> Vec<tera::Value> {
+    slugs
+        .into_iter()
+        .filter_map(|s| match cards.get(s).and_then(|(_, _, value)| value.get()) {
+            Some(value) => Some(value.clone()),
+            None => make(s),
+        })
+        .collect()
 }
 
 impl std::ops::Deref for Rcx<'_> {

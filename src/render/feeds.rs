@@ -204,12 +204,7 @@ fn push_line(out: &mut String, line: &str) {
 
 /// `YYYYMMDD`, the DATE form of iCalendar.
 fn ical_date(d: NaiveDate) -> String {
-    use chrono::Datelike;
-    if (0..=9999).contains(&d.year()) {
-        format!("{:04}{:02}{:02}", d.year(), d.month(), d.day())
-    } else {
-        d.format("%Y%m%d").to_string()
-    }
+    crate::load::fields::Ymd(d, "").to_string()
 }
 
 /// Every dated next step, every open dated action item (profile-level and
