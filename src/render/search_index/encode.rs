@@ -32,11 +32,28 @@ const B: f64 = 0.75;
 /// `tf (k1 + 1) / (tf + k1 (1 - b + b len / avg))`, which lies between 0 and
 /// `k1 + 1`, cut into equal steps. The idf is left to the browser, which knows
 /// how many documents a term is in from the postings.
+#[cfg(test)]
 pub(super) fn level(tf: u32, len: u32, avg: f64) -> u32 {
-    let tf = f64::from(tf);
+    level_in(tf, length_part(len, avg))
+}
+
+/// The part of [`level`]'s denominator that depends on the field's length
+/// alone, `k1 (1 - b + b len / avg)`: the same for every term of the field.
+pub(super) fn length_part(len: u32, avg: f64) -> f64 {
     let norm = if avg > 0.0 { f64::from(len) / avg } else { 1.0 };
-    let weight = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * norm));
-    ((weight / (K1 + 1.0) * f64::from(LEVELS)).ceil() as u32).clamp(1, LEVELS)
+    K1 * (1.0 - B + B * norm)
+}
+
+/// [`level`] from the field's [`length_part`].
+pub(super) fn level_in(tf: u32, length_part: f64) -> u32 {
+    let tf = f64::from(tf);
+    let weight = tf * (K1 + 1.0) / (tf + length_part);
+    let steps = weight / (K1 + 1.0) * f64::from(LEVELS);
+    // `steps.ceil()`, without the call that `ceil` is on a baseline x86-64
+    // (`steps` lies between 0 and LEVELS, so the cast is exact below it).
+    let whole = steps as u32;
+    let up = if f64::from(whole) < steps { whole + 1 } else { whole };
+    up.clamp(1, LEVELS)
 }
 
 /// Appends `n` in the variable-length digits, most significant first.
@@ -129,5 +146,23 @@ mod tests {
         assert_eq!(level(1000, 1000, 10.0), LEVELS);
         assert_eq!(level(1, 1_000_000, 10.0), 1);
         assert_eq!(level(1, 0, 0.0), 4);
+    }
+
+    #[test]
+    fn levels_are_the_ceiling_of_the_weight() {
+        // Against `f64::ceil` on the same weights, including ones that land on a step exactly.
+        for tf in [1, 2, 3, 7, 100, 65_535] {
+            for len in [0, 1, 2, 5, 9, 10, 11, 40, 1000, 1_000_000] {
+                for avg in [0.0, 1.0, 3.3, 10.0, 250.0] {
+                    let part = length_part(len, avg);
+                    let steps = f64::from(tf) * (K1 + 1.0) / (f64::from(tf) + part) / (K1 + 1.0) * f64::from(LEVELS);
+                    let want = (steps.ceil() as u32).clamp(1, LEVELS);
+                    assert_eq!(level_in(tf, part), want, "tf {tf}, len {len}, avg {avg}");
+                }
+            }
+        }
+        // Weights that land on a step exactly stay on it: 4 and 8 steps.
+        assert_eq!(level_in(1, 1.0), 4);
+        assert_eq!(level_in(1, 0.0), LEVELS);
     }
 }

@@ -174,11 +174,14 @@ pub fn search_index(guide: &Guide) -> BTreeMap<String, String> {
         let total: u64 = lengths.iter().map(|l| u64::from(l[f])).sum();
         *avg = total as f64 / lengths.len().max(1) as f64;
     }
+    // Each field's length part of the weight, worked out once per document.
+    let length_parts: Vec<[f64; 4]> =
+        lengths.iter().map(|l| std::array::from_fn(|f| encode::length_part(l[f], avg[f]))).collect();
     let encoded: Vec<String> = merged
         .par_iter()
         .map_init(Vec::new, |postings, (_, packed)| {
             unpack(packed, postings);
-            encode_term(postings, &lengths, &avg)
+            encode_term(postings, &length_parts)
         })
         .collect();
 
@@ -341,8 +344,9 @@ fn unpack(pieces: &[Packed], out: &mut Postings) {
     }
 }
 
-/// A term's postings for the four fields, separated by spaces (trailing empty fields left out).
-fn encode_term(postings: &Postings, lengths: &[[u32; 4]], avg: &[f64; 4]) -> String {
+/// A term's postings for the four fields, separated by spaces (trailing empty
+/// fields left out). `length_parts` are each document's fields' [`encode::length_part`].
+fn encode_term(postings: &Postings, length_parts: &[[f64; 4]]) -> String {
     let mut out = String::new();
     for f in 0..4 {
         if f > 0 {
@@ -353,7 +357,7 @@ fn encode_term(postings: &Postings, lengths: &[[u32; 4]], avg: &[f64; 4]) -> Str
             postings
                 .iter()
                 .filter(|(_, tf)| tf[f] > 0)
-                .map(|&(doc, tf)| (doc, encode::level(u32::from(tf[f]), lengths[doc as usize][f], avg[f]))),
+                .map(|&(doc, tf)| (doc, encode::level_in(u32::from(tf[f]), length_parts[doc as usize][f]))),
         );
     }
     let end = out.trim_end_matches(' ').len();
