@@ -73,8 +73,8 @@ pub struct Report {
     /// Warnings.
     pub warnings: Diagnostics,
     /// The linked guide the site was made from. Handed back rather than freed
-    /// inside `build`: freeing a large guide piece by piece takes a tenth of a
-    /// second on one core, which a process about to end can skip.
+    /// inside `build`: freeing a large guide piece by piece takes tens of
+    /// milliseconds on one core, which a process about to end can skip.
     pub guide: link::Guide,
 }
 

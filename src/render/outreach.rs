@@ -135,7 +135,6 @@ fn facets(guide: &Guide) -> (Vec<Facet>, Vec<Facet>) {
 /// Builds an actions page.
 pub fn actions_page(guide: &Rcx<'_>, filter: &ActionFilter) -> ActionsPage {
     let places = guide.action_places(filter);
-    let items: Vec<&Action> = places.iter().map(|&i| &guide.actions[i]).collect();
     let groups = Bucket::ALL
         .iter()
         .map(|b| ActionGroup {
@@ -158,14 +157,14 @@ pub fn actions_page(guide: &Rcx<'_>, filter: &ActionFilter) -> ActionsPage {
     let heading = match filter {
         ActionFilter::All => "Open actions".to_string(),
         ActionFilter::Owner(_) => {
-            let name = items.first().and_then(|a| a.owner.as_deref()).unwrap_or("nobody");
+            let name = places.first().and_then(|&i| guide.actions[i].owner.as_deref()).unwrap_or("nobody");
             format!("Open actions of {name}")
         }
         ActionFilter::Partner(p) => format!("Open actions with {}", guide.partners[p].profile.name),
     };
     ActionsPage {
         heading,
-        total: items.len(),
+        total: places.len(),
         groups,
         owners,
         partners,

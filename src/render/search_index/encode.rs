@@ -27,24 +27,20 @@ const K1: f64 = 1.2;
 /// BM25's length normalisation.
 const B: f64 = 0.75;
 
-/// The level, 1 to [`LEVELS`], of a term found `tf` times in a field of `len`
-/// terms, where the field has `avg` terms on average: BM25's term weight
-/// `tf (k1 + 1) / (tf + k1 (1 - b + b len / avg))`, which lies between 0 and
-/// `k1 + 1`, cut into equal steps. The idf is left to the browser, which knows
-/// how many documents a term is in from the postings.
-#[cfg(test)]
-pub(super) fn level(tf: u32, len: u32, avg: f64) -> u32 {
-    level_in(tf, length_part(len, avg))
-}
-
-/// The part of [`level`]'s denominator that depends on the field's length
-/// alone, `k1 (1 - b + b len / avg)`: the same for every term of the field.
+/// The part of a field's weight that depends on its length alone,
+/// `k1 (1 - b + b len / avg)` for a field of `len` terms where the field has
+/// `avg` terms on average: the same for every term of the field, so worked
+/// out once per document (see [`level_in`]).
 pub(super) fn length_part(len: u32, avg: f64) -> f64 {
     let norm = if avg > 0.0 { f64::from(len) / avg } else { 1.0 };
     K1 * (1.0 - B + B * norm)
 }
 
-/// [`level`] from the field's [`length_part`].
+/// The level, 1 to [`LEVELS`], of a term found `tf` times in a field whose
+/// [`length_part`] is `length_part`: BM25's term weight
+/// `tf (k1 + 1) / (tf + k1 (1 - b + b len / avg))`, which lies between 0 and
+/// `k1 + 1`, cut into equal steps. The idf is left to the browser, which knows
+/// how many documents a term is in from the postings.
 pub(super) fn level_in(tf: u32, length_part: f64) -> u32 {
     let tf = f64::from(tf);
     let weight = tf * (K1 + 1.0) / (tf + length_part);
@@ -89,6 +85,11 @@ pub(super) fn push_postings(out: &mut String, postings: impl IntoIterator<Item =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The level of a term found `tf` times in a field of `len` terms, where the field has `avg` on average.
+    fn level(tf: u32, len: u32, avg: f64) -> u32 {
+        level_in(tf, length_part(len, avg))
+    }
 
     /// The decoder of `search.js`, in Rust.
     fn decode(text: &str) -> Vec<u64> {
