@@ -15,6 +15,7 @@ pub mod fuzzing;
 pub mod link;
 pub mod load;
 pub mod render;
+pub(crate) mod routes;
 pub mod serve;
 pub mod source;
 pub mod write;

@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use super::context::{ItemCtx, item, partner_url};
 use crate::link::attention::{Bucket, bucket};
-use crate::link::{Guide, Partner};
+use super::view::Rcx;
+use crate::link::Partner;
 use crate::load::partner::{ActionItem, Meeting};
 
 #[derive(Serialize)]
@@ -30,7 +31,7 @@ struct MeetingBrief<'a> {
 
 /// Context of a brief.
 #[derive(Serialize)]
-pub struct Brief<'a> {
+pub(crate) struct Brief<'a> {
     name: &'a str,
     url: String,
     kind: Option<&'static str>,
@@ -54,9 +55,9 @@ pub struct Brief<'a> {
 const MEETINGS_SHOWN: usize = 2;
 
 /// Builds the brief of a partner.
-pub fn brief<'a>(guide: &'a Guide, p: &'a Partner) -> Brief<'a> {
+pub(crate) fn brief<'a>(guide: &Rcx<'a>, p: &'a Partner) -> Brief<'a> {
     let pr = &p.profile;
-    let today = guide.today;
+    let today = guide.today();
     let open: Vec<&ActionItem> =
         pr.action_items.iter().chain(pr.meetings.iter().flat_map(|m| &m.action_items)).filter(|a| !a.done).collect();
     let mut seen = std::collections::HashSet::new();
@@ -64,11 +65,11 @@ pub fn brief<'a>(guide: &'a Guide, p: &'a Partner) -> Brief<'a> {
         open.into_iter().filter(|a| seen.insert((a.task.trim().to_lowercase(), &a.owner, a.due_date()))).collect();
     sorted_open.sort_by_key(|a| (bucket(a.due_date(), today), a.due_date()));
     let last: Option<&Meeting> = pr.meetings.first();
-    let (subject, body) = follow_up(guide, p, last, &sorted_open);
+    let (subject, body) = follow_up(today, p, last, &sorted_open);
     let recipients: Vec<&str> = recipients(p, last);
     Brief {
         name: &pr.name,
-        url: partner_url(guide, &p.slug),
+        url: partner_url(guide.base(), &p.slug),
         kind: pr.kind.map(|k| k.label()),
         status: pr.status.map(|s| s.label()),
         summary: pr.summary.as_deref(),
@@ -130,7 +131,7 @@ fn agenda(p: &Partner, open: &[&ActionItem]) -> Vec<String> {
 
 /// The follow-up message after the last meeting: thanks, then every action
 /// item with its owner and date, and the question of who to work with.
-fn follow_up(guide: &Guide, p: &Partner, last: Option<&Meeting>, open: &[&ActionItem]) -> (String, String) {
+fn follow_up(today: chrono::NaiveDate, p: &Partner, last: Option<&Meeting>, open: &[&ActionItem]) -> (String, String) {
     let pr = &p.profile;
     let greeting = match recipients(p, last).as_slice() {
         [one] => format!("Dear {},", first_name(one)),
@@ -162,7 +163,7 @@ fn follow_up(guide: &Guide, p: &Partner, last: Option<&Meeting>, open: &[&Action
         }
         if a.done {
             line.push_str(" [done]");
-        } else if bucket(a.due_date(), guide.today) == Bucket::Overdue {
+        } else if bucket(a.due_date(), today) == Bucket::Overdue {
             line.push_str(" [overdue]");
         }
         body.push(line);
@@ -208,7 +209,7 @@ fn recipients_emails<'a>(p: &'a Partner, names: &[&str]) -> Vec<&'a str> {
         .iter()
         .filter(|c| names.contains(&c.name.as_str()))
         .filter_map(|c| c.email.as_deref())
-        .filter(|e| super::pages::is_plain_email(e))
+        .filter(|e| crate::link::warnings::is_plain_email(e))
         .collect()
 }
 
@@ -219,7 +220,7 @@ fn first_name(full: &str) -> &str {
 
 /// A `mailto:` URI (RFC 6068) with the addresses, subject and body percent-encoded
 /// and line breaks as CRLF.
-pub fn mailto(to: &[&str], subject: &str, body: &str) -> String {
+pub(crate) fn mailto(to: &[&str], subject: &str, body: &str) -> String {
     use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
     const KEEP: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
     const ADDR: &AsciiSet = &KEEP.remove(b'@').remove(b'+');

@@ -3,20 +3,17 @@
 //! raw text; templates escape it (autoescape is on for `.html`), and only the
 //! fields named `*_html` carry HTML that `link` produced from Markdown.
 
-use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
-
 use serde::Serialize;
 
-use super::outreach::ActionFilter;
-use crate::link::attention::Action;
-use crate::link::{Guide, Partner, Playbook, tag_slug};
+use super::view::Rcx;
+use crate::link::{Guide, Partner, Playbook, Settings, tag_slug};
+use crate::routes::Route;
 use crate::load::fields::{Date, Stage};
 use crate::load::partner::ActionItem;
 
 /// What every page knows about the site.
 #[derive(Serialize)]
-pub struct SiteCtx<'a> {
+pub(crate) struct SiteCtx<'a> {
     /// Guide title.
     pub title: &'a str,
     /// Guide description.
@@ -31,12 +28,12 @@ pub struct SiteCtx<'a> {
 
 impl<'a> SiteCtx<'a> {
     /// The site context of a guide.
-    pub fn new(guide: &'a Guide) -> Self {
+    pub(crate) fn new(guide: &'a Guide) -> Self {
         let s = &guide.settings;
         let pages = guide
             .pages
             .values()
-            .map(|p| Link { title: p.title.clone(), url: format!("{}{}/", s.base_path, p.slug) })
+            .map(|p| Link { title: p.title.clone(), url: Route::Page(p.slug.clone()).url(&s.base_path) })
             .collect();
         SiteCtx {
             title: &s.title,
@@ -50,186 +47,16 @@ impl<'a> SiteCtx<'a> {
 
 /// A titled link.
 #[derive(Clone, Serialize)]
-pub struct Link {
+pub(crate) struct Link {
     /// Text.
     pub title: String,
     /// URL.
     pub url: String,
 }
 
-/// The guide as render sees it: the linked guide (every field of [`Guide`] reads
-/// through) and what one run of render computes once and shares between pages.
-pub struct Rcx<'a> {
-    /// The linked guide.
-    pub guide: &'a Guide,
-    /// The HTML of every card.
-    pub cards: &'a Cards,
-    /// The partners' tags with their counts, for the directory's facets.
-    partner_tags: std::sync::OnceLock<std::collections::BTreeMap<String, (String, usize)>>,
-    /// Each partner's tag slugs, joined by spaces (by partner slug): every
-    /// directory page filters on them, and there are hundreds of tag pages.
-    pub partner_tag_slugs: std::sync::OnceLock<HashMap<String, String>>,
-    /// The actions of each owner and of each partner, in the guide's order:
-    /// there is an actions page for every one of them.
-    actions_by: std::sync::OnceLock<ActionsBy>,
-    /// Each action's template value (in the guide's order), made the first
-    /// time a page lists it: an action is on the full list, its owner's page
-    /// and its partner's page.
-    action_values: std::sync::OnceLock<Vec<std::sync::OnceLock<tera::Value>>>,
-    /// Each partner's directory card as a template value (by slug), made the
-    /// first time a directory page lists it: every partner is on several.
-    directory_cards: std::sync::OnceLock<HashMap<Box<str>, std::sync::OnceLock<tera::Value>>>,
-}
-
-/// The actions of each owner (by owner slug) and of each partner (by slug),
-/// as places in the guide's list.
-type ActionsBy = (HashMap<String, Vec<u32>>, HashMap<String, Vec<u32>>);
-
-impl<'a> Rcx<'a> {
-    /// The render view of `guide` with its cards.
-    pub fn new(guide: &'a Guide, cards: &'a Cards) -> Self {
-        Rcx {
-            guide,
-            cards,
-            partner_tags: Default::default(),
-            partner_tag_slugs: Default::default(),
-            actions_by: Default::default(),
-            action_values: Default::default(),
-            directory_cards: Default::default(),
-        }
-    }
-
-    /// The template value of the guide's action number `i`, made once (see `action_values`).
-    pub fn action_value(&self, i: usize, make: impl FnOnce(&'a Action) -> tera::Value) -> tera::Value {
-        let values = self.action_values.get_or_init(|| self.guide.actions.iter().map(|_| Default::default()).collect());
-        values[i].get_or_init(|| make(&self.guide.actions[i])).clone()
-    }
-
-    /// The directory card of partner `p` as a template value, made once (see `directory_cards`).
-    pub fn directory_card_value(&self, p: &'a Partner, make: impl FnOnce(&'a Partner) -> tera::Value) -> tera::Value {
-        let cards = self
-            .directory_cards
-            .get_or_init(|| self.guide.partners.keys().map(|s| (s.as_str().into(), Default::default())).collect());
-        match cards.get(p.slug.as_str()) {
-            Some(card) => card.get_or_init(|| make(p)).clone(),
-            None => make(p),
-        }
-    }
-
-    /// The actions an actions page lists, in the guide's order.
-    pub fn actions_of(&self, filter: &ActionFilter) -> Vec<&'a Action> {
-        self.action_places(filter).into_iter().map(|i| &self.guide.actions[i]).collect()
-    }
-
-    /// The places in the guide's list of the actions an actions page lists, in order.
-    pub fn action_places(&self, filter: &ActionFilter) -> Vec<usize> {
-        let (by_owner, by_partner) = self.actions_by.get_or_init(|| {
-            let (mut by_owner, mut by_partner): ActionsBy = Default::default();
-            for (i, a) in self.guide.actions.iter().enumerate() {
-                let i = u32::try_from(i).expect("fewer than 2^32 actions");
-                if let Some(o) = &a.owner_slug {
-                    by_owner.entry(o.clone()).or_default().push(i);
-                }
-                by_partner.entry(a.partner.clone()).or_default().push(i);
-            }
-            (by_owner, by_partner)
-        });
-        let places = match filter {
-            ActionFilter::All => return (0..self.guide.actions.len()).collect(),
-            ActionFilter::Owner(o) => by_owner.get(o),
-            ActionFilter::Partner(p) => by_partner.get(p),
-        };
-        places.into_iter().flatten().map(|&i| i as usize).collect()
-    }
-
-    /// [`playbook_card`] as a template value, made once per card (see [`Card`]).
-    pub fn playbook_card_value(&self, p: &'a Playbook) -> tera::Value {
-        let make = || tera::Value::from_serializable(&playbook_card(self, p));
-        self.cards.playbooks.get(&p.slug).map_or_else(make, |(_, _, value)| value.get_or_init(make).clone())
-    }
-
-    /// [`partner_card`] as a template value, made once per card (see [`Card`]).
-    pub fn partner_card_value(&self, p: &'a Partner) -> tera::Value {
-        let make = || tera::Value::from_serializable(&partner_card(self, p));
-        self.cards.partners.get(&p.slug).map_or_else(make, |(_, _, value)| value.get_or_init(make).clone())
-    }
-
-    /// The card values of the playbooks `slugs` names, in order; unknown slugs are left out.
-    pub fn playbook_card_values<'s>(&self, slugs: impl IntoIterator<Item = &'s str>) -> Vec<tera::Value> {
-        card_values(&self.cards.playbooks, slugs, |s| self.guide.playbooks.get(s).map(|p| self.playbook_card_value(p)))
-    }
-
-    /// The card values of the partners `slugs` names, in order; unknown slugs are left out.
-    pub fn partner_card_values<'s>(&self, slugs: impl IntoIterator<Item = &'s str>) -> Vec<tera::Value> {
-        card_values(&self.cards.partners, slugs, |s| self.guide.partners.get(s).map(|p| self.partner_card_value(p)))
-    }
-
-    /// The partners' tags (slug -> name and count), made once per run.
-    pub fn partner_tags(&self) -> &std::collections::BTreeMap<String, (String, usize)> {
-        self.partner_tags.get_or_init(|| super::outreach::partner_tags(self.guide))
-    }
-
-    /// The tag slugs of the partner `slug`, joined by spaces.
-    pub fn tag_slugs_of(&self, slug: &str) -> &str {
-        let all = self.partner_tag_slugs.get_or_init(|| {
-            let slugs = |p: &Partner| p.profile.tags.iter().map(|t| tag_slug(t)).collect::<Vec<_>>().join(" ");
-            self.guide.partners.values().map(|p| (p.slug.clone(), slugs(p))).collect()
-        });
-        all.get(slug).map_or("", String::as_str)
-    }
-}
-
-/// The card values of `slugs`, in order: a card made for an earlier page is
-/// taken from `cards` (no need to find its item); any other is made by `make`,
-/// which gives `None` for an unknown slug, left out.
-fn card_values<'s>(
-    cards: &CardMap,
-    slugs: impl IntoIterator<Item = &'s str>,
-    make: impl Fn(&str) -> Option<tera::Value>,
-) -> Vec<tera::Value> {
-    slugs
-        .into_iter()
-        .filter_map(|s| match cards.get(s).and_then(|(_, _, value)| value.get()) {
-            Some(value) => Some(value.clone()),
-            None => make(s),
-        })
-        .collect()
-}
-
-impl std::ops::Deref for Rcx<'_> {
-    type Target = Guide;
-
-    fn deref(&self) -> &Guide {
-        self.guide
-    }
-}
-
-/// The HTML of each playbook and partner card (the theme's
-/// `partials/playbook_card.html` and `partials/partner_card.html`), rendered
-/// once per item and reused by every list that shows it; each with the
-/// fingerprint of what it was rendered from, so that `serve` renders again
-/// only the cards whose item changed.
-#[derive(Debug, Default)]
-pub struct Cards {
-    /// Playbook cards by slug.
-    pub playbooks: CardMap,
-    /// Partner cards by slug.
-    pub partners: CardMap,
-}
-
-/// Cards by slug, with a hash quicker than the default one for short keys:
-/// a large guide's pages look up about 100,000 cards.
-pub type CardMap = HashMap<String, Card, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
-
-/// One card: the fingerprint it was rendered from, its HTML, and its template
-/// value, made the first time a page lists the card and shared from then on
-/// (a `tera::Value` map is reference-counted): every playbook page lists its
-/// partners and related playbooks, so most cards are on many pages.
-pub type Card = (u64, Arc<str>, OnceLock<tera::Value>);
-
 /// A playbook in a list.
 #[derive(Clone, Serialize)]
-pub struct PlaybookCard<'a> {
+pub(crate) struct PlaybookCard<'a> {
     /// Title.
     pub title: &'a str,
     /// URL.
@@ -248,7 +75,7 @@ pub struct PlaybookCard<'a> {
 
 /// A partner in a list.
 #[derive(Clone, Serialize)]
-pub struct PartnerCard<'a> {
+pub(crate) struct PartnerCard<'a> {
     /// Name.
     pub name: &'a str,
     /// URL.
@@ -268,55 +95,30 @@ pub struct PartnerCard<'a> {
 }
 
 /// URL of a playbook.
-pub fn playbook_url(guide: &Guide, slug: &str) -> String {
-    format!("{}playbooks/{}/", guide.settings.base_path, url_path(slug))
-}
-
-/// A path below the site root as it is written in a URL: characters a URL may
-/// not carry raw (spaces, quotes, `#`, `?`, `%`, letters beyond ASCII) are
-/// percent-encoded, `/` stays. Files keep their names; servers decode the URL
-/// back to them. Markdown links are encoded the same way by pulldown-cmark.
-pub fn url_path(path: &str) -> std::borrow::Cow<'_, str> {
-    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-    const RAW_NOT_ALLOWED: &AsciiSet = &CONTROLS
-        .add(b' ')
-        .add(b'"')
-        .add(b'#')
-        .add(b'%')
-        .add(b'<')
-        .add(b'>')
-        .add(b'?')
-        .add(b'[')
-        .add(b'\\')
-        .add(b']')
-        .add(b'^')
-        .add(b'`')
-        .add(b'{')
-        .add(b'|')
-        .add(b'}');
-    utf8_percent_encode(path, RAW_NOT_ALLOWED).into()
+pub(crate) fn playbook_url(base: &str, slug: &str) -> String {
+    Route::Playbook(slug.to_string()).url(base)
 }
 
 /// URL of a partner.
-pub fn partner_url(guide: &Guide, slug: &str) -> String {
-    format!("{}partners/{}/", guide.settings.base_path, url_path(slug))
+pub(crate) fn partner_url(base: &str, slug: &str) -> String {
+    Route::Partner(slug.to_string()).url(base)
 }
 
 /// URL of a tag page.
-pub fn tag_url(guide: &Guide, tag: &str) -> String {
-    format!("{}tags/{}/", guide.settings.base_path, tag_slug(tag))
+pub(crate) fn tag_url(base: &str, tag: &str) -> String {
+    Route::Tag(tag_slug(tag)).url(base)
 }
 
 /// The card of a playbook.
-pub fn playbook_card<'a>(guide: &Rcx<'a>, p: &'a Playbook) -> PlaybookCard<'a> {
-    PlaybookCard { html: guide.cards.playbooks.get(&p.slug).map_or("", |(_, h, _)| h), ..playbook_card_data(guide, p) }
+pub(crate) fn playbook_card<'a>(guide: &Rcx<'a>, p: &'a Playbook) -> PlaybookCard<'a> {
+    PlaybookCard { html: guide.playbook_card_html(&p.slug), ..playbook_card_data(guide.base(), p) }
 }
 
 /// The card of a playbook without its HTML: what the card partial is rendered from.
-pub fn playbook_card_data<'a>(guide: &Guide, p: &'a Playbook) -> PlaybookCard<'a> {
+pub(crate) fn playbook_card_data<'a>(base: &str, p: &'a Playbook) -> PlaybookCard<'a> {
     PlaybookCard {
         title: &p.title,
-        url: playbook_url(guide, &p.slug),
+        url: playbook_url(base, &p.slug),
         summary: p.summary.as_deref(),
         stage: p.stage.map(Stage::label),
         partnership: p.partnership.map(|k| k.label()),
@@ -326,15 +128,15 @@ pub fn playbook_card_data<'a>(guide: &Guide, p: &'a Playbook) -> PlaybookCard<'a
 }
 
 /// The card of a partner.
-pub fn partner_card<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerCard<'a> {
-    PartnerCard { html: guide.cards.partners.get(&p.slug).map_or("", |(_, h, _)| h), ..partner_card_data(guide, p) }
+pub(crate) fn partner_card<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerCard<'a> {
+    PartnerCard { html: guide.partner_card_html(&p.slug), ..partner_card_data(guide.base(), p) }
 }
 
 /// The card of a partner without its HTML: what the card partial is rendered from.
-pub fn partner_card_data<'a>(guide: &Guide, p: &'a Partner) -> PartnerCard<'a> {
+pub(crate) fn partner_card_data<'a>(base: &str, p: &'a Partner) -> PartnerCard<'a> {
     PartnerCard {
         name: &p.profile.name,
-        url: partner_url(guide, &p.slug),
+        url: partner_url(base, &p.slug),
         summary: p.profile.summary.as_deref(),
         kind: p.profile.kind.map(|k| k.as_str()),
         kind_label: p.profile.kind.map(|k| k.label()),
@@ -346,7 +148,7 @@ pub fn partner_card_data<'a>(guide: &Guide, p: &'a Partner) -> PartnerCard<'a> {
 
 /// A stage and its playbooks, in order.
 #[derive(Serialize)]
-pub struct StageGroup<'a> {
+pub(crate) struct StageGroup<'a> {
     /// Anchor id (`reach-out`), or `other`.
     pub id: &'static str,
     /// Label.
@@ -365,7 +167,7 @@ pub struct StageGroup<'a> {
 /// because a large guide lists thousands and the list page is made again on
 /// every playbook edit.
 #[derive(Serialize)]
-pub struct StageList {
+pub(crate) struct StageList {
     /// Anchor id (`reach-out`), or `other`.
     pub id: &'static str,
     /// Label.
@@ -379,7 +181,7 @@ pub struct StageList {
 }
 
 /// Every playbook by stage, each stage's cards joined.
-pub fn stage_lists(guide: &Rcx<'_>) -> Vec<StageList> {
+pub(crate) fn stage_lists(guide: &Rcx<'_>) -> Vec<StageList> {
     stage_playbooks(guide)
         .into_iter()
         .map(|(stage, list)| StageList {
@@ -387,16 +189,16 @@ pub fn stage_lists(guide: &Rcx<'_>) -> Vec<StageList> {
             label: stage.map_or("Other playbooks", Stage::label),
             about: stage_about(stage),
             count: list.len(),
-            cards_html: list.iter().map(|p| guide.cards.playbooks.get(&p.slug).map_or("", |(_, h, _)| &**h)).collect(),
+            cards_html: list.iter().map(|p| guide.playbook_card_html(&p.slug)).collect(),
         })
         .collect()
 }
 
 /// The playbooks of each stage that has any, each list in `order`, then title.
-fn stage_playbooks<'a>(guide: &'a Guide) -> Vec<(Option<Stage>, Vec<&'a Playbook>)> {
+fn stage_playbooks<'a>(guide: &Rcx<'a>) -> Vec<(Option<Stage>, Vec<&'a Playbook>)> {
     let mut lists: Vec<(Option<Stage>, Vec<&Playbook>)> =
         Stage::ALL.iter().map(|s| Some(*s)).chain(std::iter::once(None)).map(|s| (s, Vec::new())).collect();
-    for p in guide.playbooks.values() {
+    for p in guide.playbooks() {
         if let Some((_, list)) = lists.iter_mut().find(|(s, _)| *s == p.stage) {
             list.push(p);
         }
@@ -424,13 +226,9 @@ fn stage_about(stage: Option<Stage>) -> &'static str {
     }
 }
 
-/// Playbooks grouped by stage, each group in `order`, then title.
-pub fn stage_groups<'a>(guide: &'a Rcx<'a>) -> Vec<StageGroup<'a>> {
-    stage_groups_limited(guide, usize::MAX)
-}
-
-/// Like [`stage_groups`], listing at most `limit` playbooks per stage.
-pub fn stage_groups_limited<'a>(guide: &'a Rcx<'a>, limit: usize) -> Vec<StageGroup<'a>> {
+/// Playbooks grouped by stage, each group in `order`, then title, listing at
+/// most `limit` playbooks per stage.
+pub(crate) fn stage_groups_limited<'a>(guide: &Rcx<'a>, limit: usize) -> Vec<StageGroup<'a>> {
     stage_playbooks(guide)
         .into_iter()
         .map(|(stage, list)| StageGroup {
@@ -438,7 +236,7 @@ pub fn stage_groups_limited<'a>(guide: &'a Rcx<'a>, limit: usize) -> Vec<StageGr
             label: stage.map_or("Other playbooks", Stage::label),
             about: stage_about(stage),
             more: list.len().saturating_sub(limit),
-            url: format!("{}playbooks/#{}", guide.settings.base_path, stage.map_or("other", Stage::as_str)),
+            url: format!("{}#{}", Route::Playbooks.url(guide.base()), stage.map_or("other", Stage::as_str)),
             playbooks: list.into_iter().take(limit).map(|p| playbook_card(guide, p)).collect(),
         })
         .collect()
@@ -446,7 +244,7 @@ pub fn stage_groups_limited<'a>(guide: &'a Rcx<'a>, limit: usize) -> Vec<StageGr
 
 /// An action item as shown.
 #[derive(Serialize)]
-pub struct ItemCtx<'a> {
+pub(crate) struct ItemCtx<'a> {
     /// Task.
     pub task: &'a str,
     /// Owner.
@@ -460,7 +258,7 @@ pub struct ItemCtx<'a> {
 }
 
 /// The context of an action item, judged against `today`.
-pub fn item(a: &ActionItem, today: chrono::NaiveDate) -> ItemCtx<'_> {
+pub(crate) fn item(a: &ActionItem, today: chrono::NaiveDate) -> ItemCtx<'_> {
     ItemCtx {
         task: &a.task,
         owner: a.owner.as_deref(),
@@ -471,11 +269,11 @@ pub fn item(a: &ActionItem, today: chrono::NaiveDate) -> ItemCtx<'_> {
 }
 
 /// A date as `YYYY-MM-DD`.
-pub fn date(d: Option<Date>) -> Option<String> {
+pub(crate) fn date(d: Option<Date>) -> Option<String> {
     d.map(|d| d.to_string())
 }
 
 /// The edit link of a source file, when `edit_url` is set.
-pub fn edit_url(guide: &Guide, path: &str) -> Option<String> {
-    guide.settings.edit_url.as_ref().map(|u| u.replace("{path}", path))
+pub(crate) fn edit_url(settings: &Settings, path: &str) -> Option<String> {
+    settings.edit_url.as_ref().map(|u| u.replace("{path}", path))
 }

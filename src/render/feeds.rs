@@ -12,12 +12,13 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::link::attention::{Bucket, bucket, stale_days};
+use super::syndication::absolute;
 use crate::link::{Guide, Partner};
+use crate::routes::Route;
 use crate::load::fields::Date;
 use crate::load::partner::{ActionItem, Contact, Meeting, PartnerProfile};
 
@@ -29,12 +30,12 @@ const FOLD_AT: usize = 75;
 
 /// Site path of a partner's page.
 fn partner_path(guide: &Guide, slug: &str) -> String {
-    super::context::partner_url(guide, slug)
+    Route::Partner(slug.to_string()).url(&guide.settings.base_path)
 }
 
 /// Site path of a partner's meeting brief.
 fn brief_path(guide: &Guide, slug: &str) -> String {
-    format!("{}brief/", super::context::partner_url(guide, slug))
+    Route::Brief(slug.to_string()).url(&guide.settings.base_path)
 }
 
 /// An open action item, profile-level or agreed at a meeting.
@@ -71,8 +72,6 @@ fn overdue_count(guide: &Guide, profile: &PartnerProfile) -> usize {
 
 // ---------------------------------------------------------------- calendar
 
-/// Characters of a slug kept as they are in a calendar's `URL` (a URI).
-const PATH: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b'/');
 
 /// One all-day event.
 struct Event {
@@ -213,7 +212,7 @@ fn ical_date(d: NaiveDate) -> String {
 /// slug, the kind of item and its text (or a meeting's date), so a calendar
 /// subscribed to the feed updates events in place from build to build;
 /// `DTSTAMP` is the guide's "today" at midnight UTC.
-pub fn calendar(guide: &Guide) -> String {
+pub(crate) fn calendar(guide: &Guide) -> String {
     let mut out = String::new();
     for line in ["BEGIN:VCALENDAR", &format!("PRODID:{PRODID}"), "VERSION:2.0", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
     {
@@ -248,10 +247,7 @@ pub fn calendar(guide: &Guide) -> String {
         .zip(&events)
         .zip(&uids)
         .map(|((p, events), uids)| {
-            let url = guide.settings.base_url.as_ref().map(|base| {
-                let path = format!("partners/{}/", p.slug);
-                format!("{base}{}", utf8_percent_encode(&path, PATH))
-            });
+            let url = guide.settings.base_url.as_ref().map(|_| absolute(&guide.settings, &partner_path(guide, &p.slug)));
             let mut out = String::new();
             for (e, uid) in events.iter().zip(uids) {
                 push_line(&mut out, "BEGIN:VEVENT");
@@ -390,7 +386,7 @@ fn partner_json<'a>(guide: &'a Guide, p: &'a Partner) -> PartnerJson<'a> {
         name: &pr.name,
         url: partner_path(guide, &p.slug),
         brief_url: brief_path(guide, &p.slug),
-        absolute_url: s.base_url.as_ref().map(|b| format!("{b}partners/{}/", p.slug)),
+        absolute_url: s.base_url.as_ref().map(|_| absolute(s, &partner_path(guide, &p.slug))),
         kind: pr.kind.map(|k| k.as_str()),
         status: pr.status.map(|k| k.as_str()),
         summary: pr.summary.as_deref(),
@@ -441,7 +437,7 @@ fn inline_safe(json: &str) -> String {
 /// `docs/partners-json.md`): each profile field as written (Markdown as its
 /// source text), the partner's URLs, and whether it needs attention. Safe to
 /// inline in HTML.
-pub fn partners_json(guide: &Guide) -> String {
+pub(crate) fn partners_json(guide: &Guide) -> String {
     use rayon::prelude::*;
     // A large guide's file is tens of megabytes: each partner is written on
     // any core, then put in its place in the layout `to_string_pretty` gives

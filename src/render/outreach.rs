@@ -6,14 +6,16 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::context::{PartnerCard, Rcx, partner_card, partner_url};
+use super::context::{PartnerCard, partner_card, partner_url};
+use super::view::Rcx;
 use crate::link::attention::{self, Action, Bucket, Source};
 use crate::link::{Guide, Partner, tag_slug};
 use crate::load::fields::{Kind, Status};
+use crate::routes::{ActionFilter, DirectoryFilter, Route};
 
 /// An open item as listed.
 #[derive(Serialize)]
-pub struct ActionCtx<'a> {
+pub(crate) struct ActionCtx<'a> {
     task: &'a str,
     owner: Option<&'a str>,
     owner_url: Option<String>,
@@ -26,20 +28,18 @@ pub struct ActionCtx<'a> {
     from: String,
 }
 
-pub use crate::link::attention::owner_slug;
-
-fn action<'a>(guide: &'a Guide, a: &'a Action) -> ActionCtx<'a> {
-    let partner = &guide.partners[&a.partner];
+fn action<'a>(guide: &Rcx<'a>, a: &'a Action) -> ActionCtx<'a> {
+    let partner = guide.partner(&a.partner).map_or("", |p| p.profile.name.as_str());
     ActionCtx {
         task: &a.task,
         owner: a.owner.as_deref(),
-        owner_url: a.owner_slug.as_ref().map(|o| format!("{}actions/owner/{o}/", guide.settings.base_path)),
+        owner_url: a.owner_slug.as_ref().map(|o| Route::Actions(ActionFilter::Owner(o.clone())).url(guide.base())),
         due: a.due.map(|d| d.to_string()),
         overdue: a.bucket == Bucket::Overdue,
-        partner: &partner.profile.name,
+        partner,
         partner_slug: &a.partner,
         owner_slug: a.owner_slug.clone(),
-        partner_url: partner_url(guide, &a.partner),
+        partner_url: partner_url(guide.base(), &a.partner),
         from: match &a.source {
             Source::NextStep => "Next step".into(),
             Source::Item => "Action item".into(),
@@ -50,7 +50,7 @@ fn action<'a>(guide: &'a Guide, a: &'a Action) -> ActionCtx<'a> {
 
 /// A group of open items.
 #[derive(Serialize)]
-pub struct ActionGroup {
+pub(crate) struct ActionGroup {
     id: &'static str,
     label: &'static str,
     /// [`ActionCtx`] values, shared with the other pages that list them.
@@ -59,27 +59,16 @@ pub struct ActionGroup {
 
 /// A filter link with its count, and whether it is the one applied.
 #[derive(Serialize)]
-pub struct Facet {
+pub(crate) struct Facet {
     title: String,
     url: String,
     count: usize,
     current: bool,
 }
 
-/// Which actions a page lists.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ActionFilter {
-    /// Every open item.
-    All,
-    /// The items of one owner (by owner slug).
-    Owner(String),
-    /// The items of one partner (by slug).
-    Partner(String),
-}
-
 /// Context of `/actions/` and its filtered pages.
 #[derive(Serialize)]
-pub struct ActionsPage {
+pub(crate) struct ActionsPage {
     heading: String,
     groups: Vec<ActionGroup>,
     total: usize,
@@ -90,22 +79,27 @@ pub struct ActionsPage {
 }
 
 /// The owners of open items, by slug, with their display name.
-pub fn owners(guide: &Guide) -> BTreeMap<String, String> {
+pub(crate) fn owners(guide: &Guide) -> BTreeMap<String, String> {
     guide.actions.iter().filter_map(|a| Some((a.owner_slug.clone()?, a.owner.clone()?))).collect()
 }
 
 impl ActionsPage {
     /// The page's heading.
-    pub fn heading(&self) -> &str {
+    pub(crate) fn heading(&self) -> &str {
         &self.heading
     }
 }
 
 /// The owner and partner filters of the full actions list, with counts.
-fn facets(guide: &Guide) -> (Vec<Facet>, Vec<Facet>) {
+struct ActionFacets {
+    owners: Vec<Facet>,
+    partners: Vec<Facet>,
+}
+
+fn facets(guide: &Rcx<'_>) -> ActionFacets {
     let mut by_owner: BTreeMap<&str, (&str, usize)> = BTreeMap::new();
     let mut by_partner: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in guide.actions.iter() {
+    for a in guide.actions() {
         if let (Some(slug), Some(name)) = (&a.owner_slug, &a.owner) {
             by_owner.entry(slug).or_insert((name, 0)).1 += 1;
         }
@@ -115,7 +109,7 @@ fn facets(guide: &Guide) -> (Vec<Facet>, Vec<Facet>) {
         .iter()
         .map(|(slug, (name, count))| Facet {
             title: name.to_string(),
-            url: format!("{}actions/owner/{slug}/", guide.settings.base_path),
+            url: Route::Actions(ActionFilter::Owner(slug.to_string())).url(guide.base()),
             count: *count,
             current: false,
         })
@@ -123,17 +117,17 @@ fn facets(guide: &Guide) -> (Vec<Facet>, Vec<Facet>) {
     let partners = by_partner
         .iter()
         .map(|(slug, count)| Facet {
-            title: guide.partners[*slug].profile.name.clone(),
-            url: format!("{}actions/partner/{}/", guide.settings.base_path, super::context::url_path(slug)),
+            title: guide.partner(slug).map_or_else(String::new, |p| p.profile.name.clone()),
+            url: Route::Actions(ActionFilter::Partner(slug.to_string())).url(guide.base()),
             count: *count,
             current: false,
         })
         .collect();
-    (owners, partners)
+    ActionFacets { owners, partners }
 }
 
 /// Builds an actions page.
-pub fn actions_page(guide: &Rcx<'_>, filter: &ActionFilter) -> ActionsPage {
+pub(crate) fn actions_page(guide: &Rcx<'_>, filter: &ActionFilter) -> Option<ActionsPage> {
     let places = guide.action_places(filter);
     let groups = Bucket::ALL
         .iter()
@@ -142,7 +136,7 @@ pub fn actions_page(guide: &Rcx<'_>, filter: &ActionFilter) -> ActionsPage {
             label: b.label(),
             items: places
                 .iter()
-                .filter(|&&i| guide.actions[i].bucket == *b)
+                .filter(|&&i| guide.action(i).bucket == *b)
                 .map(|&i| guide.action_value(i, |a| tera::Value::from_serializable(&action(guide, a))))
                 .collect(),
         })
@@ -150,32 +144,32 @@ pub fn actions_page(guide: &Rcx<'_>, filter: &ActionFilter) -> ActionsPage {
         .collect();
     // Filtered pages link back to the full list rather than repeat every
     // facet: a large guide has hundreds of owners.
-    let (owners, partners) = match filter {
+    let ActionFacets { owners, partners } = match filter {
         ActionFilter::All => facets(guide),
-        _ => (Vec::new(), Vec::new()),
+        _ => ActionFacets { owners: Vec::new(), partners: Vec::new() },
     };
     let heading = match filter {
         ActionFilter::All => "Open actions".to_string(),
         ActionFilter::Owner(_) => {
-            let name = places.first().and_then(|&i| guide.actions[i].owner.as_deref()).unwrap_or("nobody");
+            let name = places.first().and_then(|&i| guide.action(i).owner.as_deref()).unwrap_or("nobody");
             format!("Open actions of {name}")
         }
-        ActionFilter::Partner(p) => format!("Open actions with {}", guide.partners[p].profile.name),
+        ActionFilter::Partner(p) => format!("Open actions with {}", guide.partner(p)?.profile.name),
     };
-    ActionsPage {
+    Some(ActionsPage {
         heading,
         total: places.len(),
         groups,
         owners,
         partners,
-        all_url: format!("{}actions/", guide.settings.base_path),
+        all_url: Route::Actions(ActionFilter::All).url(guide.base()),
         filtered: !matches!(filter, ActionFilter::All),
-    }
+    })
 }
 
 /// A stale partner on the home page.
 #[derive(Serialize)]
-pub struct StaleCtx<'a> {
+pub(crate) struct StaleCtx<'a> {
     #[serde(flatten)]
     card: PartnerCard<'a>,
     days: i64,
@@ -184,7 +178,7 @@ pub struct StaleCtx<'a> {
 
 /// The "needs attention" block of the home page.
 #[derive(Serialize)]
-pub struct Attention<'a> {
+pub(crate) struct Attention<'a> {
     overdue: Vec<ActionCtx<'a>>,
     overdue_total: usize,
     this_week: usize,
@@ -201,24 +195,20 @@ pub struct Attention<'a> {
 
 /// The most items each list of the "needs attention" block shows; the front
 /// door stays short on a large guide, and says how many there are in all.
-pub const HOME_LIST: usize = 10;
+pub(crate) const HOME_LIST: usize = 10;
 
 /// Builds the "needs attention" block.
-pub fn attention<'a>(guide: &'a Rcx<'a>) -> Attention<'a> {
-    let overdue: Vec<&Action> = guide.actions.iter().filter(|a| a.bucket == Bucket::Overdue).collect();
-    let days = guide.settings.stale_after_days;
+pub(crate) fn attention<'a>(guide: &Rcx<'a>) -> Attention<'a> {
+    let overdue: Vec<&Action> = guide.actions().iter().filter(|a| a.bucket == Bucket::Overdue).collect();
+    let days = guide.settings().stale_after_days;
     // Cards only for the few listed: a large guide has thousands of partners.
     let mut stale: Vec<(i64, &Partner)> = guide
-        .partners
-        .values()
+        .partners()
         .filter(|p| p.profile.last_contact.is_some())
-        .filter_map(|p| {
-            Some((attention::stale_days(p.profile.last_contact, p.profile.status, guide.today, days)?, &**p))
-        })
+        .filter_map(|p| Some((attention::stale_days(p.profile.last_contact, p.profile.status, guide.today(), days)?, p)))
         .collect();
     stale.sort_by(|(da, a), (db, b)| db.cmp(da).then(a.profile.name.cmp(&b.profile.name)));
-    let no_next_step: Vec<&Partner> =
-        guide.partners.values().filter(|p| attention::without_next_step(p)).map(|p| &**p).collect();
+    let no_next_step: Vec<&Partner> = guide.partners().filter(|p| attention::without_next_step(p)).collect();
     let stale_ctx = stale.iter().take(HOME_LIST).filter_map(|&(d, p)| {
         Some(StaleCtx { card: partner_card(guide, p), days: d, last_contact: p.profile.last_contact?.to_string() })
     });
@@ -226,40 +216,27 @@ pub fn attention<'a>(guide: &'a Rcx<'a>) -> Attention<'a> {
         empty: overdue.is_empty() && stale.is_empty() && no_next_step.is_empty(),
         overdue_total: overdue.len(),
         overdue: overdue.into_iter().take(HOME_LIST).map(|a| action(guide, a)).collect(),
-        this_week: guide.actions.iter().filter(|a| a.bucket == Bucket::ThisWeek).count(),
+        this_week: guide.actions().iter().filter(|a| a.bucket == Bucket::ThisWeek).count(),
         stale_total: stale.len(),
         stale: stale_ctx.collect(),
         no_next_step_total: no_next_step.len(),
         no_next_step: no_next_step.into_iter().take(HOME_LIST).map(|p| partner_card(guide, p)).collect(),
         stale_after_days: days,
-        actions_url: format!("{}actions/", guide.settings.base_path),
+        actions_url: Route::Actions(ActionFilter::All).url(guide.base()),
     }
 }
 
 /// A partner card with what the directory filters on.
 #[derive(Serialize)]
-pub struct DirectoryCard<'a> {
+pub(crate) struct DirectoryCard<'a> {
     #[serde(flatten)]
     card: PartnerCard<'a>,
     tags: String,
 }
 
-/// Which partners a directory page lists.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DirectoryFilter {
-    /// All.
-    All,
-    /// One kind.
-    Kind(Kind),
-    /// One status.
-    Status(Status),
-    /// One tag (slug).
-    Tag(String),
-}
-
 /// Context of `/partners/` and its filtered pages.
 #[derive(Serialize)]
-pub struct Directory {
+pub(crate) struct Directory {
     heading: String,
     /// [`DirectoryCard`] values, shared with the other directory pages.
     partners: Vec<tera::Value>,
@@ -271,28 +248,23 @@ pub struct Directory {
     filtered: bool,
 }
 
-/// URL of a directory filter page.
-pub fn directory_url(guide: &Guide, facet: &str, value: &str) -> String {
-    format!("{}partners/{facet}/{value}/", guide.settings.base_path)
-}
-
 impl Directory {
     /// The page's heading.
-    pub fn heading(&self) -> &str {
+    pub(crate) fn heading(&self) -> &str {
         &self.heading
     }
 }
 
 /// Builds a directory page.
-pub fn directory(guide: &Rcx<'_>, filter: &DirectoryFilter) -> Directory {
-    let all: Vec<&Partner> = guide.partners.values().map(|p| &**p).collect();
+pub(crate) fn directory(guide: &Rcx<'_>, filter: &DirectoryFilter) -> Directory {
+    let all: Vec<&Partner> = guide.partners().collect();
     let kinds = Kind::ALL
         .iter()
         .map(|k| (k, all.iter().filter(|p| p.profile.kind == Some(*k)).count()))
         .filter(|(_, n)| *n > 0)
         .map(|(k, n)| Facet {
             title: k.label().into(),
-            url: directory_url(guide, "kind", k.as_str()),
+            url: Route::Partners(DirectoryFilter::Kind(*k)).url(guide.base()),
             count: n,
             current: matches!(filter, DirectoryFilter::Kind(x) if x == k),
         })
@@ -303,7 +275,7 @@ pub fn directory(guide: &Rcx<'_>, filter: &DirectoryFilter) -> Directory {
         .filter(|(_, n)| *n > 0)
         .map(|(s, n)| Facet {
             title: s.label().into(),
-            url: directory_url(guide, "status", s.as_str()),
+            url: Route::Partners(DirectoryFilter::Status(*s)).url(guide.base()),
             count: n,
             current: matches!(filter, DirectoryFilter::Status(x) if x == s),
         })
@@ -313,7 +285,7 @@ pub fn directory(guide: &Rcx<'_>, filter: &DirectoryFilter) -> Directory {
         .iter()
         .map(|(slug, (name, n))| Facet {
             title: name.clone(),
-            url: directory_url(guide, "tag", slug),
+            url: Route::Partners(DirectoryFilter::Tag(slug.clone())).url(guide.base()),
             count: *n,
             current: matches!(filter, DirectoryFilter::Tag(x) if x == slug),
         })
@@ -322,7 +294,7 @@ pub fn directory(guide: &Rcx<'_>, filter: &DirectoryFilter) -> Directory {
         DirectoryFilter::All => "Partners".to_string(),
         DirectoryFilter::Kind(k) => format!("Partners: {}", k.label()),
         DirectoryFilter::Status(s) => format!("Partners with status {}", s.label()),
-        DirectoryFilter::Tag(t) => format!("Partners tagged “{}”", guide.tags.get(t).map_or(t.as_str(), |x| &x.name)),
+        DirectoryFilter::Tag(t) => format!("Partners tagged “{}”", guide.tags().get(t).map_or(t.as_str(), |x| &x.name)),
     };
     Directory {
         heading,
@@ -340,32 +312,30 @@ pub fn directory(guide: &Rcx<'_>, filter: &DirectoryFilter) -> Directory {
         kinds,
         statuses,
         tags,
-        all_url: format!("{}partners/", guide.settings.base_path),
-        pipeline_url: format!("{}partners/pipeline/", guide.settings.base_path),
+        all_url: Route::Partners(DirectoryFilter::All).url(guide.base()),
+        pipeline_url: Route::Pipeline.url(guide.base()),
         filtered: !matches!(filter, DirectoryFilter::All),
     }
 }
 
 /// The partners a directory page lists, in the guide's order. A tag's partners
 /// are those the tag lists (in the same order); the others are filtered.
-pub fn directory_members<'a>(guide: &Rcx<'a>, filter: &DirectoryFilter) -> Vec<&'a Partner> {
-    let partners = guide.guide.partners.values().map(|p| &**p);
+fn directory_members<'a>(guide: &Rcx<'a>, filter: &DirectoryFilter) -> Vec<&'a Partner> {
     match filter {
-        DirectoryFilter::All => partners.collect(),
-        DirectoryFilter::Kind(k) => partners.filter(|p| p.profile.kind == Some(*k)).collect(),
-        DirectoryFilter::Status(s) => partners.filter(|p| p.profile.status == Some(*s)).collect(),
+        DirectoryFilter::All => guide.partners().collect(),
+        DirectoryFilter::Kind(k) => guide.partners().filter(|p| p.profile.kind == Some(*k)).collect(),
+        DirectoryFilter::Status(s) => guide.partners().filter(|p| p.profile.status == Some(*s)).collect(),
         DirectoryFilter::Tag(t) => {
-            let guide = guide.guide;
-            let listed = guide.tags.get(t).map(|tag| tag.partners.as_slice()).unwrap_or_default();
-            listed.iter().filter_map(|s| guide.partners.get(s)).map(|p| &**p).collect()
+            let listed = guide.tags().get(t).map(|tag| tag.partners.as_slice()).unwrap_or_default();
+            listed.iter().filter_map(|s| guide.partner(s)).collect()
         }
     }
 }
 
 /// Tags used by partners: slug -> (name, count).
-pub fn partner_tags(guide: &Guide) -> BTreeMap<String, (String, usize)> {
+pub(crate) fn partner_tags<'a>(partners: impl Iterator<Item = &'a Partner>) -> BTreeMap<String, (String, usize)> {
     let mut tags: BTreeMap<String, (String, usize)> = BTreeMap::new();
-    for p in guide.partners.values() {
+    for p in partners {
         for t in &p.profile.tags {
             tags.entry(tag_slug(t)).or_insert_with(|| (t.trim().to_string(), 0)).1 += 1;
         }
@@ -376,31 +346,34 @@ pub fn partner_tags(guide: &Guide) -> BTreeMap<String, (String, usize)> {
 
 /// One column of the pipeline board.
 #[derive(Serialize)]
-pub struct Column<'a> {
+pub(crate) struct Column<'a> {
     id: &'static str,
     label: &'static str,
     partners: Vec<PartnerCard<'a>>,
 }
 
+/// The pipeline board.
+pub(crate) struct Pipeline<'a> {
+    /// Prospect → contacted → meeting → active.
+    pub(crate) flow: Vec<Column<'a>>,
+    /// Paused and ended, those that have partners.
+    pub(crate) apart: Vec<Column<'a>>,
+}
+
 /// The pipeline: prospect → contacted → meeting → active, then paused and ended apart.
-pub fn pipeline<'a>(guide: &'a Rcx<'a>) -> (Vec<Column<'a>>, Vec<Column<'a>>) {
+pub(crate) fn pipeline<'a>(guide: &Rcx<'a>) -> Pipeline<'a> {
     let column = |s: Status| Column {
         id: s.as_str(),
         label: s.label(),
-        partners: guide
-            .partners
-            .values()
-            .filter(|p| p.profile.status == Some(s))
-            .map(|p| partner_card(guide, p))
-            .collect(),
+        partners: guide.partners().filter(|p| p.profile.status == Some(s)).map(|p| partner_card(guide, p)).collect(),
     };
     let flow = [Status::Prospect, Status::Contacted, Status::Meeting, Status::Active].map(column).into();
     let apart = [Status::Paused, Status::Ended].map(column).into_iter().filter(|c| !c.partners.is_empty()).collect();
-    (flow, apart)
+    Pipeline { flow, apart }
 }
 
 /// Links of the directory's filters, for the route list.
-pub fn directory_routes(guide: &Guide) -> Vec<DirectoryFilter> {
+pub(crate) fn directory_routes(guide: &Guide) -> Vec<DirectoryFilter> {
     let mut out: Vec<DirectoryFilter> = Kind::ALL
         .iter()
         .filter(|k| guide.partners.values().any(|p| p.profile.kind == Some(**k)))
@@ -412,6 +385,6 @@ pub fn directory_routes(guide: &Guide) -> Vec<DirectoryFilter> {
             .filter(|s| guide.partners.values().any(|p| p.profile.status == Some(**s)))
             .map(|s| DirectoryFilter::Status(*s)),
     );
-    out.extend(partner_tags(guide).into_keys().map(DirectoryFilter::Tag));
+    out.extend(partner_tags(guide.partners.values().map(|p| &**p)).into_keys().map(DirectoryFilter::Tag));
     out
 }

@@ -5,12 +5,14 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::context::*;
-pub(super) use crate::link::warnings::is_plain_email;
+use super::view::Rcx;
+use crate::link::warnings::is_plain_email;
 use crate::link::{Guide, Partner, Playbook};
+use crate::routes::{ActionFilter, Route};
 
 /// Context of a playbook page.
 #[derive(Serialize)]
-pub struct PlaybookPage<'a> {
+pub(crate) struct PlaybookPage<'a> {
     #[serde(flatten)]
     card: PlaybookCard<'a>,
     stage_id: Option<&'static str>,
@@ -25,18 +27,18 @@ pub struct PlaybookPage<'a> {
     edit_url: Option<String>,
 }
 
-/// Builds a playbook page's context; `related` are slugs of related playbooks.
-pub fn playbook<'a>(guide: &'a Rcx<'a>, p: &'a Playbook, related: &[&'a str]) -> PlaybookPage<'a> {
+/// Builds a playbook page's context.
+pub(crate) fn playbook<'a>(guide: &Rcx<'a>, p: &'a Playbook) -> PlaybookPage<'a> {
     PlaybookPage {
         card: playbook_card(guide, p),
         stage_id: p.stage.map(|s| s.as_str()),
         updated: date(p.updated),
         body_html: &p.body.html,
         toc: &p.body.toc,
-        tags: p.tags.iter().map(|t| Link { title: t.clone(), url: tag_url(guide, t) }).collect(),
+        tags: p.tags.iter().map(|t| Link { title: t.clone(), url: tag_url(guide.base(), t) }).collect(),
         partners: guide.partner_card_values(p.partners.iter().map(String::as_str)),
-        related: guide.playbook_card_values(related.iter().copied()),
-        edit_url: edit_url(guide, &p.path),
+        related: guide.playbook_card_values(guide.related(&p.slug).iter().map(String::as_str)),
+        edit_url: edit_url(guide.settings(), &p.path),
     }
 }
 
@@ -44,7 +46,7 @@ pub fn playbook<'a>(guide: &'a Rcx<'a>, p: &'a Playbook, related: &[&'a str]) ->
 /// twice, those sharing a tag once (tags on more than 200 playbooks say too
 /// little to count); ties go to the first slug. Works on indexes, in parallel,
 /// so that a large guide stays linear.
-pub fn related(guide: &Guide) -> HashMap<&str, Vec<&str>> {
+pub(crate) fn related(guide: &Guide) -> HashMap<String, Vec<String>> {
     use rayon::prelude::*;
     let slugs: Vec<&str> = guide.playbooks.keys().map(String::as_str).collect();
     let index = |s: &str| slugs.binary_search(&s).ok().map(|i| i as u32);
@@ -63,7 +65,7 @@ pub fn related(guide: &Guide) -> HashMap<&str, Vec<&str>> {
     let playbooks: Vec<&crate::link::Playbook> = guide.playbooks.values().map(|p| &**p).collect();
     // Each worker adds scores up in an array over all playbooks, and clears only what it touched.
     let scratch = || (vec![0u32; slugs.len()], Vec::<u32>::new());
-    let ranked: Vec<Vec<&str>> = playbooks
+    let ranked: Vec<Vec<String>> = playbooks
         .par_iter()
         .enumerate()
         .map_init(scratch, |(scores, touched), (me, p)| {
@@ -99,10 +101,10 @@ pub fn related(guide: &Guide) -> HashMap<&str, Vec<&str>> {
                 best.truncate(5);
             }
             best.sort_unstable();
-            best.iter().map(|&(_, i)| slugs[i as usize]).collect()
+            best.iter().map(|&(_, i)| slugs[i as usize].to_string()).collect()
         })
         .collect();
-    slugs.iter().copied().zip(ranked).collect()
+    slugs.iter().map(|s| s.to_string()).zip(ranked).collect()
 }
 
 #[derive(Serialize)]
@@ -138,7 +140,7 @@ struct NextStepCtx<'a> {
 
 /// Context of a partner page.
 #[derive(Serialize)]
-pub struct PartnerPage<'a> {
+pub(crate) struct PartnerPage<'a> {
     #[serde(flatten)]
     card: PartnerCard<'a>,
     mission: Option<&'a str>,
@@ -162,9 +164,9 @@ pub struct PartnerPage<'a> {
 }
 
 /// Builds a partner page's context.
-pub fn partner<'a>(guide: &'a Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
+pub(crate) fn partner<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
     let pr = &p.profile;
-    let today = guide.today;
+    let today = guide.today();
     let (done, open): (Vec<_>, Vec<_>) = pr.action_items.iter().map(|a| item(a, today)).partition(|i| i.done);
     PartnerPage {
         card: partner_card(guide, p),
@@ -210,16 +212,13 @@ pub fn partner<'a>(guide: &'a Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
                 action_items: m.action_items.iter().map(|a| item(a, today)).collect(),
             })
             .collect(),
-        tags: pr.tags.iter().map(|t| Link { title: t.clone(), url: tag_url(guide, t) }).collect(),
+        tags: pr.tags.iter().map(|t| Link { title: t.clone(), url: tag_url(guide.base(), t) }).collect(),
         playbooks: guide.playbook_card_values(p.playbooks.iter().map(String::as_str)),
         notes_html: p.notes_html.as_deref(),
-        edit_url: edit_url(guide, &p.path),
-        brief_url: format!("{}brief/", partner_url(guide, &p.slug)),
-        actions_url: guide
-            .actions
-            .iter()
-            .any(|a| a.partner == p.slug)
-            .then(|| format!("{}actions/partner/{}/", guide.settings.base_path, url_path(&p.slug))),
+        edit_url: edit_url(guide.settings(), &p.path),
+        brief_url: Route::Brief(p.slug.clone()).url(guide.base()),
+        actions_url: (!guide.action_places(&ActionFilter::Partner(p.slug.clone())).is_empty())
+            .then(|| Route::Actions(ActionFilter::Partner(p.slug.clone())).url(guide.base())),
     }
 }
 

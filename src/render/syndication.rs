@@ -7,16 +7,17 @@ use chrono::{FixedOffset, NaiveDate, TimeZone};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-use crate::link::{Guide, Playbook};
+use crate::link::{Guide, Playbook, Settings};
+use crate::routes::{Route, url_of};
 
 /// How many playbooks the feed carries.
 const FEED_ENTRIES: usize = 50;
 
 /// The absolute form of a site path (`/outreach/playbooks/x/`), when the base URL is absolute.
-pub fn absolute(guide: &Guide, path: &str) -> String {
-    match &guide.settings.base_url {
+pub(crate) fn absolute(settings: &Settings, path: &str) -> String {
+    match &settings.base_url {
         Some(base) => {
-            let rel = path.strip_prefix(&guide.settings.base_path).unwrap_or(path.trim_start_matches('/'));
+            let rel = path.strip_prefix(&settings.base_path).unwrap_or(path.trim_start_matches('/'));
             format!("{base}{rel}")
         }
         None => path.to_string(),
@@ -34,13 +35,13 @@ fn updated(guide: &Guide, p: &Playbook) -> NaiveDate {
 }
 
 /// The Atom feed of the most recently updated playbooks.
-pub fn atom(guide: &Guide) -> String {
+pub(crate) fn atom(guide: &Guide) -> String {
     let s = &guide.settings;
     let mut playbooks: Vec<&Playbook> = guide.playbooks.values().filter(|p| !p.draft).map(|p| &**p).collect();
     playbooks.sort_by(|a, b| updated(guide, b).cmp(&updated(guide, a)).then(a.slug.cmp(&b.slug)));
     playbooks.truncate(FEED_ENTRIES);
     let newest = playbooks.first().map_or(guide.today, |p| updated(guide, p));
-    let home = absolute(guide, &s.base_path);
+    let home = absolute(s, &s.base_path);
     let link = |href: String, rel: &str| {
         let mut l = Link::default();
         l.set_href(href);
@@ -56,7 +57,7 @@ pub fn atom(guide: &Guide) -> String {
     feed.set_updated(midnight(newest));
     feed.set_links(vec![
         link(home.clone(), "alternate"),
-        link(absolute(guide, &format!("{}feed.xml", s.base_path)), "self"),
+        link(absolute(s, &url_of(&s.base_path, "feed.xml")), "self"),
     ]);
     let mut author = Person::default();
     author.set_name(s.institution.clone().unwrap_or_else(|| s.title.clone()));
@@ -65,7 +66,7 @@ pub fn atom(guide: &Guide) -> String {
         playbooks
             .iter()
             .map(|p| {
-                let url = absolute(guide, &super::context::playbook_url(guide, &p.slug));
+                let url = absolute(&guide.settings, &super::context::playbook_url(&guide.settings.base_path, &p.slug));
                 let mut e = Entry::default();
                 e.set_title(Text::plain(p.title.clone()));
                 e.set_id(url.clone());
@@ -81,24 +82,21 @@ pub fn atom(guide: &Guide) -> String {
     feed.to_string()
 }
 
-/// The sitemap of every HTML page, with the update dates of playbooks and partners.
-pub fn sitemap<'a>(guide: &Guide, pages: impl Iterator<Item = &'a str>) -> String {
+/// The sitemap of every HTML page but the not-found page, with the update
+/// dates of playbooks and partners.
+pub(crate) fn sitemap<'a>(guide: &Guide, pages: impl Iterator<Item = &'a Route>) -> String {
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 1);
     let _ = w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
     let mut urlset = BytesStart::new("urlset");
     urlset.push_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"));
     let _ = w.write_event(Event::Start(urlset));
-    for page in pages.filter(|p| p.ends_with("index.html")) {
-        let dir = page.trim_end_matches("index.html");
-        let loc = absolute(guide, &format!("{}{}", guide.settings.base_path, super::context::url_path(dir)));
-        let lastmod = dir
-            .strip_prefix("playbooks/")
-            .and_then(|slug| guide.playbooks.get(slug.trim_end_matches('/')))
-            .and_then(|p| p.updated)
-            .or_else(|| {
-                let slug = dir.strip_prefix("partners/")?.trim_end_matches('/');
-                guide.partners.get(slug)?.updated
-            });
+    for page in pages.filter(|p| **p != Route::NotFound) {
+        let loc = absolute(&guide.settings, &page.url(&guide.settings.base_path));
+        let lastmod = match page {
+            Route::Playbook(slug) => guide.playbooks.get(slug).and_then(|p| p.updated),
+            Route::Partner(slug) => guide.partners.get(slug).and_then(|p| p.updated),
+            _ => None,
+        };
         let _ = w.write_event(Event::Start(BytesStart::new("url")));
         let _ = w.write_event(Event::Start(BytesStart::new("loc")));
         let _ = w.write_event(Event::Text(BytesText::new(&loc)));
@@ -117,10 +115,11 @@ pub fn sitemap<'a>(guide: &Guide, pages: impl Iterator<Item = &'a str>) -> Strin
 }
 
 /// robots.txt: everything may be crawled; the sitemap is named when its URL is absolute.
-pub fn robots(guide: &Guide) -> String {
+pub(crate) fn robots(guide: &Guide) -> String {
     let mut out = String::from("User-agent: *\nAllow: /\n");
     if guide.settings.base_url.is_some() {
-        out.push_str(&format!("Sitemap: {}\n", absolute(guide, &format!("{}sitemap.xml", guide.settings.base_path))));
+        let sitemap = url_of(&guide.settings.base_path, "sitemap.xml");
+        out.push_str(&format!("Sitemap: {}\n", absolute(&guide.settings, &sitemap)));
     }
     out
 }

@@ -394,7 +394,7 @@ fn playbook<'a>(guide: &Guide, p: &'a Playbook, fields: &mut [String; 4]) -> Doc
     join_lines(headings, p.body.toc.iter().map(|t| t.text.as_str()).chain(p.tags.iter().map(String::as_str)));
     push_plain_text(&p.body.html, body);
     let text = shorten(if summary.trim().is_empty() { body } else { summary });
-    Doc { kind: 0, title: &p.title, url: playbook_url(guide, &p.slug), text, people: String::new() }
+    Doc { kind: 0, title: &p.title, url: playbook_url(&guide.settings.base_path, &p.slug), text, people: String::new() }
 }
 
 /// The shown document of a partner, with its indexed fields' texts put in `fields`.
@@ -417,7 +417,7 @@ fn partner<'a>(guide: &Guide, p: &'a Partner, fields: &mut [String; 4]) -> Doc<'
         profile.offers.iter().chain(&profile.library_offers).map(String::as_str).chain(profile.mission.as_deref()),
     );
     let text = shorten(if summary.trim().is_empty() { body } else { summary });
-    Doc { kind: 1, title: &profile.name, url: partner_url(guide, &p.slug), text, people: shorten(&people.join("; ")) }
+    Doc { kind: 1, title: &profile.name, url: partner_url(&guide.settings.base_path, &p.slug), text, people: shorten(&people.join("; ")) }
 }
 
 /// Appends `lines` to `out`, separated by line breaks.

@@ -1,0 +1,240 @@
+//! What `serve` keeps from one render run to the next, and the run after an
+//! edit of a few playbooks or partners ([`rerender`]): the pages that read
+//! what changed (as their views noted, see [`super::view`]) get their context
+//! built again, and are drawn again only when it differs; every other file
+//! comes from the last site.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::cards::{Cards, Changed, Draw};
+use super::context::SiteCtx;
+use super::page_context::hash_of;
+use super::view::{DepKey, Run};
+use super::{DrawnPage, Job, ON_REQUEST, Output, RenderError, Site, Theme, feeds, routes, site_value, syndication};
+use crate::link::{Guide, Relinked};
+use crate::routes::Route;
+
+/// Pages, cards and indexes of the last run, for the next. Valid for one
+/// theme: `serve` starts a new one when templates change.
+#[derive(Debug, Default)]
+pub struct Cache {
+    /// The cards of every item.
+    pub(super) cards: Cards,
+    /// Every page of the last run, by file.
+    pub(super) pages: HashMap<Arc<str>, Kept>,
+    /// The last full run's routes, settings and related playbooks; `None` before one.
+    last: Option<LastRun>,
+    /// Pages drawn by the last run (the others were taken as they were).
+    pub rendered: usize,
+    /// Leave out the [`ON_REQUEST`] files (serve makes them when asked).
+    pub(super) leave_on_request: bool,
+}
+
+/// A page kept from the last run.
+#[derive(Debug)]
+pub(super) struct Kept {
+    /// The hash of the context it was drawn from.
+    pub(super) hash: Option<u64>,
+    /// What its context read.
+    reads: Vec<DepKey>,
+    pub(super) bytes: Arc<[u8]>,
+}
+
+/// What the last full run knew of the guide as a whole.
+#[derive(Debug)]
+struct LastRun {
+    routes: Vec<Route>,
+    /// The settings and date every page sees: an edit patched in place keeps them.
+    site: (Option<u64>, NaiveDate),
+    related: HashMap<String, Vec<String>>,
+    /// Which pages (by file) read each thing.
+    readers: HashMap<DepKey, BTreeSet<Arc<str>>>,
+}
+
+impl Cache {
+    /// The cache of `serve`: its sites leave out the [`ON_REQUEST`] files.
+    pub fn for_serve() -> Self {
+        Cache { leave_on_request: true, ..Cache::default() }
+    }
+
+    /// Keeps what a full run made.
+    pub(super) fn keep_full(
+        &mut self,
+        guide: &Guide,
+        routes: Vec<Route>,
+        drawn: Vec<DrawnPage>,
+        related: HashMap<String, Vec<String>>,
+        site: &mut Site,
+    ) {
+        self.rendered = drawn.iter().filter(|d| d.drawn).count();
+        self.pages.clear();
+        let mut readers: HashMap<DepKey, BTreeSet<Arc<str>>> = HashMap::new();
+        for page in drawn {
+            let file: Arc<str> = page.file.into();
+            for dep in &page.reads {
+                readers.entry(dep.clone()).or_default().insert(file.clone());
+            }
+            site.pages.insert(file.clone(), Output { bytes: page.bytes.clone() });
+            self.pages.insert(file, Kept { hash: page.hash, reads: page.reads, bytes: page.bytes });
+        }
+        self.last = Some(LastRun { routes, site: site_key(guide), related, readers });
+    }
+}
+
+/// The settings and date of a guide, as one key.
+fn site_key(guide: &Guide) -> (Option<u64>, NaiveDate) {
+    // Debug spells every field of the settings; it only has to be the same
+    // for the same settings within one process.
+    (hash_of(&format!("{:?}", guide.settings)), guide.today)
+}
+
+/// Renders again, after `relink` patched `guide`, the pages that read what it
+/// changed, and takes every other file from `previous` (the site the last run
+/// with `cache` made). `None` when `cache` cannot tell which pages those are
+/// (no earlier run, other settings or another day, or an edit that adds or
+/// removes pages): then call [`super::render_with`].
+pub fn rerender(
+    guide: &Guide,
+    theme: &Theme,
+    cache: &mut Cache,
+    previous: &Site,
+    changed: &Relinked,
+) -> Option<Result<Site, RenderError>> {
+    let last = cache.last.as_ref()?;
+    if last.site != site_key(guide) {
+        return None;
+    }
+    // A partner's kind, status, tags, owners and actions decide which pages
+    // exist; a playbook patched in place cannot add or remove one.
+    if !changed.partners.is_empty() && routes(guide) != last.routes {
+        return None;
+    }
+    Some(rerender_reached(guide, theme, cache, previous, changed))
+}
+
+fn rerender_reached(
+    guide: &Guide,
+    theme: &Theme,
+    cache: &mut Cache,
+    previous: &Site,
+    changed: &Relinked,
+) -> Result<Site, RenderError> {
+    let site_ctx = SiteCtx::new(guide);
+    let only = Changed { playbooks: &changed.playbooks, partners: &changed.partners };
+    cache.cards.draw(&Draw { guide, theme, site: &site_ctx, keep: true, only: Some(only) })?;
+    let last = cache.last.as_mut().expect("checked by rerender");
+    let mut reached: BTreeSet<&Arc<str>> = BTreeSet::new();
+    for dep in DepKey::dirtied_by(&changed.playbooks, &changed.partners) {
+        reached.extend(last.readers.get(&dep).into_iter().flatten());
+    }
+    let by_file: HashMap<String, &Route> = last.routes.iter().map(|r| (r.file(), r)).collect();
+    let routes: Vec<&Route> = reached.iter().filter_map(|f| by_file.get(&***f).copied()).collect();
+    let run = Run::new(guide, &cache.cards, &last.related);
+    let job = Job { run: &run, theme, site: site_value(&site_ctx, true), keep: true, last: Some(&cache.pages), sink: None };
+    let drawn = job.draw(&routes)?;
+    drop(job);
+    drop(run);
+    let mut site = previous.clone();
+    cache.rendered = drawn.iter().filter(|d| d.drawn).count();
+    for page in drawn {
+        let file: Arc<str> = page.file.into();
+        let old = cache.pages.get(&file).map(|k| k.reads.clone()).unwrap_or_default();
+        for dep in &old {
+            if let Some(files) = last.readers.get_mut(dep) {
+                files.remove(&file);
+            }
+        }
+        for dep in &page.reads {
+            last.readers.entry(dep.clone()).or_default().insert(file.clone());
+        }
+        if page.drawn {
+            site.pages.insert(file.clone(), Output { bytes: page.bytes.clone() });
+        }
+        cache.pages.insert(file, Kept { hash: page.hash, reads: page.reads, bytes: page.bytes });
+    }
+    let wanted = generated_wanted(cache.leave_on_request, Some(changed));
+    for file in generate(guide, &last.routes, &wanted) {
+        site.pages.insert(file.file.into(), Output { bytes: file.bytes });
+    }
+    Ok(site)
+}
+
+/// A file made from the whole guide rather than drawn from a template.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Generated {
+    Feed,
+    Sitemap,
+    Robots,
+    Calendar,
+    PartnersJson,
+}
+
+impl Generated {
+    const ALL: [Generated; 5] =
+        [Generated::Feed, Generated::Sitemap, Generated::Robots, Generated::Calendar, Generated::PartnersJson];
+
+    fn file(self) -> &'static str {
+        match self {
+            Generated::Feed => "feed.xml",
+            Generated::Sitemap => "sitemap.xml",
+            Generated::Robots => "robots.txt",
+            Generated::Calendar => "calendar.ics",
+            Generated::PartnersJson => "partners.json",
+        }
+    }
+
+    /// Whether an edit of `changed` can change the file. Each reads the whole
+    /// guide's playbooks, partners, or neither (robots.txt: settings only).
+    fn changed_by(self, changed: &Relinked) -> bool {
+        let (playbooks, partners) = match self {
+            Generated::Feed => (true, false),
+            Generated::Sitemap => (true, true),
+            Generated::Robots => (false, false),
+            Generated::Calendar | Generated::PartnersJson => (false, true),
+        };
+        (playbooks && !changed.playbooks.is_empty()) || (partners && !changed.partners.is_empty())
+    }
+}
+
+/// The generated files a run makes: all, but the [`ON_REQUEST`] ones when
+/// `leave_on_request`, and after an edit (`changed`) only those it can change.
+pub(super) fn generated_wanted(leave_on_request: bool, changed: Option<&Relinked>) -> Vec<Generated> {
+    Generated::ALL
+        .into_iter()
+        .filter(|g| !(leave_on_request && ON_REQUEST.contains(&g.file())))
+        .filter(|g| changed.is_none_or(|c| g.changed_by(c)))
+        .collect()
+}
+
+/// A generated file's bytes.
+pub(super) struct GeneratedFile {
+    pub(super) file: &'static str,
+    pub(super) bytes: Arc<[u8]>,
+}
+
+/// Makes the `wanted` files side by side (the calendar and the partners' JSON
+/// are megabytes on a large guide). `pages` are the site's pages.
+pub(super) fn generate(guide: &Guide, pages: &[Route], wanted: &[Generated]) -> Vec<GeneratedFile> {
+    use rayon::prelude::*;
+    wanted
+        .par_iter()
+        .map(|g| {
+            let text = match g {
+                Generated::Feed => syndication::atom(guide),
+                Generated::Sitemap => {
+                    // Listed in the order of the pages' files, as a folder listing would.
+                    let mut by_file: Vec<(String, &Route)> = pages.iter().map(|r| (r.file(), r)).collect();
+                    by_file.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                    syndication::sitemap(guide, by_file.into_iter().map(|(_, r)| r))
+                }
+                Generated::Robots => syndication::robots(guide),
+                Generated::Calendar => feeds::calendar(guide),
+                Generated::PartnersJson => feeds::partners_json(guide),
+            };
+            GeneratedFile { file: g.file(), bytes: text.into_bytes().into() }
+        })
+        .collect()
+}
