@@ -300,24 +300,4 @@ fn diff(old: &Site, new: &Site) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::render::Output;
-
-    fn site(pages: &[(&str, &Arc<[u8]>)]) -> Site {
-        Site { pages: pages.iter().map(|(p, b)| (Arc::from(*p), Output { bytes: Arc::clone(b) })).collect() }
-    }
-
-    #[test]
-    fn diff_lists_added_removed_and_changed_paths_in_order() {
-        let same: Arc<[u8]> = Arc::from(&b"same"[..]);
-        let old_text: Arc<[u8]> = Arc::from(&b"old"[..]);
-        let new_text: Arc<[u8]> = Arc::from(&b"new"[..]);
-        let equal_copy: Arc<[u8]> = Arc::from(&b"same"[..]);
-        let old = site(&[("a", &same), ("b", &old_text), ("c", &same), ("e", &same)]);
-        let new = site(&[("b", &new_text), ("c", &equal_copy), ("d", &same), ("e", &same), ("f", &same)]);
-        assert_eq!(diff(&old, &new), ["a", "b", "d", "f"]);
-        assert!(diff(&new, &new).is_empty());
-        assert_eq!(diff(&Site::default(), &old), ["a", "b", "c", "e"]);
-    }
-}
+mod tests;
