@@ -15,5 +15,6 @@ mod outreach;
 mod properties;
 mod render;
 mod serve;
+mod shipped;
 mod support;
 mod vnu;
