@@ -9,10 +9,11 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::context::{SiteCtx, partner_card_data, playbook_card_data};
-use super::page_context::hash_of;
+use super::page_context::{SiteCtx, hash_of};
 use super::{RenderError, Theme, theme};
-use crate::link::Guide;
+use crate::link::{Guide, Partner, Playbook};
+use crate::load::fields::Stage;
+use crate::routes::Route;
 
 /// The partials that draw a card; templates show a card's `html`.
 const PLAYBOOK_CARD: &str = "partials/playbook_card.html";
@@ -126,4 +127,71 @@ fn card<T: Serialize>(
     ctx.insert("p", data);
     let html = how.theme.tera.render(template, &ctx).map_err(|e| theme::error_text(&e));
     Some(html.map(|html| Card { data_hash, html: html.into(), value: OnceLock::new() }))
+}
+
+/// A playbook in a list.
+#[derive(Clone, Serialize)]
+pub(crate) struct PlaybookCard<'a> {
+    /// Title.
+    pub(crate) title: &'a str,
+    /// URL.
+    pub(crate) url: String,
+    /// Summary.
+    pub(crate) summary: Option<&'a str>,
+    /// Stage label.
+    pub(crate) stage: Option<&'static str>,
+    /// Partnership label.
+    pub(crate) partnership: Option<&'static str>,
+    /// Draft marker.
+    pub(crate) draft: bool,
+    /// The card rendered by the theme's partial (empty while the cards themselves are rendered).
+    pub(crate) html: &'a str,
+}
+
+/// A partner in a list.
+#[derive(Clone, Serialize)]
+pub(crate) struct PartnerCard<'a> {
+    /// Name.
+    pub(crate) name: &'a str,
+    /// URL.
+    pub(crate) url: String,
+    /// Summary.
+    pub(crate) summary: Option<&'a str>,
+    /// Kind value and label.
+    pub(crate) kind: Option<&'static str>,
+    /// Kind label.
+    pub(crate) kind_label: Option<&'static str>,
+    /// Status value.
+    pub(crate) status: Option<&'static str>,
+    /// Status label.
+    pub(crate) status_label: Option<&'static str>,
+    /// The card rendered by the theme's partial (empty while the cards themselves are rendered).
+    pub(crate) html: &'a str,
+}
+
+/// The card of a playbook without its HTML: what the card partial is rendered from.
+pub(crate) fn playbook_card_data<'a>(base: &str, p: &'a Playbook) -> PlaybookCard<'a> {
+    PlaybookCard {
+        title: &p.title,
+        url: Route::Playbook(p.slug.clone()).url(base),
+        summary: p.summary.as_deref(),
+        stage: p.stage.map(Stage::label),
+        partnership: p.partnership.map(|k| k.label()),
+        draft: p.draft,
+        html: "",
+    }
+}
+
+/// The card of a partner without its HTML: what the card partial is rendered from.
+pub(crate) fn partner_card_data<'a>(base: &str, p: &'a Partner) -> PartnerCard<'a> {
+    PartnerCard {
+        name: &p.profile.name,
+        url: Route::Partner(p.slug.clone()).url(base),
+        summary: p.profile.summary.as_deref(),
+        kind: p.profile.kind.map(|k| k.as_str()),
+        kind_label: p.profile.kind.map(|k| k.label()),
+        status: p.profile.status.map(|s| s.as_str()),
+        status_label: p.profile.status.map(|s| s.label()),
+        html: "",
+    }
 }

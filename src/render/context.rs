@@ -5,94 +5,13 @@
 
 use serde::Serialize;
 
+pub(crate) use super::cards::{PartnerCard, PlaybookCard, partner_card_data, playbook_card_data};
+pub(crate) use super::page_context::Link;
 use super::view::Rcx;
-use crate::link::{Guide, Partner, Playbook, Settings, tag_slug};
+use crate::link::{Partner, Playbook, Settings, tag_slug};
 use crate::routes::Route;
 use crate::load::fields::{Date, Stage};
 use crate::load::partner::ActionItem;
-
-/// What every page knows about the site.
-#[derive(Serialize)]
-pub(crate) struct SiteCtx<'a> {
-    /// Guide title.
-    pub title: &'a str,
-    /// Guide description.
-    pub description: &'a str,
-    /// Institution.
-    pub institution: Option<&'a str>,
-    /// URL prefix, e.g. `/outreach/`.
-    pub base: &'a str,
-    /// Free pages, for the footer.
-    pub pages: Vec<Link>,
-}
-
-impl<'a> SiteCtx<'a> {
-    /// The site context of a guide.
-    pub(crate) fn new(guide: &'a Guide) -> Self {
-        let s = &guide.settings;
-        let pages = guide
-            .pages
-            .values()
-            .map(|p| Link { title: p.title.clone(), url: Route::Page(p.slug.clone()).url(&s.base_path) })
-            .collect();
-        SiteCtx {
-            title: &s.title,
-            description: &s.description,
-            institution: s.institution.as_deref(),
-            base: &s.base_path,
-            pages,
-        }
-    }
-}
-
-/// A titled link.
-#[derive(Clone, Serialize)]
-pub(crate) struct Link {
-    /// Text.
-    pub title: String,
-    /// URL.
-    pub url: String,
-}
-
-/// A playbook in a list.
-#[derive(Clone, Serialize)]
-pub(crate) struct PlaybookCard<'a> {
-    /// Title.
-    pub title: &'a str,
-    /// URL.
-    pub url: String,
-    /// Summary.
-    pub summary: Option<&'a str>,
-    /// Stage label.
-    pub stage: Option<&'static str>,
-    /// Partnership label.
-    pub partnership: Option<&'static str>,
-    /// Draft marker.
-    pub draft: bool,
-    /// The card rendered by the theme's partial (empty while the cards themselves are rendered).
-    pub html: &'a str,
-}
-
-/// A partner in a list.
-#[derive(Clone, Serialize)]
-pub(crate) struct PartnerCard<'a> {
-    /// Name.
-    pub name: &'a str,
-    /// URL.
-    pub url: String,
-    /// Summary.
-    pub summary: Option<&'a str>,
-    /// Kind value and label.
-    pub kind: Option<&'static str>,
-    /// Kind label.
-    pub kind_label: Option<&'static str>,
-    /// Status value.
-    pub status: Option<&'static str>,
-    /// Status label.
-    pub status_label: Option<&'static str>,
-    /// The card rendered by the theme's partial (empty while the cards themselves are rendered).
-    pub html: &'a str,
-}
 
 /// URL of a playbook.
 pub(crate) fn playbook_url(base: &str, slug: &str) -> String {
@@ -114,36 +33,9 @@ pub(crate) fn playbook_card<'a>(guide: &Rcx<'a>, p: &'a Playbook) -> PlaybookCar
     PlaybookCard { html: guide.playbook_card_html(&p.slug), ..playbook_card_data(guide.base(), p) }
 }
 
-/// The card of a playbook without its HTML: what the card partial is rendered from.
-pub(crate) fn playbook_card_data<'a>(base: &str, p: &'a Playbook) -> PlaybookCard<'a> {
-    PlaybookCard {
-        title: &p.title,
-        url: playbook_url(base, &p.slug),
-        summary: p.summary.as_deref(),
-        stage: p.stage.map(Stage::label),
-        partnership: p.partnership.map(|k| k.label()),
-        draft: p.draft,
-        html: "",
-    }
-}
-
 /// The card of a partner.
 pub(crate) fn partner_card<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerCard<'a> {
     PartnerCard { html: guide.partner_card_html(&p.slug), ..partner_card_data(guide.base(), p) }
-}
-
-/// The card of a partner without its HTML: what the card partial is rendered from.
-pub(crate) fn partner_card_data<'a>(base: &str, p: &'a Partner) -> PartnerCard<'a> {
-    PartnerCard {
-        name: &p.profile.name,
-        url: partner_url(base, &p.slug),
-        summary: p.profile.summary.as_deref(),
-        kind: p.profile.kind.map(|k| k.as_str()),
-        kind_label: p.profile.kind.map(|k| k.label()),
-        status: p.profile.status.map(|s| s.as_str()),
-        status_label: p.profile.status.map(|s| s.label()),
-        html: "",
-    }
 }
 
 /// A stage and its playbooks, in order.
@@ -276,4 +168,26 @@ pub(crate) fn date(d: Option<Date>) -> Option<String> {
 /// The edit link of a source file, when `edit_url` is set.
 pub(crate) fn edit_url(settings: &Settings, path: &str) -> Option<String> {
     settings.edit_url.as_ref().map(|u| u.replace("{path}", path))
+}
+
+/// The template value of a playbook's card, made once per card and shared.
+pub(crate) fn playbook_card_value(guide: &Rcx<'_>, slug: &str) -> Option<tera::Value> {
+    let p = guide.playbook(slug)?;
+    Some(guide.playbook_card_value(slug, || tera::Value::from_serializable(&playbook_card(guide, p))))
+}
+
+/// The template value of a partner's card, made once per card and shared.
+pub(crate) fn partner_card_value(guide: &Rcx<'_>, slug: &str) -> Option<tera::Value> {
+    let p = guide.partner(slug)?;
+    Some(guide.partner_card_value(slug, || tera::Value::from_serializable(&partner_card(guide, p))))
+}
+
+/// The card values of the playbooks `slugs` names, in order; unknown slugs are left out.
+pub(crate) fn playbook_card_values<'s>(guide: &Rcx<'_>, slugs: impl IntoIterator<Item = &'s str>) -> Vec<tera::Value> {
+    slugs.into_iter().filter_map(|s| playbook_card_value(guide, s)).collect()
+}
+
+/// The card values of the partners `slugs` names, in order; unknown slugs are left out.
+pub(crate) fn partner_card_values<'s>(guide: &Rcx<'_>, slugs: impl IntoIterator<Item = &'s str>) -> Vec<tera::Value> {
+    slugs.into_iter().filter_map(|s| partner_card_value(guide, s)).collect()
 }

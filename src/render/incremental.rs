@@ -10,10 +10,13 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::cards::{Cards, Changed, Draw};
-use super::context::SiteCtx;
-use super::page_context::hash_of;
+use super::draw::{DrawnPage, Job, Kept, site_value};
+use super::generated;
+use super::page::routes;
+use super::page_context::{SiteCtx, hash_of};
+use super::site::{Output, RenderError, Site};
+use super::theme::Theme;
 use super::view::{DepKey, Run};
-use super::{DrawnPage, Job, ON_REQUEST, Output, RenderError, Site, Theme, feeds, routes, site_value, syndication};
 use crate::link::{Guide, Relinked};
 use crate::routes::Route;
 
@@ -29,18 +32,8 @@ pub struct Cache {
     last: Option<LastRun>,
     /// Pages drawn by the last run (the others were taken as they were).
     pub rendered: usize,
-    /// Leave out the [`ON_REQUEST`] files (serve makes them when asked).
+    /// Leave out the `ON_REQUEST` files (serve makes them when asked).
     pub(super) leave_on_request: bool,
-}
-
-/// A page kept from the last run.
-#[derive(Debug)]
-pub(super) struct Kept {
-    /// The hash of the context it was drawn from.
-    pub(super) hash: Option<u64>,
-    /// What its context read.
-    reads: Vec<DepKey>,
-    pub(super) bytes: Arc<[u8]>,
 }
 
 /// What the last full run knew of the guide as a whole.
@@ -55,7 +48,7 @@ struct LastRun {
 }
 
 impl Cache {
-    /// The cache of `serve`: its sites leave out the [`ON_REQUEST`] files.
+    /// The cache of `serve`: its sites leave out the `ON_REQUEST` files.
     pub fn for_serve() -> Self {
         Cache { leave_on_request: true, ..Cache::default() }
     }
@@ -95,7 +88,7 @@ fn site_key(guide: &Guide) -> (Option<u64>, NaiveDate) {
 /// changed, and takes every other file from `previous` (the site the last run
 /// with `cache` made). `None` when `cache` cannot tell which pages those are
 /// (no earlier run, other settings or another day, or an edit that adds or
-/// removes pages): then call [`super::render_with`].
+/// removes pages): then call `render_with`.
 pub fn rerender(
     guide: &Guide,
     theme: &Theme,
@@ -155,86 +148,9 @@ fn rerender_reached(
         }
         cache.pages.insert(file, Kept { hash: page.hash, reads: page.reads, bytes: page.bytes });
     }
-    let wanted = generated_wanted(cache.leave_on_request, Some(changed));
-    for file in generate(guide, &last.routes, &wanted) {
+    let wanted = generated::wanted(cache.leave_on_request, Some(changed));
+    for file in generated::generate(guide, &last.routes, &wanted) {
         site.pages.insert(file.file.into(), Output { bytes: file.bytes });
     }
     Ok(site)
-}
-
-/// A file made from the whole guide rather than drawn from a template.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Generated {
-    Feed,
-    Sitemap,
-    Robots,
-    Calendar,
-    PartnersJson,
-}
-
-impl Generated {
-    const ALL: [Generated; 5] =
-        [Generated::Feed, Generated::Sitemap, Generated::Robots, Generated::Calendar, Generated::PartnersJson];
-
-    fn file(self) -> &'static str {
-        match self {
-            Generated::Feed => "feed.xml",
-            Generated::Sitemap => "sitemap.xml",
-            Generated::Robots => "robots.txt",
-            Generated::Calendar => "calendar.ics",
-            Generated::PartnersJson => "partners.json",
-        }
-    }
-
-    /// Whether an edit of `changed` can change the file. Each reads the whole
-    /// guide's playbooks, partners, or neither (robots.txt: settings only).
-    fn changed_by(self, changed: &Relinked) -> bool {
-        let (playbooks, partners) = match self {
-            Generated::Feed => (true, false),
-            Generated::Sitemap => (true, true),
-            Generated::Robots => (false, false),
-            Generated::Calendar | Generated::PartnersJson => (false, true),
-        };
-        (playbooks && !changed.playbooks.is_empty()) || (partners && !changed.partners.is_empty())
-    }
-}
-
-/// The generated files a run makes: all, but the [`ON_REQUEST`] ones when
-/// `leave_on_request`, and after an edit (`changed`) only those it can change.
-pub(super) fn generated_wanted(leave_on_request: bool, changed: Option<&Relinked>) -> Vec<Generated> {
-    Generated::ALL
-        .into_iter()
-        .filter(|g| !(leave_on_request && ON_REQUEST.contains(&g.file())))
-        .filter(|g| changed.is_none_or(|c| g.changed_by(c)))
-        .collect()
-}
-
-/// A generated file's bytes.
-pub(super) struct GeneratedFile {
-    pub(super) file: &'static str,
-    pub(super) bytes: Arc<[u8]>,
-}
-
-/// Makes the `wanted` files side by side (the calendar and the partners' JSON
-/// are megabytes on a large guide). `pages` are the site's pages.
-pub(super) fn generate(guide: &Guide, pages: &[Route], wanted: &[Generated]) -> Vec<GeneratedFile> {
-    use rayon::prelude::*;
-    wanted
-        .par_iter()
-        .map(|g| {
-            let text = match g {
-                Generated::Feed => syndication::atom(guide),
-                Generated::Sitemap => {
-                    // Listed in the order of the pages' files, as a folder listing would.
-                    let mut by_file: Vec<(String, &Route)> = pages.iter().map(|r| (r.file(), r)).collect();
-                    by_file.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-                    syndication::sitemap(guide, by_file.into_iter().map(|(_, r)| r))
-                }
-                Generated::Robots => syndication::robots(guide),
-                Generated::Calendar => feeds::calendar(guide),
-                Generated::PartnersJson => feeds::partners_json(guide),
-            };
-            GeneratedFile { file: g.file(), bytes: text.into_bytes().into() }
-        })
-        .collect()
 }

@@ -11,7 +11,9 @@
 mod brief;
 mod cards;
 mod context;
+mod draw;
 mod feeds;
+mod generated;
 mod incremental;
 mod outreach;
 mod page;
@@ -23,21 +25,17 @@ mod syndication;
 pub mod theme;
 mod view;
 
-use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
-
-use rayon::prelude::*;
-
 use crate::link::Guide;
-use crate::routes::{ActionFilter, DirectoryFilter, Route};
+use crate::routes::Route;
 use cards::Draw;
-use context::SiteCtx;
+use draw::{Job, site_value};
+pub use generated::{ON_REQUEST, on_request};
 pub use incremental::{Cache, rerender};
-use page_context::hash_of;
-pub(crate) use site::pass;
+use page_context::SiteCtx;
+use site::pass;
 pub use site::{Bytes, Output, RenderError, Site, Sink};
 pub use theme::Theme;
-use view::{DepKey, Run};
+use view::Run;
 
 /// Renders every file of the guide with the theme, the search index included.
 pub fn render(guide: &Guide, theme: &Theme) -> Result<Site, RenderError> {
@@ -72,98 +70,6 @@ pub fn render_with(guide: &Guide, theme: &Theme, cache: &mut Cache) -> Result<Si
 pub const SEARCH_INDEX: &str = "search-index.js";
 /// The folder of the search index's shards, beside [`SEARCH_INDEX`].
 pub const SEARCH_SHARDS: &str = "search-index/";
-/// Files made from every partner that `serve` makes only when asked for, like
-/// the search index: on a large guide they are megabytes, and a partner's save
-/// would otherwise wait for them.
-pub const ON_REQUEST: [&str; 2] = ["calendar.ics", "partners.json"];
-
-/// The bytes of one of [`ON_REQUEST`]'s files, for `guide`.
-pub fn on_request(guide: &Guide, path: &str) -> Option<Vec<u8>> {
-    match path {
-        "calendar.ics" => Some(feeds::calendar(guide).into_bytes()),
-        "partners.json" => Some(feeds::partners_json(guide).into_bytes()),
-        _ => None,
-    }
-}
-
-/// Every page of the site, in a fixed order.
-fn routes(guide: &Guide) -> Vec<Route> {
-    let mut r = vec![
-        Route::Home,
-        Route::Playbooks,
-        Route::Partners(DirectoryFilter::All),
-        Route::Pipeline,
-        Route::Actions(ActionFilter::All),
-        Route::Tags,
-        Route::NotFound,
-    ];
-    r.extend(outreach::directory_routes(guide).into_iter().map(Route::Partners));
-    r.extend(outreach::owners(guide).into_keys().map(|o| Route::Actions(ActionFilter::Owner(o))));
-    let with_actions: BTreeSet<&String> = guide.actions.iter().map(|a| &a.partner).collect();
-    r.extend(with_actions.into_iter().map(|p| Route::Actions(ActionFilter::Partner(p.clone()))));
-    r.extend(guide.playbooks.keys().cloned().map(Route::Playbook));
-    r.extend(guide.partners.keys().cloned().map(Route::Partner));
-    r.extend(guide.partners.keys().cloned().map(Route::Brief));
-    r.extend(guide.tags.keys().cloned().map(Route::Tag));
-    r.extend(guide.pages.keys().cloned().map(Route::Page));
-    r
-}
-
-/// A page after a run: drawn now, or taken from the last run because its
-/// context had not changed.
-struct DrawnPage {
-    file: String,
-    /// The hash of its context, when kept for a next run.
-    hash: Option<u64>,
-    /// What its context read, when kept for a next run.
-    reads: Vec<DepKey>,
-    bytes: Arc<[u8]>,
-    drawn: bool,
-}
-
-/// What drawing a set of routes needs.
-struct Job<'a> {
-    run: &'a Run<'a>,
-    theme: &'a Theme,
-    /// `site` as a template value, with its hash when pages are hashed.
-    site: (tera::Value, Option<u64>),
-    /// Hash contexts and note reads, for a next run.
-    keep: bool,
-    /// The pages of the last run, by file.
-    last: Option<&'a HashMap<Arc<str>, incremental::Kept>>,
-    sink: Option<&'a Sink<'a>>,
-}
-
-impl Job<'_> {
-    /// Builds the context of each route and draws the page unless the last run
-    /// drew it from the same context. A route whose item is gone is left out.
-    fn draw(&self, routes: &[&Route]) -> Result<Vec<DrawnPage>, RenderError> {
-        routes.par_iter().filter_map(|route| self.draw_one(route).transpose()).collect()
-    }
-
-    fn draw_one(&self, route: &Route) -> Result<Option<DrawnPage>, RenderError> {
-        let rcx = self.run.page();
-        let file = route.file();
-        let Some(page) = page::context(&rcx, &self.site, route, self.keep) else { return Ok(None) };
-        let hash = page.context.hash();
-        let reads = if self.keep { rcx.reads() } else { Vec::new() };
-        if let Some(kept) = self.last.and_then(|last| last.get(file.as_str()))
-            && hash.is_some()
-            && kept.hash == hash
-        {
-            return Ok(Some(DrawnPage { file, hash, reads, bytes: kept.bytes.clone(), drawn: false }));
-        }
-        let bytes = page::draw(self.theme, &page).map_err(|message| RenderError { page: file.clone(), message })?;
-        let bytes = pass(self.sink, &file, Bytes::Owned(bytes))?;
-        Ok(Some(DrawnPage { file, hash, reads, bytes, drawn: true }))
-    }
-}
-
-/// `site` as a template value, hashed when `keep`.
-fn site_value(site: &SiteCtx<'_>, keep: bool) -> (tera::Value, Option<u64>) {
-    (tera::Value::from_serializable(site), if keep { hash_of(site) } else { None })
-}
-
 /// Every page, the generated files and the assets: `build` (no cache, maybe a
 /// sink), `serve`'s full run (a cache) and `render` (neither).
 fn full(guide: &Guide, theme: &Theme, cache: Option<&mut Cache>, sink: Option<&Sink<'_>>) -> Result<Site, RenderError> {
@@ -174,11 +80,11 @@ fn full(guide: &Guide, theme: &Theme, cache: Option<&mut Cache>, sink: Option<&S
     let site_ctx = SiteCtx::new(guide);
     cache.cards.draw(&Draw { guide, theme, site: &site_ctx, keep, only: None })?;
     let run = Run::new(guide, &cache.cards, &related);
-    let routes = routes(guide);
+    let routes = page::routes(guide);
     let route_refs: Vec<&Route> = routes.iter().collect();
     let job = Job { run: &run, theme, site: site_value(&site_ctx, keep), keep, last: Some(&cache.pages), sink };
-    let wanted = incremental::generated_wanted(cache.leave_on_request, None);
-    let (drawn, generated) = rayon::join(|| job.draw(&route_refs), || incremental::generate(guide, &routes, &wanted));
+    let wanted = generated::wanted(cache.leave_on_request, None);
+    let (drawn, generated) = rayon::join(|| job.draw(&route_refs), || generated::generate(guide, &routes, &wanted));
     let drawn = drawn?;
     let mut site = Site::default();
     for file in &generated {

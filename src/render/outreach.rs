@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::context::{PartnerCard, partner_card, partner_url};
 use super::view::Rcx;
 use crate::link::attention::{self, Action, Bucket, Source};
-use crate::link::{Guide, Partner, tag_slug};
+use crate::link::{Guide, Partner};
 use crate::load::fields::{Kind, Status};
 use crate::routes::{ActionFilter, DirectoryFilter, Route};
 
@@ -332,18 +332,6 @@ fn directory_members<'a>(guide: &Rcx<'a>, filter: &DirectoryFilter) -> Vec<&'a P
     }
 }
 
-/// Tags used by partners: slug -> (name, count).
-pub(crate) fn partner_tags<'a>(partners: impl Iterator<Item = &'a Partner>) -> BTreeMap<String, (String, usize)> {
-    let mut tags: BTreeMap<String, (String, usize)> = BTreeMap::new();
-    for p in partners {
-        for t in &p.profile.tags {
-            tags.entry(tag_slug(t)).or_insert_with(|| (t.trim().to_string(), 0)).1 += 1;
-        }
-    }
-    tags.remove("");
-    tags
-}
-
 /// One column of the pipeline board.
 #[derive(Serialize)]
 pub(crate) struct Column<'a> {
@@ -385,6 +373,6 @@ pub(crate) fn directory_routes(guide: &Guide) -> Vec<DirectoryFilter> {
             .filter(|s| guide.partners.values().any(|p| p.profile.status == Some(**s)))
             .map(|s| DirectoryFilter::Status(*s)),
     );
-    out.extend(partner_tags(guide.partners.values().map(|p| &**p)).into_keys().map(DirectoryFilter::Tag));
+    out.extend(super::view::partner_tags(guide.partners.values().map(|p| &**p)).into_keys().map(DirectoryFilter::Tag));
     out
 }

@@ -8,13 +8,40 @@ use serde::Serialize;
 use super::context::{self, Link, tag_url};
 use super::page_context::PageContext;
 use super::view::Rcx;
-use super::{Theme, brief, outreach, pages, syndication, theme};
-use crate::routes::{DirectoryFilter, Route};
+use super::theme::{self, Theme};
+use super::{brief, outreach, pages, syndication};
+use std::collections::BTreeSet;
+
+use crate::link::Guide;
+use crate::routes::{ActionFilter, DirectoryFilter, Route};
 
 /// Playbooks per stage on the home page.
 const HOME_PER_STAGE: usize = 8;
 /// Partners on the home page.
 const HOME_PARTNERS: usize = 12;
+
+/// Every page of the site, in a fixed order.
+pub(super) fn routes(guide: &Guide) -> Vec<Route> {
+    let mut r = vec![
+        Route::Home,
+        Route::Playbooks,
+        Route::Partners(DirectoryFilter::All),
+        Route::Pipeline,
+        Route::Actions(ActionFilter::All),
+        Route::Tags,
+        Route::NotFound,
+    ];
+    r.extend(outreach::directory_routes(guide).into_iter().map(Route::Partners));
+    r.extend(outreach::owners(guide).into_keys().map(|o| Route::Actions(ActionFilter::Owner(o))));
+    let with_actions: BTreeSet<&String> = guide.actions.iter().map(|a| &a.partner).collect();
+    r.extend(with_actions.into_iter().map(|p| Route::Actions(ActionFilter::Partner(p.clone()))));
+    r.extend(guide.playbooks.keys().cloned().map(Route::Playbook));
+    r.extend(guide.partners.keys().cloned().map(Route::Partner));
+    r.extend(guide.partners.keys().cloned().map(Route::Brief));
+    r.extend(guide.tags.keys().cloned().map(Route::Tag));
+    r.extend(guide.pages.keys().cloned().map(Route::Page));
+    r
+}
 
 /// What the base template needs to know about the page.
 #[derive(Serialize)]

@@ -8,6 +8,52 @@ use std::hash::Hasher;
 use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
+use crate::link::Guide;
+use crate::routes::Route;
+
+/// What every page knows about the site.
+#[derive(Serialize)]
+pub(crate) struct SiteCtx<'a> {
+    /// Guide title.
+    pub(crate) title: &'a str,
+    /// Guide description.
+    pub(crate) description: &'a str,
+    /// Institution.
+    pub(crate) institution: Option<&'a str>,
+    /// URL prefix, e.g. `/outreach/`.
+    pub(crate) base: &'a str,
+    /// Free pages, for the footer.
+    pub(crate) pages: Vec<Link>,
+}
+
+impl<'a> SiteCtx<'a> {
+    /// The site context of a guide.
+    pub(crate) fn new(guide: &'a Guide) -> Self {
+        let s = &guide.settings;
+        let pages = guide
+            .pages
+            .values()
+            .map(|p| Link { title: p.title.clone(), url: Route::Page(p.slug.clone()).url(&s.base_path) })
+            .collect();
+        SiteCtx {
+            title: &s.title,
+            description: &s.description,
+            institution: s.institution.as_deref(),
+            base: &s.base_path,
+            pages,
+        }
+    }
+}
+
+/// A titled link.
+#[derive(Clone, Serialize)]
+pub(crate) struct Link {
+    /// Text.
+    pub(crate) title: String,
+    /// URL.
+    pub(crate) url: String,
+}
+
 /// The context of one page and, when asked for, the hash of its values.
 pub(crate) struct PageContext {
     pub(crate) tera: tera::Context,

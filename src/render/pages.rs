@@ -36,8 +36,8 @@ pub(crate) fn playbook<'a>(guide: &Rcx<'a>, p: &'a Playbook) -> PlaybookPage<'a>
         body_html: &p.body.html,
         toc: &p.body.toc,
         tags: p.tags.iter().map(|t| Link { title: t.clone(), url: tag_url(guide.base(), t) }).collect(),
-        partners: guide.partner_card_values(p.partners.iter().map(String::as_str)),
-        related: guide.playbook_card_values(guide.related(&p.slug).iter().map(String::as_str)),
+        partners: partner_card_values(guide, p.partners.iter().map(String::as_str)),
+        related: playbook_card_values(guide, guide.related(&p.slug).iter().map(String::as_str)),
         edit_url: edit_url(guide.settings(), &p.path),
     }
 }
@@ -213,7 +213,7 @@ pub(crate) fn partner<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
             })
             .collect(),
         tags: pr.tags.iter().map(|t| Link { title: t.clone(), url: tag_url(guide.base(), t) }).collect(),
-        playbooks: guide.playbook_card_values(p.playbooks.iter().map(String::as_str)),
+        playbooks: playbook_card_values(guide, p.playbooks.iter().map(String::as_str)),
         notes_html: p.notes_html.as_deref(),
         edit_url: edit_url(guide.settings(), &p.path),
         brief_url: Route::Brief(p.slug.clone()).url(guide.base()),

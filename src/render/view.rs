@@ -252,28 +252,22 @@ impl<'a> Rcx<'a> {
         }
     }
 
-    /// The template value of a playbook's card, made once per card and shared.
-    pub(crate) fn playbook_card_value(&self, slug: &str) -> Option<tera::Value> {
-        let p = self.playbook(slug)?;
-        let make = || tera::Value::from_serializable(&super::context::playbook_card(self, p));
-        Some(self.run.cards.playbooks.get(slug).map_or_else(make, |card| card.value.get_or_init(make).clone()))
+    /// The template value of playbook `slug`'s card, made once by `make` and shared.
+    pub(crate) fn playbook_card_value(&self, slug: &str, make: impl FnOnce() -> tera::Value) -> tera::Value {
+        self.playbook(slug);
+        match self.run.cards.playbooks.get(slug) {
+            Some(card) => card.value.get_or_init(make).clone(),
+            None => make(),
+        }
     }
 
-    /// The template value of a partner's card, made once per card and shared.
-    pub(crate) fn partner_card_value(&self, slug: &str) -> Option<tera::Value> {
-        let p = self.partner(slug)?;
-        let make = || tera::Value::from_serializable(&super::context::partner_card(self, p));
-        Some(self.run.cards.partners.get(slug).map_or_else(make, |card| card.value.get_or_init(make).clone()))
-    }
-
-    /// The card values of the playbooks `slugs` names, in order; unknown slugs are left out.
-    pub(crate) fn playbook_card_values<'s>(&self, slugs: impl IntoIterator<Item = &'s str>) -> Vec<tera::Value> {
-        slugs.into_iter().filter_map(|s| self.playbook_card_value(s)).collect()
-    }
-
-    /// The card values of the partners `slugs` names, in order; unknown slugs are left out.
-    pub(crate) fn partner_card_values<'s>(&self, slugs: impl IntoIterator<Item = &'s str>) -> Vec<tera::Value> {
-        slugs.into_iter().filter_map(|s| self.partner_card_value(s)).collect()
+    /// The template value of partner `slug`'s card, made once by `make` and shared.
+    pub(crate) fn partner_card_value(&self, slug: &str, make: impl FnOnce() -> tera::Value) -> tera::Value {
+        self.partner(slug);
+        match self.run.cards.partners.get(slug) {
+            Some(card) => card.value.get_or_init(make).clone(),
+            None => make(),
+        }
     }
 
     /// The places in the guide's list of the actions an actions page lists, in
@@ -340,7 +334,7 @@ impl<'a> Rcx<'a> {
     pub(crate) fn partner_tags(&self) -> &'a BTreeMap<String, (String, usize)> {
         self.read(Dep::AllPartners);
         let guide = self.run.guide;
-        self.run.partner_tags.get_or_init(|| super::outreach::partner_tags(guide.partners.values().map(|p| &**p)))
+        self.run.partner_tags.get_or_init(|| partner_tags(guide.partners.values().map(|p| &**p)))
     }
 
     /// The tag slugs of partner `slug`, joined by spaces.
@@ -353,4 +347,16 @@ impl<'a> Rcx<'a> {
         });
         all.get(slug).map_or("", String::as_str)
     }
+}
+
+/// Tags used by partners: slug -> (name, count).
+pub(crate) fn partner_tags<'a>(partners: impl Iterator<Item = &'a Partner>) -> BTreeMap<String, (String, usize)> {
+    let mut tags: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for p in partners {
+        for t in &p.profile.tags {
+            tags.entry(tag_slug(t)).or_insert_with(|| (t.trim().to_string(), 0)).1 += 1;
+        }
+    }
+    tags.remove("");
+    tags
 }
