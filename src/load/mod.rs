@@ -12,6 +12,7 @@ pub mod playbook;
 pub mod site_config;
 pub mod theme;
 pub mod yaml;
+mod walk;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,8 @@ use partner::{PartnerProfile, PartnerSrc};
 use playbook::{PlaybookMeta, PlaybookSrc};
 use site_config::SiteConfig;
 pub use theme::ThemeSrc;
+pub use walk::is_temp_file;
+use walk::{Entry, Role, Stamp, classify, restat, slug_of, walk, walk_order};
 
 /// Everything read from a guide folder.
 #[derive(Debug, Default)]
@@ -72,55 +75,6 @@ impl From<IoError> for LoadError {
     }
 }
 
-/// What a file of the guide is, from its place in the folder.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Role {
-    Config,
-    Playbook,
-    Partner,
-    Page,
-    Asset,
-    Template,
-}
-
-/// Decides what a path (relative to the guide, `/`-separated) is; `None` for
-/// files partnerbook does not read (the output folder, READMEs, dot files).
-fn classify(rel: &str) -> Option<Role> {
-    if rel.split('/').any(|part| part.starts_with('.')) || rel.rsplit('/').next().is_some_and(is_temp_file) {
-        return None;
-    }
-    let (top, rest) = rel.split_once('/').unwrap_or((rel, ""));
-    match (top, rest) {
-        ("site.yaml", "") => Some(Role::Config),
-        ("playbooks", r) if r.ends_with(".md") => Some(Role::Playbook),
-        ("partners", r) if r.ends_with(".yaml") || r.ends_with(".yml") => Some(Role::Partner),
-        ("pages", r) if r.ends_with(".md") => Some(Role::Page),
-        ("static", r) if !r.is_empty() => Some(Role::Asset),
-        ("templates", r) if !r.is_empty() => Some(Role::Template),
-        _ => None,
-    }
-}
-
-/// Editor temp, swap and backup files (the list follows Zola's `is_temp_file`).
-pub fn is_temp_file(name: &str) -> bool {
-    name.ends_with('~')                          // vim, emacs and gedit backups
-        || name.ends_with(".swp") || name.ends_with(".swx") || name.ends_with(".swo") // vim swap files
-        || name == "4913"                        // vim's probe for a writable folder
-        || (name.starts_with('#') && name.ends_with('#')) // emacs auto-save
-        || name.starts_with(".#")                // emacs lock files
-        || name.ends_with(".tmp") || name.ends_with(".bak")
-        || name.contains("___jb_tmp___") || name.contains("___jb_old___") // JetBrains safe write
-        || name.ends_with(".kate-swp")
-        || name.starts_with("~$")                // office lock files
-        || name == ".DS_Store"
-}
-
-/// The slug of a content file: its path below the role folder, without extension.
-fn slug_of(rel: &str) -> String {
-    let below = rel.split_once('/').map_or(rel, |(_, r)| r);
-    below.rsplit_once('.').map_or(below, |(s, _)| s).to_string()
-}
-
 /// One parsed file, before it is given its place in [`Sources`].
 #[derive(Clone, Debug)]
 enum Parsed {
@@ -144,8 +98,6 @@ impl Parsed {
     }
 }
 
-/// Size and modification time: a file whose stamp is unchanged is not read again.
-type Stamp = (u64, Option<std::time::SystemTime>);
 
 /// A file read and parsed by an earlier load (file ids and spans as of then).
 #[derive(Clone, Debug)]
@@ -173,9 +125,6 @@ pub struct Cache {
     /// Set for a load with no next one (`build`, `check`): nothing is kept.
     once: bool,
 }
-
-/// A file found by the walk: its path inside the guide, on disk, its role and stamp.
-type Entry = (String, PathBuf, Role, Stamp);
 
 /// Which files a load looks at.
 #[derive(Clone, Copy, Debug)]
@@ -260,17 +209,17 @@ pub fn patch(
                 if !cache
                     .entries
                     .iter()
-                    .any(|e| e.0.strip_prefix(rel.as_str()).is_some_and(|r| r.starts_with('/'))) => {}
+                    .any(|e| e.rel.strip_prefix(rel.as_str()).is_some_and(|r| r.starts_with('/'))) => {}
             (Some(role @ (Role::Playbook | Role::Partner)), Some(m)) if m.is_file() => {
-                let Ok(i) = cache.entries.binary_search_by(|e| walk_order(&e.0, rel)) else { return Ok(None) };
-                todo.push((i, role, (m.len(), m.modified().ok())));
+                let Ok(i) = cache.entries.binary_search_by(|e| walk_order(&e.rel, rel)) else { return Ok(None) };
+                todo.push((i, role, Stamp::of(&m)));
             }
             _ => return Ok(None),
         }
     }
     let mut ids = Vec::new();
     for (i, role, stamp) in todo {
-        let (rel, path) = (cache.entries[i].0.clone(), cache.entries[i].1.clone());
+        let (rel, path) = (cache.entries[i].rel.clone(), cache.entries[i].path.clone());
         let id = match role {
             Role::Playbook => sources.playbooks.iter().map(|p| p.file).find(|f| sources.files.get(*f).path == rel),
             _ => sources.partners.iter().map(|p| p.file).find(|f| sources.files.get(*f).path == rel),
@@ -298,99 +247,11 @@ pub fn patch(
             }
             _ => return Ok(None),
         }
-        cache.entries[i].3 = stamp;
+        cache.entries[i].stamp = stamp;
         cache.texts.insert(rel, cached);
         ids.push(id);
     }
     Ok(Some(ids))
-}
-
-/// The last load's files with the stamps of `changed` read again, or `None`
-/// when the files themselves may have changed: a changed path that is new, gone,
-/// or a folder (a renamed folder is reported by its own path). The caller walks then.
-fn restat(root: &Path, last: &[Entry], changed: &[String]) -> Option<Vec<Entry>> {
-    if last.is_empty() {
-        return None;
-    }
-    let mut entries = last.to_vec();
-    for rel in changed {
-        let meta = std::fs::metadata(root.join(rel)).ok().filter(std::fs::Metadata::is_file);
-        match (entries.binary_search_by(|e| walk_order(&e.0, rel)), meta) {
-            (Ok(i), Some(meta)) => entries[i].3 = (meta.len(), meta.modified().ok()),
-            // A file partnerbook does not read (a README, say) changed.
-            (Err(_), Some(_)) if classify(rel).is_none() => {}
-            _ => return None,
-        }
-    }
-    Some(entries)
-}
-
-/// The order of the walk: by file name, folder by folder, as a walk that
-/// sorts each folder by file name visits them (`WalkDir::sort_by_file_name`).
-/// Comparing the paths with `/` as the smallest byte is comparing their parts
-/// in turn, since no name holds a `/` or a NUL.
-fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
-    fn key(s: &str) -> impl Iterator<Item = u8> + '_ {
-        s.bytes().map(|b| if b == b'/' { 0 } else { b })
-    }
-    key(a).cmp(key(b))
-}
-
-/// Every file of the guide partnerbook reads, in walk order, with its stamp;
-/// what the walk itself warns about goes to `warnings`.
-fn walk(root: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Entry>, LoadError> {
-    if !root.join("site.yaml").is_file() {
-        return Err(LoadError::NotAGuide(root.to_path_buf()));
-    }
-    let mut entries: Vec<Entry> = Vec::new();
-    let mut loops: Vec<(String, Diagnostic)> = Vec::new();
-    // Unsorted: the entries are put in walk order below, in one sort of the
-    // paths (sorting each folder's entries by file name takes longer).
-    let walker = walkdir::WalkDir::new(root).follow_links(true);
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e.path().unwrap_or(root).to_path_buf();
-                let rel = relative(root, &path);
-                // A link back to a folder above it would be walked forever: it is
-                // left out, with a warning when it sits where content is read from.
-                if e.loop_ancestor().is_some() {
-                    let top = rel.split('/').next().unwrap_or_default();
-                    let content = ["playbooks", "partners", "pages", "static", "templates"].contains(&top);
-                    if content && !rel.split('/').any(|part| part.starts_with('.')) {
-                        let message =
-                            format!("`{rel}` is a symbolic link to a folder that holds it (a loop); left out");
-                        let d = Diagnostic::warning(Span::new(FileId(0), 0, 0), message)
-                            .with_hint("remove the link, or point it at a folder outside the guide")
-                            .with_code("symlink-loop");
-                        loops.push((rel, Diagnostic { span: None, ..d }));
-                    }
-                    continue;
-                }
-                if classify(&rel).is_none() && !rel.is_empty() {
-                    continue;
-                }
-                let source = e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop"));
-                return Err(LoadError::Io(IoError { action: "read", path, source }));
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = relative(root, entry.path());
-        if let Some(role) = classify(&rel) {
-            entries.push((rel, entry.into_path(), role, (0, None)));
-        }
-    }
-    entries.par_sort_unstable_by(|a, b| walk_order(&a.0, &b.0));
-    loops.sort_by(|a, b| walk_order(&a.0, &b.0));
-    warnings.extend(loops.into_iter().map(|(_, d)| d));
-    // The stamps are read on every core: one `stat` per file.
-    entries.par_iter_mut().with_max_len(64).for_each(|(_, path, _, stamp)| {
-        *stamp = std::fs::metadata(path).map(|m| (m.len(), m.modified().ok())).unwrap_or((0, None));
-    });
-    Ok(entries)
 }
 
 /// Reads and parses what changed among `entries`, takes the rest from `cache`.
@@ -401,9 +262,9 @@ fn load_entries(
     diags: &mut Diagnostics,
 ) -> Result<Sources, LoadError> {
     let mut sources = Sources::default();
-    let (texts, binaries): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(_, _, role, _)| *role != Role::Asset);
+    let (texts, binaries): (Vec<_>, Vec<_>) = entries.into_iter().partition(|e| e.role != Role::Asset);
     let mut assets = HashMap::new();
-    for (rel, path, _, stamp) in binaries {
+    for Entry { rel, path, stamp, .. } in binaries {
         let bytes = match cache.assets.remove(&rel) {
             Some((old, bytes)) if old == stamp => bytes,
             _ => fs::read(&path)?.into(),
@@ -426,9 +287,9 @@ fn load_entries(
             texts
                 .par_iter()
                 .with_max_len(16)
-                .map(|(rel, path, role, stamp)| match old.get(rel) {
-                    Some(c) if c.stamp == *stamp && stamp.1.is_some() => Ok(c.clone()),
-                    _ => read_and_parse(rel, path, *role, *stamp),
+                .map(|e| match old.get(&e.rel) {
+                    Some(c) if c.stamp == e.stamp && e.stamp.modified.is_some() => Ok(c.clone()),
+                    _ => read_and_parse(&e.rel, &e.path, e.role, e.stamp),
                 })
                 .collect()
         },
@@ -437,7 +298,7 @@ fn load_entries(
     cache.git_dates = Some(git_dates.clone());
     sources.git_dates = git_dates;
 
-    for (result, (rel, _, role, _)) in results.into_iter().zip(&texts) {
+    for (result, Entry { rel, role, .. }) in results.into_iter().zip(&texts) {
         let cached = result?;
         let id = sources.files.add(cached.file.clone());
         for d in &cached.diags {
@@ -479,7 +340,7 @@ fn read_and_parse(rel: &str, path: &Path, role: Role, stamp: Stamp) -> Result<Ca
 /// Returns `None` for a path that is not a text file of the guide.
 pub(crate) fn parse_one(rel: &str, bytes: Vec<u8>) -> Option<(Arc<SourceFile>, Vec<Diagnostic>)> {
     let role = classify(rel).filter(|r| *r != Role::Asset)?;
-    let cached = parse_bytes(rel, Path::new(rel), role, (0, None), bytes);
+    let cached = parse_bytes(rel, Path::new(rel), role, Stamp::default(), bytes);
     Some((cached.file, cached.diags))
 }
 
@@ -557,102 +418,5 @@ fn parse_markdown<T: DeserializeOwned>(
     }
 }
 
-fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn classify_knows_every_folder_of_the_contract() {
-        let cases = [
-            ("site.yaml", Some(Role::Config)),
-            ("playbooks/a.md", Some(Role::Playbook)),
-            ("playbooks/spaces/makerspace.md", Some(Role::Playbook)),
-            ("playbooks/notes.txt", None),
-            ("partners/campus-it.yaml", Some(Role::Partner)),
-            ("partners/x.yml", Some(Role::Partner)),
-            ("pages/about.md", Some(Role::Page)),
-            ("static/logo.svg", Some(Role::Asset)),
-            ("templates/base.html", Some(Role::Template)),
-            ("public/index.html", None),
-            ("README.md", None),
-            ("playbooks/.a.md.swp", None),
-            (".git/config", None),
-        ];
-        for (rel, want) in cases {
-            assert_eq!(classify(rel), want, "{rel}");
-        }
-    }
-
-    #[test]
-    fn slugs_keep_sub_folders() {
-        assert_eq!(slug_of("playbooks/spaces/makerspace.md"), "spaces/makerspace");
-        assert_eq!(slug_of("partners/campus-it.yaml"), "campus-it");
-    }
-
-    /// A folder of its own below the system's temporary folder, removed at the end.
-    struct TempGuide(PathBuf);
-
-    impl TempGuide {
-        fn new(name: &str, files: &[&str]) -> Self {
-            let root = std::env::temp_dir().join(format!("partnerbook-load-{name}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&root);
-            for f in files {
-                let path = root.join(f);
-                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-                std::fs::write(path, "---\ntitle: T\n---\n").unwrap();
-            }
-            TempGuide(root)
-        }
-    }
-
-    impl Drop for TempGuide {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
-    #[test]
-    fn walk_order_is_the_order_of_the_walk() {
-        let files = ["site.yaml", "playbooks/a.md", "playbooks/a-b.md", "playbooks/a/b.md", "playbooks/a.b/c.md"];
-        let guide = TempGuide::new("order", &files);
-        let entries = walk(&guide.0, &mut Vec::new()).unwrap();
-        let got: Vec<&str> = entries.iter().map(|e| e.0.as_str()).collect();
-        // A walk that sorts each folder by file name, the order `walk` promises.
-        let sorted: Vec<String> = walkdir::WalkDir::new(&guide.0)
-            .sort_by_file_name()
-            .into_iter()
-            .map(|e| e.unwrap())
-            .filter(|e| e.file_type().is_file())
-            .map(|e| relative(&guide.0, e.path()))
-            .collect();
-        assert_eq!(got, sorted);
-        let names = ["a", "a-b", "a/b", "a.b/c", "ab", "a/b/c", "b", "a\u{e9}", "a/\u{e9}"];
-        for x in names {
-            for y in names {
-                assert_eq!(walk_order(x, y), x.split('/').cmp(y.split('/')), "{x} {y}");
-            }
-        }
-    }
-
-    #[test]
-    fn restat_skips_the_walk_only_for_known_files_that_still_exist() {
-        let guide = TempGuide::new("restat", &["site.yaml", "playbooks/a.md", "playbooks/b.md", "README.md"]);
-        let last = walk(&guide.0, &mut Vec::new()).unwrap();
-        std::fs::write(guide.0.join("playbooks/b.md"), "---\ntitle: Longer title\n---\n").unwrap();
-        let again = restat(&guide.0, &last, &["playbooks/b.md".into(), "README.md".into()]).expect("no walk needed");
-        let b = again.iter().find(|e| e.0 == "playbooks/b.md").unwrap();
-        assert_eq!(b.3.0, "---\ntitle: Longer title\n---\n".len() as u64);
-        // A new file, a removed file and a folder all need the walk.
-        std::fs::write(guide.0.join("playbooks/c.md"), "").unwrap();
-        assert!(restat(&guide.0, &last, &["playbooks/c.md".into()]).is_none());
-        std::fs::remove_file(guide.0.join("playbooks/a.md")).unwrap();
-        assert!(restat(&guide.0, &last, &["playbooks/a.md".into()]).is_none());
-        assert!(restat(&guide.0, &last, &["playbooks".into()]).is_none());
-        assert!(restat(&guide.0, &[], &[]).is_none());
-    }
-}
+mod tests;
