@@ -258,12 +258,12 @@ pub fn render_text(
     let shift = if scope.is_empty() { 0 } else { 2 };
     let mut ids = IdSet::default();
     // The open task-list item: where its checkbox goes, whether ticked, its text so far.
-    let mut task: Option<(usize, bool, String)> = None;
+    let mut task: Option<OpenItem<bool>> = None;
     let mut toc = Vec::new();
     let mut links = Vec::new();
     let mut out: Vec<Event<'_>> = Vec::new();
     // Index in `out` of the open heading's start event, and its text so far.
-    let mut heading: Option<(usize, HeadingLevel, String)> = None;
+    let mut heading: Option<OpenItem<HeadingLevel>> = None;
 
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         // `check` needs the links, headings and problems, not the HTML: events
@@ -273,11 +273,12 @@ pub fn render_text(
         }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((out.len(), level, String::new()));
+                heading = Some(OpenItem { at: out.len(), what: level, text: String::new() });
                 out.push(Event::Text(CowStr::Borrowed("")));
             }
             Event::End(TagEnd::Heading(level)) => {
-                let (at, _, text) = heading.take().unwrap_or((out.len(), level, String::new()));
+                let OpenItem { at, text, .. } =
+                    heading.take().unwrap_or(OpenItem { at: out.len(), what: level, text: String::new() });
                 let id = ids.unique(format!("{scope}{}", heading_id(&text)));
                 let n = (level as u8 + shift).min(6);
                 if shift == 0 && (n == 2 || n == 3) {
@@ -290,21 +291,21 @@ pub fn render_text(
                 ));
             }
             Event::Text(t) | Event::Code(t) if heading.is_some() => {
-                heading.as_mut().unwrap().2.push_str(&t);
+                heading.as_mut().unwrap().text.push_str(&t);
                 out.push(Event::Text(t));
             }
             // A task-list box is labelled with its item's text, so that it makes
             // sense to a screen reader before (and without) any JavaScript.
             Event::TaskListMarker(checked) => {
-                task = Some((out.len(), checked, String::new()));
+                task = Some(OpenItem { at: out.len(), what: checked, text: String::new() });
                 out.push(Event::Text(CowStr::Borrowed("")));
             }
             Event::Text(t) | Event::Code(t) if task.is_some() => {
-                task.as_mut().unwrap().2.push_str(&t);
+                task.as_mut().unwrap().text.push_str(&t);
                 out.push(Event::Text(t));
             }
             Event::End(TagEnd::Item | TagEnd::Paragraph) | Event::Start(Tag::List(_)) if task.is_some() => {
-                let (at, checked, text) = task.take().unwrap();
+                let OpenItem { at, what: checked, text } = task.take().unwrap();
                 out[at] = Event::Html(checkbox(checked, &text).into());
                 out.push(event);
             }
@@ -409,6 +410,14 @@ fn guide_link(dest: &str, link_type: LinkType) -> Option<(bool, &str, Option<&st
         Some((s, a)) => (partner, s.trim_matches('/'), Some(a)),
         None => (partner, rest.trim_matches('/'), None),
     })
+}
+
+/// A heading or task item being read: where its start event is in the
+/// output, what it is (a level, a tick), and its text so far.
+struct OpenItem<T> {
+    at: usize,
+    what: T,
+    text: String,
 }
 
 /// Turns a link destination into the URL to write, reporting unsafe schemes through `report`.

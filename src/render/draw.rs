@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::page;
-use super::page_context::{SiteCtx, hash_of};
+use super::page_context::SiteValue;
 use super::site::{Bytes, RenderError, Sink, pass};
 use super::theme::Theme;
 use super::view::{DepKey, Run};
@@ -31,7 +31,7 @@ pub(super) struct Job<'a> {
     pub(super) run: &'a Run<'a>,
     pub(super) theme: &'a Theme,
     /// `site` as a template value, with its hash when pages are hashed.
-    pub(super) site: (tera::Value, Option<u64>),
+    pub(super) site: SiteValue,
     /// Hash contexts and note reads, for a next run.
     pub(super) keep: bool,
     /// The pages of the last run, by file.
@@ -64,10 +64,6 @@ impl Job<'_> {
     }
 }
 
-/// `site` as a template value, hashed when `keep`.
-pub(super) fn site_value(site: &SiteCtx<'_>, keep: bool) -> (tera::Value, Option<u64>) {
-    (tera::Value::from_serializable(site), if keep { hash_of(site) } else { None })
-}
 
 /// A page kept from the last run.
 #[derive(Debug)]

@@ -10,10 +10,10 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::cards::{Cards, Changed, Draw};
-use super::draw::{DrawnPage, Job, Kept, site_value};
+use super::draw::{DrawnPage, Job, Kept};
 use super::generated;
 use super::page::routes;
-use super::page_context::{SiteCtx, hash_of};
+use super::page_context::{SiteCtx, hash_of, site_value};
 use super::site::{Output, RenderError, Site};
 use super::theme::Theme;
 use super::view::{DepKey, Run};

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::context::{self, Link, tag_url};
-use super::page_context::PageContext;
+use super::page_context::{PageContext, SiteValue};
 use super::view::Rcx;
 use super::theme::{self, Theme};
 use super::{brief, outreach, pages, syndication};
@@ -74,12 +74,12 @@ pub(crate) struct PageToDraw {
 /// and its hash) in it. `None` when the route's item is gone.
 pub(crate) fn context(
     guide: &Rcx<'_>,
-    site: &(tera::Value, Option<u64>),
+    site: &SiteValue,
     route: &Route,
     hashed: bool,
 ) -> Option<PageToDraw> {
     let mut ctx = PageContext::new(hashed);
-    ctx.insert_hashed("site", site.0.clone(), site.1);
+    ctx.insert_hashed("site", site.value.clone(), site.hash);
     let desc = guide.settings().description.as_str();
     let (template, meta) = match route {
         Route::Home => {

@@ -54,6 +54,18 @@ pub(crate) struct Link {
     pub(crate) url: String,
 }
 
+/// `site` as the template value every page shares, made once per run.
+pub(crate) struct SiteValue {
+    pub(crate) value: tera::Value,
+    /// Its hash, when pages are hashed.
+    pub(crate) hash: Option<u64>,
+}
+
+/// `site` as a template value, hashed when `keep`.
+pub(crate) fn site_value(site: &SiteCtx<'_>, keep: bool) -> SiteValue {
+    SiteValue { value: tera::Value::from_serializable(site), hash: if keep { hash_of(site) } else { None } }
+}
+
 /// The context of one page and, when asked for, the hash of its values.
 pub(crate) struct PageContext {
     pub(crate) tera: tera::Context,
