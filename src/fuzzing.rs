@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::link::markdown::{self, Origin, Targets};
+use crate::link::markdown::{self, Origin, PlaybookTarget, Targets};
 use crate::source::{FileId, SourceFile, SourceFiles};
 
 /// Loads `bytes` as the playbook `playbooks/fuzz.md`: front matter split, YAML
@@ -38,11 +38,12 @@ pub fn partner_file(bytes: &[u8]) -> String {
 /// the HTML of the body.
 pub fn markdown(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
-    let playbooks: HashMap<String, (Arc<HashSet<String>>, bool)> = [
-        ("first-meeting".to_string(), (Arc::new(HashSet::from(["agenda".to_string()])), false)),
-        ("old".to_string(), (Arc::new(HashSet::new()), true)),
-    ]
-    .into();
+    let target = |ids: &[&str], left_out| PlaybookTarget {
+        ids: Arc::new(ids.iter().map(|s| s.to_string()).collect()),
+        left_out,
+    };
+    let playbooks: HashMap<String, PlaybookTarget> =
+        [("first-meeting".to_string(), target(&["agenda"], false)), ("old".to_string(), target(&[], true))].into();
     let partners: HashSet<String> = ["campus-it".to_string(), "library".to_string()].into();
     let targets = Targets { base: "/guide/", playbooks: &playbooks, partners: &partners };
     let mut diags = Vec::new();

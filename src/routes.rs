@@ -141,7 +141,11 @@ mod tests {
         let cases = [
             (Route::Home, "index.html", "/o/"),
             (Route::Playbooks, "playbooks/index.html", "/o/playbooks/"),
-            (Route::Playbook("spaces/maker space".into()), "playbooks/spaces/maker space/index.html", "/o/playbooks/spaces/maker%20space/"),
+            (
+                Route::Playbook("spaces/maker space".into()),
+                "playbooks/spaces/maker space/index.html",
+                "/o/playbooks/spaces/maker%20space/",
+            ),
             (Route::Partners(DirectoryFilter::All), "partners/index.html", "/o/partners/"),
             (Route::Partners(DirectoryFilter::Kind(Kind::It)), "partners/kind/it/index.html", "/o/partners/kind/it/"),
             (
@@ -149,13 +153,25 @@ mod tests {
                 "partners/status/paused/index.html",
                 "/o/partners/status/paused/",
             ),
-            (Route::Partners(DirectoryFilter::Tag("gis".into())), "partners/tag/gis/index.html", "/o/partners/tag/gis/"),
+            (
+                Route::Partners(DirectoryFilter::Tag("gis".into())),
+                "partners/tag/gis/index.html",
+                "/o/partners/tag/gis/",
+            ),
             (Route::Pipeline, "partners/pipeline/index.html", "/o/partners/pipeline/"),
             (Route::Partner("café".into()), "partners/café/index.html", "/o/partners/caf%C3%A9/"),
             (Route::Brief("it".into()), "partners/it/brief/index.html", "/o/partners/it/brief/"),
             (Route::Actions(ActionFilter::All), "actions/index.html", "/o/actions/"),
-            (Route::Actions(ActionFilter::Owner("ana".into())), "actions/owner/ana/index.html", "/o/actions/owner/ana/"),
-            (Route::Actions(ActionFilter::Partner("a#b".into())), "actions/partner/a#b/index.html", "/o/actions/partner/a%23b/"),
+            (
+                Route::Actions(ActionFilter::Owner("ana".into())),
+                "actions/owner/ana/index.html",
+                "/o/actions/owner/ana/",
+            ),
+            (
+                Route::Actions(ActionFilter::Partner("a#b".into())),
+                "actions/partner/a#b/index.html",
+                "/o/actions/partner/a%23b/",
+            ),
             (Route::Tags, "tags/index.html", "/o/tags/"),
             (Route::Tag("hpc".into()), "tags/hpc/index.html", "/o/tags/hpc/"),
             (Route::Page("about".into()), "about/index.html", "/o/about/"),

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use xxhash_rust::xxh3::Xxh3;
 
-use super::markdown::Rendered;
+use super::markdown::{PlaybookTarget, Rendered};
 use crate::diag::Diagnostic;
 use crate::load::partner::PartnerProfile;
 use crate::load::playbook::PlaybookMeta;
@@ -40,10 +40,28 @@ pub struct Cache {
 pub(super) struct State {
     /// Partner slugs.
     pub(super) partner_slugs: HashSet<String>,
-    /// Each playbook's heading ids, and whether it is left out as a draft.
-    pub(super) playbook_targets: HashMap<String, (Arc<HashSet<String>>, bool)>,
+    /// What each playbook offers links.
+    pub(super) playbook_targets: HashMap<String, PlaybookTarget>,
     /// By file id: the front matter or profile linked.
     pub(super) was: Vec<Option<Was>>,
+}
+
+impl State {
+    /// The state of a link of `sources`.
+    pub(super) fn of(
+        sources: &crate::load::Sources,
+        partner_slugs: HashSet<String>,
+        playbook_targets: HashMap<String, PlaybookTarget>,
+    ) -> State {
+        let mut was: Vec<Option<Was>> = (0..sources.files.len()).map(|_| None).collect();
+        for p in &sources.playbooks {
+            was[p.file.0 as usize] = Some(Was::Playbook(p.meta.clone()));
+        }
+        for p in &sources.partners {
+            was[p.file.0 as usize] = Some(Was::Partner(p.profile.clone()));
+        }
+        State { partner_slugs, playbook_targets, was }
+    }
 }
 
 /// A file's front matter or profile as linked.

@@ -30,10 +30,19 @@ pub struct TocEntry {
 pub struct Targets<'a> {
     /// URL prefix of the site, ending in `/` (e.g. `/outreach/`).
     pub base: &'a str,
-    /// Playbook slug -> heading ids of that playbook, and whether it is left out as a draft.
-    pub playbooks: &'a HashMap<String, (std::sync::Arc<HashSet<String>>, bool)>,
+    /// What each playbook slug offers links.
+    pub playbooks: &'a HashMap<String, PlaybookTarget>,
     /// Known partner slugs.
     pub partners: &'a HashSet<String>,
+}
+
+/// What a `playbook:SLUG` link may point at.
+#[derive(Clone, Debug, Default)]
+pub struct PlaybookTarget {
+    /// The playbook's heading ids, for `#anchor`s.
+    pub ids: std::sync::Arc<HashSet<String>>,
+    /// Left out as a draft: a link to it is an error.
+    pub left_out: bool,
 }
 
 /// Where a Markdown text stands in its file, to turn its offsets into spans.
@@ -217,7 +226,7 @@ pub fn check_links(links: &[LinkRef], targets: &Targets<'_>, mut report: impl Fn
             }
             continue;
         }
-        let Some((heading_ids, left_out)) = targets.playbooks.get(slug) else {
+        let Some(PlaybookTarget { ids: heading_ids, left_out }) = targets.playbooks.get(slug) else {
             let known: Vec<&str> = targets.playbooks.keys().map(String::as_str).collect();
             say("unknown-playbook", format!("unknown playbook `{slug}`"), closest(slug, &known, "playbooks/"));
             continue;

@@ -13,8 +13,11 @@ use std::sync::Arc;
 
 use super::cache::{self, Cache, State, Was};
 use super::guide::Guide;
+use super::items::{partner_item, playbook_item};
 use super::markdown::{self, Origin, Targets};
-use super::{LinkOptions, attention, partner_item, partner_texts, playbook_item, unknown_ref, warnings};
+use super::refs::unknown_ref;
+use super::texts::partner_texts;
+use super::{LinkOptions, attention, warnings};
 use crate::diag::Diagnostic;
 use crate::load::Sources;
 use crate::load::partner::PartnerSrc;

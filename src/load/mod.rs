@@ -11,8 +11,8 @@ pub mod partner;
 pub mod playbook;
 pub mod site_config;
 pub mod theme;
-pub mod yaml;
 mod walk;
+pub mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -97,7 +97,6 @@ impl Parsed {
         p
     }
 }
-
 
 /// A file read and parsed by an earlier load (file ids and spans as of then).
 #[derive(Clone, Debug)]

@@ -6,9 +6,9 @@
 use serde::Serialize;
 
 use super::context::{ItemCtx, item, partner_url};
-use crate::link::attention::{Bucket, bucket};
 use super::view::Rcx;
 use crate::link::Partner;
+use crate::link::attention::{Bucket, bucket};
 use crate::load::partner::{ActionItem, Meeting};
 
 #[derive(Serialize)]

@@ -9,9 +9,9 @@ pub(crate) use super::cards::{PartnerCard, PlaybookCard, partner_card_data, play
 pub(crate) use super::page_context::Link;
 use super::view::Rcx;
 use crate::link::{Partner, Playbook, Settings, tag_slug};
-use crate::routes::Route;
 use crate::load::fields::{Date, Stage};
 use crate::load::partner::ActionItem;
+use crate::routes::Route;
 
 /// URL of a playbook.
 pub(crate) fn playbook_url(base: &str, slug: &str) -> String {

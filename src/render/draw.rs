@@ -64,7 +64,6 @@ impl Job<'_> {
     }
 }
 
-
 /// A page kept from the last run.
 #[derive(Debug)]
 pub(super) struct Kept {

@@ -15,12 +15,12 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::link::attention::{Bucket, bucket, stale_days};
 use super::syndication::absolute;
+use crate::link::attention::{Bucket, bucket, stale_days};
 use crate::link::{Guide, Partner};
-use crate::routes::Route;
 use crate::load::fields::Date;
 use crate::load::partner::{ActionItem, Contact, Meeting, PartnerProfile};
+use crate::routes::Route;
 
 /// The calendar's product identifier.
 const PRODID: &str = "-//partnerbook//outreach guide//EN";
@@ -71,7 +71,6 @@ fn overdue_count(guide: &Guide, profile: &PartnerProfile) -> usize {
 }
 
 // ---------------------------------------------------------------- calendar
-
 
 /// One all-day event.
 struct Event {
@@ -247,7 +246,8 @@ pub(crate) fn calendar(guide: &Guide) -> String {
         .zip(&events)
         .zip(&uids)
         .map(|((p, events), uids)| {
-            let url = guide.settings.base_url.as_ref().map(|_| absolute(&guide.settings, &partner_path(guide, &p.slug)));
+            let url =
+                guide.settings.base_url.as_ref().map(|_| absolute(&guide.settings, &partner_path(guide, &p.slug)));
             let mut out = String::new();
             for (e, uid) in events.iter().zip(uids) {
                 push_line(&mut out, "BEGIN:VEVENT");

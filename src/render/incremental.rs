@@ -126,7 +126,8 @@ fn rerender_reached(
     let by_file: HashMap<String, &Route> = last.routes.iter().map(|r| (r.file(), r)).collect();
     let routes: Vec<&Route> = reached.iter().filter_map(|f| by_file.get(&***f).copied()).collect();
     let run = Run::new(guide, &cache.cards, &last.related);
-    let job = Job { run: &run, theme, site: site_value(&site_ctx, true), keep: true, last: Some(&cache.pages), sink: None };
+    let job =
+        Job { run: &run, theme, site: site_value(&site_ctx, true), keep: true, last: Some(&cache.pages), sink: None };
     let drawn = job.draw(&routes)?;
     drop(job);
     drop(run);

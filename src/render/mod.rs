@@ -33,14 +33,13 @@ pub use generated::{ON_REQUEST, on_request};
 pub use incremental::{Cache, rerender};
 use page_context::{SiteCtx, site_value};
 use site::pass;
-pub use site::{Bytes, Output, RenderError, Site, Sink};
+pub use site::{Bytes, Output, RenderError, Sink, Site};
 pub use theme::Theme;
 use view::Run;
 
 /// Renders every file of the guide with the theme, the search index included.
 pub fn render(guide: &Guide, theme: &Theme) -> Result<Site, RenderError> {
-    let (site, index) =
-        rayon::join(|| full(guide, theme, None, None), || search_index::search_index(guide));
+    let (site, index) = rayon::join(|| full(guide, theme, None, None), || search_index::search_index(guide));
     let mut site = site?;
     site.pages.extend(index.into_iter().map(|(path, text)| (path.into(), Output { bytes: text.into_bytes().into() })));
     Ok(site)
@@ -88,7 +87,8 @@ fn full(guide: &Guide, theme: &Theme, cache: Option<&mut Cache>, sink: Option<&S
     let drawn = drawn?;
     let mut site = Site::default();
     for file in &generated {
-        site.pages.insert(file.file.into(), Output { bytes: pass(sink, file.file, Bytes::Shared(file.bytes.clone()))? });
+        site.pages
+            .insert(file.file.into(), Output { bytes: pass(sink, file.file, Bytes::Shared(file.bytes.clone()))? });
     }
     for (path, bytes) in &theme.assets {
         let path = format!("assets/{path}");

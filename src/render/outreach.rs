@@ -205,7 +205,9 @@ pub(crate) fn attention<'a>(guide: &Rcx<'a>) -> Attention<'a> {
     let mut stale: Vec<(i64, &Partner)> = guide
         .partners()
         .filter(|p| p.profile.last_contact.is_some())
-        .filter_map(|p| Some((attention::stale_days(p.profile.last_contact, p.profile.status, guide.today(), days)?, p)))
+        .filter_map(|p| {
+            Some((attention::stale_days(p.profile.last_contact, p.profile.status, guide.today(), days)?, p))
+        })
         .collect();
     stale.sort_by(|(da, a), (db, b)| db.cmp(da).then(a.profile.name.cmp(&b.profile.name)));
     let no_next_step: Vec<&Partner> = guide.partners().filter(|p| attention::without_next_step(p)).collect();

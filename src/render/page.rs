@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::context::{self, Link, tag_url};
 use super::page_context::{PageContext, SiteValue};
-use super::view::Rcx;
 use super::theme::{self, Theme};
+use super::view::Rcx;
 use super::{brief, outreach, pages, syndication};
 use std::collections::BTreeSet;
 
@@ -52,7 +52,11 @@ struct PageMeta<'a> {
     section: &'static str,
 }
 
-fn meta<'a>(title: impl Into<Cow<'a, str>>, description: impl Into<Cow<'a, str>>, section: &'static str) -> PageMeta<'a> {
+fn meta<'a>(
+    title: impl Into<Cow<'a, str>>,
+    description: impl Into<Cow<'a, str>>,
+    section: &'static str,
+) -> PageMeta<'a> {
     PageMeta { title: title.into(), description: description.into(), section }
 }
 
@@ -72,12 +76,7 @@ pub(crate) struct PageToDraw {
 
 /// The context of `route`'s page, with `site` (the value every page shares,
 /// and its hash) in it. `None` when the route's item is gone.
-pub(crate) fn context(
-    guide: &Rcx<'_>,
-    site: &SiteValue,
-    route: &Route,
-    hashed: bool,
-) -> Option<PageToDraw> {
+pub(crate) fn context(guide: &Rcx<'_>, site: &SiteValue, route: &Route, hashed: bool) -> Option<PageToDraw> {
     let mut ctx = PageContext::new(hashed);
     ctx.insert_hashed("site", site.value.clone(), site.hash);
     let desc = guide.settings().description.as_str();
@@ -114,7 +113,10 @@ pub(crate) fn context(
             let pipeline = outreach::pipeline(guide);
             ctx.insert("flow", &pipeline.flow);
             ctx.insert("apart", &pipeline.apart);
-            ("pipeline.html", meta("Partnership pipeline", "Every partner by the stage of the relationship.", "partners"))
+            (
+                "pipeline.html",
+                meta("Partnership pipeline", "Every partner by the stage of the relationship.", "partners"),
+            )
         }
         Route::Actions(filter) => {
             let page = outreach::actions_page(guide, filter)?;

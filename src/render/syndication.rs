@@ -55,10 +55,7 @@ pub(crate) fn atom(guide: &Guide) -> String {
     }
     feed.set_id(home.clone());
     feed.set_updated(midnight(newest));
-    feed.set_links(vec![
-        link(home.clone(), "alternate"),
-        link(absolute(s, &url_of(&s.base_path, "feed.xml")), "self"),
-    ]);
+    feed.set_links(vec![link(home.clone(), "alternate"), link(absolute(s, &url_of(&s.base_path, "feed.xml")), "self")]);
     let mut author = Person::default();
     author.set_name(s.institution.clone().unwrap_or_else(|| s.title.clone()));
     feed.set_authors(vec![author]);

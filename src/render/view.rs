@@ -312,12 +312,17 @@ impl<'a> Rcx<'a> {
     /// The template value of the guide's action number `i`, made once by `make`.
     pub(crate) fn action_value(&self, i: usize, make: impl FnOnce(&'a Action) -> tera::Value) -> tera::Value {
         let a = self.action(i);
-        let all = self.run.values.actions.get_or_init(|| self.run.guide.actions.iter().map(|_| OnceLock::new()).collect());
+        let all =
+            self.run.values.actions.get_or_init(|| self.run.guide.actions.iter().map(|_| OnceLock::new()).collect());
         all[i].get_or_init(|| make(a)).clone()
     }
 
     /// The directory card of partner `p` as a template value, made once by `make`.
-    pub(crate) fn directory_card_value(&self, p: &'a Partner, make: impl FnOnce(&'a Partner) -> tera::Value) -> tera::Value {
+    pub(crate) fn directory_card_value(
+        &self,
+        p: &'a Partner,
+        make: impl FnOnce(&'a Partner) -> tera::Value,
+    ) -> tera::Value {
         self.read(Dep::Partner(&p.slug));
         let cards = self
             .run

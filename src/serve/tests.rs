@@ -211,8 +211,12 @@ impl Edit {
                 m.page_body = WORDS[w].into();
                 vec!["pages/about.md".into()]
             }
-            Edit::PlaybookTitle(i, w) => playbook(m, i % n_pb).map(|p| p.title = WORDS[w].into()).map_or(vec![], |_| pb(i % n_pb)),
-            Edit::PlaybookStage(i, s) => playbook(m, i % n_pb).map(|p| p.stage = STAGES[s]).map_or(vec![], |_| pb(i % n_pb)),
+            Edit::PlaybookTitle(i, w) => {
+                playbook(m, i % n_pb).map(|p| p.title = WORDS[w].into()).map_or(vec![], |_| pb(i % n_pb))
+            }
+            Edit::PlaybookStage(i, s) => {
+                playbook(m, i % n_pb).map(|p| p.stage = STAGES[s]).map_or(vec![], |_| pb(i % n_pb))
+            }
             Edit::PlaybookTags(i, t) => playbook(m, i % n_pb)
                 .map(|p| p.tags = t.iter().map(|&t| TAGS[t]).collect())
                 .map_or(vec![], |_| pb(i % n_pb)),
@@ -236,9 +240,13 @@ impl Edit {
                 };
                 pb(i)
             }
-            Edit::PartnerName(i, w) => partner(m, i % n_pa).map(|p| p.name = WORDS[w].into()).map_or(vec![], |_| pa(i % n_pa)),
+            Edit::PartnerName(i, w) => {
+                partner(m, i % n_pa).map(|p| p.name = WORDS[w].into()).map_or(vec![], |_| pa(i % n_pa))
+            }
             Edit::PartnerKind(i, k) => partner(m, i % n_pa).map(|p| p.kind = KINDS[k]).map_or(vec![], |_| pa(i % n_pa)),
-            Edit::PartnerStatus(i, s) => partner(m, i % n_pa).map(|p| p.status = STATUSES[s]).map_or(vec![], |_| pa(i % n_pa)),
+            Edit::PartnerStatus(i, s) => {
+                partner(m, i % n_pa).map(|p| p.status = STATUSES[s]).map_or(vec![], |_| pa(i % n_pa))
+            }
             Edit::PartnerTags(i, t) => partner(m, i % n_pa)
                 .map(|p| p.tags = t.iter().map(|&t| TAGS[t]).collect())
                 .map_or(vec![], |_| pa(i % n_pa)),
@@ -332,7 +340,8 @@ fn first_difference(served: &Site, fresh: &Site) -> Option<String> {
         if a == b {
             return None;
         }
-        let text = |o: Option<&Output>| o.map_or("(missing)".to_string(), |o| String::from_utf8_lossy(&o.bytes).into_owned());
+        let text =
+            |o: Option<&Output>| o.map_or("(missing)".to_string(), |o| String::from_utf8_lossy(&o.bytes).into_owned());
         let (a, b) = (text(a), text(b));
         let at = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
         let from = a.floor_char_boundary(at.saturating_sub(120));
@@ -392,8 +401,11 @@ proptest::proptest! {
 fn tempfile_dir() -> std::path::PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir()
-        .join(format!("partnerbook-serve-edits-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+    let dir = std::env::temp_dir().join(format!(
+        "partnerbook-serve-edits-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir

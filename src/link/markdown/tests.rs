@@ -1,9 +1,12 @@
 use super::*;
 
-fn targets() -> (HashMap<String, (std::sync::Arc<HashSet<String>>, bool)>, HashSet<String>) {
+fn targets() -> (HashMap<String, PlaybookTarget>, HashSet<String>) {
     let mut playbooks = HashMap::new();
-    playbooks.insert("send-agenda".to_string(), (heading_ids("## Send the agenda\n## Why it works\n").into(), false));
-    playbooks.insert("secret".to_string(), (HashSet::new().into(), true));
+    playbooks.insert(
+        "send-agenda".to_string(),
+        PlaybookTarget { ids: heading_ids("## Send the agenda\n## Why it works\n").into(), left_out: false },
+    );
+    playbooks.insert("secret".to_string(), PlaybookTarget { ids: HashSet::new().into(), left_out: true });
     let partners = ["campus-it".to_string()].into_iter().collect();
     (playbooks, partners)
 }

@@ -417,7 +417,13 @@ fn partner<'a>(guide: &Guide, p: &'a Partner, fields: &mut [String; 4]) -> Doc<'
         profile.offers.iter().chain(&profile.library_offers).map(String::as_str).chain(profile.mission.as_deref()),
     );
     let text = shorten(if summary.trim().is_empty() { body } else { summary });
-    Doc { kind: 1, title: &profile.name, url: partner_url(&guide.settings.base_path, &p.slug), text, people: shorten(&people.join("; ")) }
+    Doc {
+        kind: 1,
+        title: &profile.name,
+        url: partner_url(&guide.settings.base_path, &p.slug),
+        text,
+        people: shorten(&people.join("; ")),
+    }
 }
 
 /// Appends `lines` to `out`, separated by line breaks.
