@@ -3,11 +3,11 @@
 //! anchors), renders Markdown, builds tags. Pure and without I/O; it always
 //! returns a guide and reports problems to [`Diagnostics`].
 
-pub mod attention;
 pub mod cache;
 pub mod guide;
 pub mod markdown;
 mod patch;
+pub(crate) mod rules;
 pub mod warnings;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -225,8 +225,10 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
     }
     cache.state = Some(cache::State { partner_slugs, playbook_targets, was });
 
-    let (tags, actions) =
-        rayon::join(|| tags(&playbooks, &partners), || attention::actions(partners.values().map(|p| &**p), opts.today));
+    let (tags, actions) = rayon::join(
+        || tags(&playbooks, &partners),
+        || rules::Actions::new(partners.values().map(|p| &**p), opts.today),
+    );
     let guide = Guide {
         actions: Arc::new(actions),
         settings,
@@ -565,7 +567,7 @@ mod tests {
         assert_ne!(tag_slug(&a), tag_slug(&b));
         assert_eq!(tag_slug(&a), tag_slug(&a.to_uppercase()), "the slug still ignores case");
         assert!(tag_slug(&"é".repeat(200)).len() <= MAX_TEXT_SLUG);
-        assert!(attention::owner_slug(&a).len() <= MAX_TEXT_SLUG);
+        assert!(rules::owner_slug(&a).len() <= MAX_TEXT_SLUG);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Serialize;
 
 use super::outreach::ActionFilter;
-use crate::link::attention::Action;
+use crate::link::rules::{self, OpenItem};
 use crate::link::{Guide, Partner, Playbook, tag_slug};
 use crate::load::fields::{Date, Stage};
 use crate::load::partner::ActionItem;
@@ -69,9 +69,6 @@ pub struct Rcx<'a> {
     /// Each partner's tag slugs, joined by spaces (by partner slug): every
     /// directory page filters on them, and there are hundreds of tag pages.
     pub partner_tag_slugs: std::sync::OnceLock<HashMap<String, String>>,
-    /// The actions of each owner and of each partner, in the guide's order:
-    /// there is an actions page for every one of them.
-    actions_by: std::sync::OnceLock<ActionsBy>,
     /// Each action's template value (in the guide's order), made the first
     /// time a page lists it: an action is on the full list, its owner's page
     /// and its partner's page.
@@ -81,10 +78,6 @@ pub struct Rcx<'a> {
     directory_cards: std::sync::OnceLock<HashMap<Box<str>, std::sync::OnceLock<tera::Value>>>,
 }
 
-/// The actions of each owner (by owner slug) and of each partner (by slug),
-/// as places in the guide's list.
-type ActionsBy = (HashMap<String, Vec<u32>>, HashMap<String, Vec<u32>>);
-
 impl<'a> Rcx<'a> {
     /// The render view of `guide` with its cards.
     pub fn new(guide: &'a Guide, cards: &'a Cards) -> Self {
@@ -93,14 +86,13 @@ impl<'a> Rcx<'a> {
             cards,
             partner_tags: Default::default(),
             partner_tag_slugs: Default::default(),
-            actions_by: Default::default(),
             action_values: Default::default(),
             directory_cards: Default::default(),
         }
     }
 
     /// The template value of the guide's action number `i`, made once (see `action_values`).
-    pub fn action_value(&self, i: usize, make: impl FnOnce(&'a Action) -> tera::Value) -> tera::Value {
+    pub(crate) fn action_value(&self, i: usize, make: impl FnOnce(&'a OpenItem) -> tera::Value) -> tera::Value {
         let values = self.action_values.get_or_init(|| self.guide.actions.iter().map(|_| Default::default()).collect());
         values[i].get_or_init(|| make(&self.guide.actions[i])).clone()
     }
@@ -117,29 +109,24 @@ impl<'a> Rcx<'a> {
     }
 
     /// The actions an actions page lists, in the guide's order.
-    pub fn actions_of(&self, filter: &ActionFilter) -> Vec<&'a Action> {
-        self.action_places(filter).into_iter().map(|i| &self.guide.actions[i]).collect()
+    pub(crate) fn actions_of(&self, filter: &ActionFilter) -> Vec<&'a OpenItem> {
+        let actions = &self.guide.actions;
+        match filter {
+            ActionFilter::All => actions.all().iter().collect(),
+            ActionFilter::Owner(o) => actions.of_owner(o),
+            ActionFilter::Partner(p) => actions.of_partner(p),
+        }
     }
 
     /// The places in the guide's list of the actions an actions page lists, in order.
     pub fn action_places(&self, filter: &ActionFilter) -> Vec<usize> {
-        let (by_owner, by_partner) = self.actions_by.get_or_init(|| {
-            let (mut by_owner, mut by_partner): ActionsBy = Default::default();
-            for (i, a) in self.guide.actions.iter().enumerate() {
-                let i = u32::try_from(i).expect("fewer than 2^32 actions");
-                if let Some(o) = &a.owner_slug {
-                    by_owner.entry(o.clone()).or_default().push(i);
-                }
-                by_partner.entry(a.partner.clone()).or_default().push(i);
-            }
-            (by_owner, by_partner)
-        });
+        let actions = &self.guide.actions;
         let places = match filter {
-            ActionFilter::All => return (0..self.guide.actions.len()).collect(),
-            ActionFilter::Owner(o) => by_owner.get(o),
-            ActionFilter::Partner(p) => by_partner.get(p),
+            ActionFilter::All => return (0..actions.len()).collect(),
+            ActionFilter::Owner(o) => actions.owner_places(o),
+            ActionFilter::Partner(p) => actions.partner_places(p),
         };
-        places.into_iter().flatten().map(|&i| i as usize).collect()
+        places.iter().map(|&i| i as usize).collect()
     }
 
     /// [`playbook_card`] as a template value, made once per card (see [`Card`]).
@@ -393,7 +380,7 @@ pub fn stage_lists(guide: &Rcx<'_>) -> Vec<StageList> {
 }
 
 /// The playbooks of each stage that has any, each list in `order`, then title.
-fn stage_playbooks<'a>(guide: &'a Guide) -> Vec<(Option<Stage>, Vec<&'a Playbook>)> {
+fn stage_playbooks(guide: &Guide) -> Vec<(Option<Stage>, Vec<&Playbook>)> {
     let mut lists: Vec<(Option<Stage>, Vec<&Playbook>)> =
         Stage::ALL.iter().map(|s| Some(*s)).chain(std::iter::once(None)).map(|s| (s, Vec::new())).collect();
     for p in guide.playbooks.values() {
@@ -444,7 +431,7 @@ pub fn stage_groups_limited<'a>(guide: &'a Rcx<'a>, limit: usize) -> Vec<StageGr
         .collect()
 }
 
-/// An action item as shown.
+/// An item as shown: an open item, or a written copy of one (see [`copy_item`]).
 #[derive(Serialize)]
 pub struct ItemCtx<'a> {
     /// Task.
@@ -457,16 +444,42 @@ pub struct ItemCtx<'a> {
     pub done: bool,
     /// Open and past due.
     pub overdue: bool,
+    /// How urgent, in words to show beside the date ("3 days late", "due
+    /// today"); `None` for a done or undated item.
+    pub when: Option<&'a str>,
+    /// The partner's next step.
+    pub next_step: bool,
 }
 
-/// The context of an action item, judged against `today`.
-pub fn item(a: &ActionItem, today: chrono::NaiveDate) -> ItemCtx<'_> {
+/// The context of an open item, as its winning copy writes it.
+pub(crate) fn open_item(o: &OpenItem) -> ItemCtx<'_> {
     ItemCtx {
-        task: &a.task,
-        owner: a.owner.as_deref(),
-        due: a.due_date().map(|d| d.to_string()),
-        done: a.done,
-        overdue: !a.done && a.due_date().is_some_and(|d| d.0 < today),
+        task: &o.task,
+        owner: o.owner.as_deref(),
+        due: date(o.due),
+        done: false,
+        overdue: o.when.overdue(),
+        when: o.when.beside_date(),
+        next_step: o.is_next_step(),
+    }
+}
+
+/// The context of a written copy of an action item (a meeting's, say), among
+/// its partner's `open` items: open with the owner, date and urgency of the
+/// copy that wins when its task is open; done when its task is done, whatever
+/// this copy says.
+pub(crate) fn copy_item<'a>(a: &'a ActionItem, open: &[&'a OpenItem]) -> ItemCtx<'a> {
+    match rules::open_copy(open, &a.task) {
+        Some(o) => ItemCtx { task: &a.task, ..open_item(o) },
+        None => ItemCtx {
+            task: &a.task,
+            owner: a.owner.as_deref(),
+            due: date(a.due_date()),
+            done: true,
+            overdue: false,
+            when: None,
+            next_step: false,
+        },
     }
 }
 

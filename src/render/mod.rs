@@ -562,8 +562,8 @@ impl<'a> Shared<'a> {
 
 /// What an action shows wherever it is listed: its task, owner, date, urgency,
 /// source and partner's name.
-fn action_fingerprint(guide: &Guide, a: &crate::link::attention::Action) -> u64 {
-    use crate::link::attention::Source;
+fn action_fingerprint(guide: &Guide, a: &crate::link::rules::OpenItem) -> u64 {
+    use crate::link::rules::Place;
     let mut h = Xxh3::new();
     for part in [&a.partner, &a.task, a.owner.as_deref().unwrap_or_default()] {
         h.update(part.as_bytes());
@@ -571,11 +571,11 @@ fn action_fingerprint(guide: &Guide, a: &crate::link::attention::Action) -> u64 
     }
     h.update(guide.partners.get(&a.partner).map_or("", |p| p.profile.name.as_str()).as_bytes());
     h.update(a.due.map(|d| d.to_string()).unwrap_or_default().as_bytes());
-    h.update(&[a.bucket as u8]);
-    match a.source {
-        Source::NextStep => h.update(b"n"),
-        Source::Item => h.update(b"i"),
-        Source::Meeting(d) => h.update(format!("m{d}").as_bytes()),
+    h.update(a.when.words.as_bytes());
+    match a.place {
+        Place::NextStep => h.update(b"n"),
+        Place::Profile { .. } => h.update(b"i"),
+        Place::Meeting { date, .. } => h.update(format!("m{date}").as_bytes()),
     }
     h.digest()
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::context::{PartnerCard, Rcx, partner_card, partner_url};
-use crate::link::attention::{self, Action, Bucket, Source};
+use crate::link::rules::{self, Bucket, OpenItem, Place};
 use crate::link::{Guide, Partner, tag_slug};
 use crate::load::fields::{Kind, Status};
 
@@ -19,6 +19,7 @@ pub struct ActionCtx<'a> {
     owner_url: Option<String>,
     due: Option<String>,
     overdue: bool,
+    when: Option<&'a str>,
     partner: &'a str,
     partner_slug: &'a str,
     partner_url: String,
@@ -26,27 +27,43 @@ pub struct ActionCtx<'a> {
     from: String,
 }
 
-pub use crate::link::attention::owner_slug;
-
-fn action<'a>(guide: &'a Guide, a: &'a Action) -> ActionCtx<'a> {
+fn action<'a>(guide: &'a Guide, a: &'a OpenItem) -> ActionCtx<'a> {
     let partner = &guide.partners[&a.partner];
     ActionCtx {
         task: &a.task,
         owner: a.owner.as_deref(),
         owner_url: a.owner_slug.as_ref().map(|o| format!("{}actions/owner/{o}/", guide.settings.base_path)),
         due: a.due.map(|d| d.to_string()),
-        overdue: a.bucket == Bucket::Overdue,
+        overdue: a.when.overdue(),
+        when: a.when.beside_date(),
         partner: &partner.profile.name,
         partner_slug: &a.partner,
         owner_slug: a.owner_slug.clone(),
         partner_url: partner_url(guide, &a.partner),
-        from: match &a.source {
-            Source::NextStep => "Next step".into(),
-            Source::Item => "Action item".into(),
-            Source::Meeting(d) => format!("From the meeting of {d}"),
+        from: match a.place {
+            Place::NextStep => "Next step".into(),
+            Place::Profile { .. } => "Action item".into(),
+            Place::Meeting { date, .. } => format!("From the meeting of {date}"),
         },
     }
 }
+
+/// A group of an actions page: its anchor id, its heading, and the buckets
+/// it lists. Items due today head the "within 7 days" group, so that a
+/// week's work reads as one list.
+struct Group {
+    id: &'static str,
+    label: &'static str,
+    buckets: &'static [Bucket],
+}
+
+/// The groups of an actions page, most urgent first.
+const GROUPS: [Group; 4] = [
+    Group { id: "overdue", label: "Overdue", buckets: &[Bucket::Overdue] },
+    Group { id: "this-week", label: "Due within 7 days", buckets: &[Bucket::Today, Bucket::Soon] },
+    Group { id: "later", label: "Later", buckets: &[Bucket::Later] },
+    Group { id: "no-date", label: "No due date", buckets: &[Bucket::Undated] },
+];
 
 /// A group of open items.
 #[derive(Serialize)]
@@ -135,14 +152,14 @@ fn facets(guide: &Guide) -> (Vec<Facet>, Vec<Facet>) {
 /// Builds an actions page.
 pub fn actions_page(guide: &Rcx<'_>, filter: &ActionFilter) -> ActionsPage {
     let places = guide.action_places(filter);
-    let groups = Bucket::ALL
+    let groups = GROUPS
         .iter()
-        .map(|b| ActionGroup {
-            id: b.id(),
-            label: b.label(),
+        .map(|g| ActionGroup {
+            id: g.id,
+            label: g.label,
             items: places
                 .iter()
-                .filter(|&&i| guide.actions[i].bucket == *b)
+                .filter(|&&i| g.buckets.contains(&guide.actions[i].when.bucket))
                 .map(|&i| guide.action_value(i, |a| tera::Value::from_serializable(&action(guide, a))))
                 .collect(),
         })
@@ -205,20 +222,18 @@ pub const HOME_LIST: usize = 10;
 
 /// Builds the "needs attention" block.
 pub fn attention<'a>(guide: &'a Rcx<'a>) -> Attention<'a> {
-    let overdue: Vec<&Action> = guide.actions.iter().filter(|a| a.bucket == Bucket::Overdue).collect();
+    let overdue: Vec<&OpenItem> = guide.actions.iter().filter(|a| a.when.overdue()).collect();
     let days = guide.settings.stale_after_days;
     // Cards only for the few listed: a large guide has thousands of partners.
     let mut stale: Vec<(i64, &Partner)> = guide
         .partners
         .values()
         .filter(|p| p.profile.last_contact.is_some())
-        .filter_map(|p| {
-            Some((attention::stale_days(p.profile.last_contact, p.profile.status, guide.today, days)?, &**p))
-        })
+        .filter_map(|p| Some((rules::stale_days(p.profile.last_contact, p.profile.status, guide.today, days)?, &**p)))
         .collect();
     stale.sort_by(|(da, a), (db, b)| db.cmp(da).then(a.profile.name.cmp(&b.profile.name)));
     let no_next_step: Vec<&Partner> =
-        guide.partners.values().filter(|p| attention::without_next_step(p)).map(|p| &**p).collect();
+        guide.partners.values().filter(|p| rules::without_next_step(p)).map(|p| &**p).collect();
     let stale_ctx = stale.iter().take(HOME_LIST).filter_map(|&(d, p)| {
         Some(StaleCtx { card: partner_card(guide, p), days: d, last_contact: p.profile.last_contact?.to_string() })
     });
@@ -226,7 +241,8 @@ pub fn attention<'a>(guide: &'a Rcx<'a>) -> Attention<'a> {
         empty: overdue.is_empty() && stale.is_empty() && no_next_step.is_empty(),
         overdue_total: overdue.len(),
         overdue: overdue.into_iter().take(HOME_LIST).map(|a| action(guide, a)).collect(),
-        this_week: guide.actions.iter().filter(|a| a.bucket == Bucket::ThisWeek).count(),
+        // What the actions page lists under "Due within 7 days".
+        this_week: guide.actions.iter().filter(|a| matches!(a.when.bucket, Bucket::Today | Bucket::Soon)).count(),
         stale_total: stale.len(),
         stale: stale_ctx.collect(),
         no_next_step_total: no_next_step.len(),
