@@ -137,9 +137,10 @@ pub fn relink(
                 }
                 let old = &guide.partners[&src.slug];
                 let partner = partner_item(sources, src, profile.clone(), old.playbooks.clone(), &entry.rendered);
-                warnings::check_partner(file, text, guide, &partner, &mut found);
+                // The partner's open items first: its warnings read them from the guide.
                 let items = rules::open_items(&partner, guide.today);
                 Arc::make_mut(&mut guide.actions).replace_partner(&src.slug, items);
+                warnings::check_partner(file, text, guide, &partner, &mut found);
                 guide.partners.insert(src.slug.clone(), Arc::new(partner));
                 state.was[file.0 as usize] = Some(Was::Partner(Some(profile)));
                 out.partners.push(src.slug.clone());

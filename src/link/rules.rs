@@ -187,14 +187,23 @@ impl OpenItem {
 
 /// A task as two copies of one item are compared: without case and without
 /// white space around it ("Confirm the ArcGIS licence " and "confirm the
-/// ArcGIS licence" are one item).
+/// ArcGIS licence" are one item). Each character is lowered on its own, as
+/// [`same_task`] compares them.
 pub(crate) fn task_key(task: &str) -> String {
-    task.trim().chars().flat_map(char::to_lowercase).collect()
+    let task = task.trim();
+    // The usual all-ASCII task is lowered in one pass over its bytes.
+    if task.is_ascii() { task.to_ascii_lowercase() } else { task.chars().flat_map(char::to_lowercase).collect() }
 }
 
 /// Whether two tasks are the same item (see [`task_key`]), without allocating.
 pub(crate) fn same_task(a: &str, b: &str) -> bool {
-    a.trim().chars().flat_map(char::to_lowercase).eq(b.trim().chars().flat_map(char::to_lowercase))
+    let (a, b) = (a.trim(), b.trim());
+    // Pages compare every written copy with the partner's open items: two
+    // ASCII tasks of different lengths differ without a look at their letters.
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    a.chars().flat_map(char::to_lowercase).eq(b.chars().flat_map(char::to_lowercase))
 }
 
 /// The open items of a partner, most urgent first (see [`sort`]).

@@ -13,7 +13,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::guide::{Guide, Partner, Playbook};
-use super::rules::{self, OpenItem, stale_days};
+use super::rules::{OpenItem, stale_days};
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::load::Sources;
 use crate::load::fields::{Date, Stage};
@@ -60,7 +60,8 @@ pub fn check(sources: &Sources, guide: &Guide, diags: &mut Diagnostics) {
     per_playbook.into_iter().flatten().for_each(|d| diags.push(d));
 }
 
-/// Pushes the warnings about one partner of `guide`, whose profile is `text`.
+/// Pushes the warnings about one partner of `guide`, whose profile is `text`;
+/// `guide.actions` already holds the partner's open items.
 pub(super) fn check_partner(
     file: FileId,
     text: &str,
@@ -93,7 +94,7 @@ pub(super) fn check_partner(
         }
 
         // One warning per open overdue item, at the date of the copy that wins (see `rules::open_items`).
-        for item in rules::open_items(partner, guide.today).iter().filter(|o| o.when.overdue()) {
+        for item in guide.actions.of_partner(slug).into_iter().filter(|o| o.when.overdue()) {
             if let Some(due) = item.due_in(pr) {
                 diags.push(overdue_item(file, item, due));
             }
