@@ -126,8 +126,9 @@ pub struct Guide {
     pub pages: BTreeMap<String, Page>,
     /// Tags by slug (shared like the playbooks).
     pub tags: Arc<BTreeMap<String, Tag>>,
-    /// Every open next step and action item, most urgent first (shared like the playbooks).
-    pub actions: Arc<Vec<super::attention::Action>>,
+    /// Every open item, most urgent first, with each partner's and owner's
+    /// (shared like the playbooks); see [`super::rules`].
+    pub(crate) actions: Arc<super::rules::Actions>,
     /// Static files by path.
     pub assets: Vec<(String, Arc<[u8]>)>,
     /// Template overrides by name.

@@ -3,13 +3,13 @@
 //! anchors), renders Markdown, builds tags. Pure and without I/O; it always
 //! returns a guide and reports problems to [`Diagnostics`].
 
-pub mod attention;
 pub mod cache;
 pub mod guide;
 mod items;
 pub mod markdown;
 mod patch;
 mod refs;
+pub(crate) mod rules;
 mod texts;
 pub mod warnings;
 
@@ -74,7 +74,7 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
 
     let (tags, actions) = rayon::join(
         || items::tags(&playbooks, &partners),
-        || attention::actions(partners.values().map(|p| &**p), opts.today),
+        || rules::Actions::new(partners.values().map(|p| &**p), opts.today),
     );
     let guide = Guide {
         actions: Arc::new(actions),
@@ -211,7 +211,7 @@ mod tests {
         assert_ne!(tag_slug(&a), tag_slug(&b));
         assert_eq!(tag_slug(&a), tag_slug(&a.to_uppercase()), "the slug still ignores case");
         assert!(tag_slug(&"é".repeat(200)).len() <= MAX_TEXT_SLUG);
-        assert!(attention::owner_slug(&a).len() <= MAX_TEXT_SLUG);
+        assert!(rules::owner_slug(&a).len() <= MAX_TEXT_SLUG);
     }
 
     #[test]

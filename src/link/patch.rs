@@ -17,7 +17,7 @@ use super::items::{partner_item, playbook_item};
 use super::markdown::{self, Origin, Targets};
 use super::refs::unknown_ref;
 use super::texts::partner_texts;
-use super::{LinkOptions, attention, warnings};
+use super::{LinkOptions, rules, warnings};
 use crate::diag::Diagnostic;
 use crate::load::Sources;
 use crate::load::partner::PartnerSrc;
@@ -140,11 +140,10 @@ pub fn relink(
                 }
                 let old = &guide.partners[&src.slug];
                 let partner = partner_item(sources, src, profile.clone(), old.playbooks.clone(), &entry.rendered);
+                // The partner's open items first: its warnings read them from the guide.
+                let items = rules::open_items(&partner, guide.today);
+                Arc::make_mut(&mut guide.actions).replace_partner(&src.slug, items);
                 warnings::check_partner(file, text, guide, &partner, &mut found);
-                let actions = Arc::make_mut(&mut guide.actions);
-                actions.retain(|a| a.partner != src.slug);
-                actions.extend(attention::actions(std::iter::once(&partner), guide.today));
-                attention::sort(actions);
                 guide.partners.insert(src.slug.clone(), Arc::new(partner));
                 state.was[file.0 as usize] = Some(Was::Partner(Some(profile)));
                 out.partners.push(src.slug.clone());

@@ -12,12 +12,11 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::attention::stale_days;
 use super::guide::{Guide, Partner, Playbook};
+use super::rules::{OpenItem, stale_days};
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::load::Sources;
 use crate::load::fields::{Date, Stage};
-use crate::load::partner::ActionItem;
 use crate::load::playbook::PlaybookSrc;
 use crate::load::yaml::Spanned;
 use crate::source::FileId;
@@ -61,7 +60,8 @@ pub fn check(sources: &Sources, guide: &Guide, diags: &mut Diagnostics) {
     per_playbook.into_iter().flatten().for_each(|d| diags.push(d));
 }
 
-/// Pushes the warnings about one partner of `guide`, whose profile is `text`.
+/// Pushes the warnings about one partner of `guide`, whose profile is `text`;
+/// `guide.actions` already holds the partner's open items.
 pub(super) fn check_partner(
     file: FileId,
     text: &str,
@@ -87,23 +87,15 @@ pub(super) fn check_partner(
                     ),
                 )
                 .with_hint(
-                    "after the next contact, update `last_contact`; if the partnership is over, set `status: ended`",
+                    "after the next contact, update `last_contact`; if the partnership is on hold, set `status: paused`, if it is over, `status: ended`",
                 )
                 .with_code("stale-partner"),
             );
         }
 
-        if let Some(step) = &pr.next_step
-            && let Some(due) = step.due.as_ref().filter(|d| is_overdue(d, guide))
-        {
-            diags.push(
-                overdue(file, due, format!("the next step `{}` was due on {}", one_line(&step.action), due.value))
-                    .with_hint("do it and write the new next step, or move `due` to a date that will hold"),
-            );
-        }
-        let items = pr.action_items.iter().chain(pr.meetings.iter().flat_map(|m| &m.action_items));
-        for (item, due) in items.filter(|a| !a.done).filter_map(|a| Some((a, a.due.as_ref()?))) {
-            if is_overdue(due, guide) {
+        // One warning per open overdue item, at the date of the copy that wins (see `rules::open_items`).
+        for item in guide.actions.of_partner(slug).into_iter().filter(|o| o.when.overdue()) {
+            if let Some(due) = item.due_in(pr) {
                 diags.push(overdue_item(file, item, due));
             }
         }
@@ -178,17 +170,15 @@ impl<E: Extend<Diagnostic>> Pusher<'_, E> {
     }
 }
 
-fn is_overdue(due: &Spanned<Date>, guide: &Guide) -> bool {
-    due.value.0 < guide.today
-}
-
-fn overdue(file: FileId, due: &Spanned<Date>, message: String) -> Diagnostic {
-    Diagnostic::warning(due.span(file, 0), message).with_code("overdue-item")
-}
-
-fn overdue_item(file: FileId, item: &ActionItem, due: &Spanned<Date>) -> Diagnostic {
-    overdue(file, due, format!("the action item `{}` was due on {}", one_line(&item.task), due.value))
-        .with_hint("set `done: true` when it is done, or move `due` to a date that will hold")
+/// The warning for an open item due before today, at its `due`.
+fn overdue_item(file: FileId, item: &OpenItem, due: &Spanned<Date>) -> Diagnostic {
+    let (what, hint) = if item.is_next_step() {
+        ("the next step", "do it and write the new next step, or move `due` to a date that will hold")
+    } else {
+        ("the action item", "set `done: true` when it is done, or move `due` to a date that will hold")
+    };
+    let message = format!("{what} `{}` was due on {} ({})", one_line(&item.task), due.value, item.when.words);
+    Diagnostic::warning(due.span(file, 0), message).with_hint(hint).with_code("overdue-item")
 }
 
 fn empty_summary(span: Span, what: &str, slug: &str) -> Diagnostic {

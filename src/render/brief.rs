@@ -5,11 +5,11 @@
 
 use serde::Serialize;
 
-use super::context::{ItemCtx, item, partner_url};
+use super::context::{ItemCtx, copy_item, open_item, partner_url};
 use super::view::Rcx;
 use crate::link::Partner;
-use crate::link::attention::{Bucket, bucket};
-use crate::load::partner::{ActionItem, Meeting};
+use crate::link::rules::{OpenItem, same_task, task_key};
+use crate::load::partner::Meeting;
 
 #[derive(Serialize)]
 struct Person<'a> {
@@ -57,15 +57,11 @@ const MEETINGS_SHOWN: usize = 2;
 /// Builds the brief of a partner.
 pub(crate) fn brief<'a>(guide: &Rcx<'a>, p: &'a Partner) -> Brief<'a> {
     let pr = &p.profile;
-    let today = guide.today();
-    let open: Vec<&ActionItem> =
-        pr.action_items.iter().chain(pr.meetings.iter().flat_map(|m| &m.action_items)).filter(|a| !a.done).collect();
-    let mut seen = std::collections::HashSet::new();
-    let mut sorted_open: Vec<&ActionItem> =
-        open.into_iter().filter(|a| seen.insert((a.task.trim().to_lowercase(), &a.owner, a.due_date()))).collect();
-    sorted_open.sort_by_key(|a| (bucket(a.due_date(), today), a.due_date()));
+    // The partner's open items, each once, most urgent first: the list, the
+    // agenda and the follow-up all come from it.
+    let open = guide.partner_actions(&p.slug);
     let last: Option<&Meeting> = pr.meetings.first();
-    let (subject, body) = follow_up(today, p, last, &sorted_open);
+    let (subject, body) = follow_up(p, last, &open);
     let recipients: Vec<&str> = recipients(p, last);
     Brief {
         name: &pr.name,
@@ -97,11 +93,11 @@ pub(crate) fn brief<'a>(guide: &Rcx<'a>, p: &'a Partner) -> Brief<'a> {
                 date: m.date.to_string(),
                 title: m.title.as_deref(),
                 attendees: &m.attendees,
-                action_items: m.action_items.iter().map(|a| item(a, today)).collect(),
+                action_items: m.action_items.iter().map(|a| copy_item(a, &open)).collect(),
             })
             .collect(),
-        open_items: sorted_open.iter().map(|a| item(a, today)).collect(),
-        agenda: agenda(p, &sorted_open),
+        open_items: open.iter().map(|o| open_item(o)).collect(),
+        agenda: agenda(&open),
         mailto: mailto(&recipients_emails(p, &recipients), &subject, &body),
         follow_up_subject: subject,
         follow_up_body: body,
@@ -109,16 +105,15 @@ pub(crate) fn brief<'a>(guide: &Rcx<'a>, p: &'a Partner) -> Brief<'a> {
     }
 }
 
-/// A proposed agenda: welcome, the next step, a check-in on each open item
-/// (overdue first), then owners and the next check-in.
-fn agenda(p: &Partner, open: &[&ActionItem]) -> Vec<String> {
+/// A proposed agenda: welcome, the next step, a check-in on each other open
+/// item (most urgent first), then owners and the next check-in.
+fn agenda(open: &[&OpenItem]) -> Vec<String> {
     let mut items = vec!["Welcome and introductions; what each side hopes to get from this meeting".to_string()];
-    if let Some(n) = &p.profile.next_step {
-        items.push(format!("{} (our next step)", n.action));
-    }
-    for a in open {
-        let mut line = format!("Check in: {}", a.task);
-        let who = [a.owner.clone(), a.due_date().map(|d| format!("due {d}"))].into_iter().flatten().collect::<Vec<_>>();
+    let (next_step, others): (Vec<&OpenItem>, Vec<&OpenItem>) = open.iter().partition(|o| o.is_next_step());
+    items.extend(next_step.iter().map(|n| format!("{} (our next step)", n.task)));
+    for o in others {
+        let mut line = format!("Check in: {}", o.task);
+        let who = [o.owner.clone(), o.due.map(|d| format!("due {d}"))].into_iter().flatten().collect::<Vec<_>>();
         if !who.is_empty() {
             line.push_str(&format!(" ({})", who.join(", ")));
         }
@@ -129,17 +124,22 @@ fn agenda(p: &Partner, open: &[&ActionItem]) -> Vec<String> {
     items
 }
 
-/// The follow-up message after the last meeting: thanks, then every action
-/// item with its owner and date, and the question of who to work with.
-fn follow_up(today: chrono::NaiveDate, p: &Partner, last: Option<&Meeting>, open: &[&ActionItem]) -> (String, String) {
+/// The follow-up message after the last meeting: thanks, then each action
+/// item agreed there (or, without one, each open item) with its owner and
+/// date as the partner's `open` items give them, the question of who to work
+/// with, and the next step when the recap does not already name it.
+fn follow_up(p: &Partner, last: Option<&Meeting>, open: &[&OpenItem]) -> (String, String) {
     let pr = &p.profile;
     let greeting = match recipients(p, last).as_slice() {
         [one] => format!("Dear {},", first_name(one)),
         _ => format!("Dear colleagues at {},", pr.name),
     };
-    let items: Vec<&ActionItem> = match last {
-        Some(m) if !m.action_items.is_empty() => m.action_items.iter().collect(),
-        _ => open.to_vec(),
+    let items: Vec<ItemCtx<'_>> = match last {
+        Some(m) if !m.action_items.is_empty() => {
+            let mut seen = std::collections::HashSet::new();
+            m.action_items.iter().filter(|a| seen.insert(task_key(&a.task))).map(|a| copy_item(a, open)).collect()
+        }
+        _ => open.iter().filter(|o| !o.is_next_step()).map(|o| open_item(o)).collect(),
     };
     let mut body = vec![greeting, String::new()];
     match last {
@@ -155,15 +155,15 @@ fn follow_up(today: chrono::NaiveDate, p: &Partner, last: Option<&Meeting>, open
     }
     for a in &items {
         let mut line = format!("- {}", a.task);
-        if let Some(o) = &a.owner {
-            line.push_str(&format!(" (owner: {o}"));
-            line.push_str(&a.due_date().map(|d| format!(", by {d})")).unwrap_or_else(|| ")".into()));
-        } else if let Some(d) = a.due_date() {
-            line.push_str(&format!(" (by {d})"));
+        match (a.owner, &a.due) {
+            (Some(o), Some(d)) => line.push_str(&format!(" (owner: {o}, by {d})")),
+            (Some(o), None) => line.push_str(&format!(" (owner: {o})")),
+            (None, Some(d)) => line.push_str(&format!(" (by {d})")),
+            (None, None) => {}
         }
         if a.done {
             line.push_str(" [done]");
-        } else if bucket(a.due_date(), today) == Bucket::Overdue {
+        } else if a.overdue {
             line.push_str(" [overdue]");
         }
         body.push(line);
@@ -173,10 +173,12 @@ fn follow_up(today: chrono::NaiveDate, p: &Partner, last: Option<&Meeting>, open
         "Could you let me know who on your team is the best person to work with on each of these, so that I contact the right people?"
             .into(),
     );
-    if let Some(n) = &pr.next_step {
-        let when = n.due_date().map(|d| format!(" by {d}")).unwrap_or_default();
+    let next_step =
+        open.iter().find(|o| o.is_next_step()).filter(|n| !items.iter().any(|i| same_task(i.task, &n.task)));
+    if let Some(n) = next_step {
+        let when = n.due.map(|d| format!(" by {d}")).unwrap_or_default();
         body.push(String::new());
-        body.push(format!("Our next step: {}{when}.", n.action));
+        body.push(format!("Our next step: {}{when}.", n.task));
     }
     body.push(String::new());
     body.push("With thanks and best wishes,".into());

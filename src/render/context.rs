@@ -8,6 +8,7 @@ use serde::Serialize;
 pub(crate) use super::cards::{PartnerCard, PlaybookCard, partner_card_data, playbook_card_data};
 pub(crate) use super::page_context::Link;
 use super::view::Rcx;
+use crate::link::rules::{self, OpenItem};
 use crate::link::{Partner, Playbook, Settings, tag_slug};
 use crate::load::fields::{Date, Stage};
 use crate::load::partner::ActionItem;
@@ -134,7 +135,7 @@ pub(crate) fn stage_groups_limited<'a>(guide: &Rcx<'a>, limit: usize) -> Vec<Sta
         .collect()
 }
 
-/// An action item as shown.
+/// An item as shown: an open item, or a written copy of one (see [`copy_item`]).
 #[derive(Serialize)]
 pub(crate) struct ItemCtx<'a> {
     /// Task.
@@ -147,16 +148,42 @@ pub(crate) struct ItemCtx<'a> {
     pub done: bool,
     /// Open and past due.
     pub overdue: bool,
+    /// How urgent, in words to show beside the date ("3 days late", "due
+    /// today"); `None` for a done or undated item.
+    pub when: Option<&'a str>,
+    /// The partner's next step.
+    pub next_step: bool,
 }
 
-/// The context of an action item, judged against `today`.
-pub(crate) fn item(a: &ActionItem, today: chrono::NaiveDate) -> ItemCtx<'_> {
+/// The context of an open item, as its winning copy writes it.
+pub(crate) fn open_item(o: &OpenItem) -> ItemCtx<'_> {
     ItemCtx {
-        task: &a.task,
-        owner: a.owner.as_deref(),
-        due: a.due_date().map(|d| d.to_string()),
-        done: a.done,
-        overdue: !a.done && a.due_date().is_some_and(|d| d.0 < today),
+        task: &o.task,
+        owner: o.owner.as_deref(),
+        due: date(o.due),
+        done: false,
+        overdue: o.when.overdue(),
+        when: o.when.beside_date(),
+        next_step: o.is_next_step(),
+    }
+}
+
+/// The context of a written copy of an action item (a meeting's, say), among
+/// its partner's `open` items: open with the owner, date and urgency of the
+/// copy that wins when its task is open; done when its task is done, whatever
+/// this copy says.
+pub(crate) fn copy_item<'a>(a: &'a ActionItem, open: &[&'a OpenItem]) -> ItemCtx<'a> {
+    match rules::open_copy(open, &a.task) {
+        Some(o) => ItemCtx { task: &a.task, ..open_item(o) },
+        None => ItemCtx {
+            task: &a.task,
+            owner: a.owner.as_deref(),
+            due: date(a.due_date()),
+            done: true,
+            overdue: false,
+            when: None,
+            next_step: false,
+        },
     }
 }
 

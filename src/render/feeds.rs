@@ -16,10 +16,10 @@ use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::syndication::absolute;
-use crate::link::attention::{Bucket, bucket, stale_days};
+use crate::link::rules::{OpenItem, Place, open_copy, stale_days};
 use crate::link::{Guide, Partner};
 use crate::load::fields::Date;
-use crate::load::partner::{ActionItem, Contact, Meeting, PartnerProfile};
+use crate::load::partner::{ActionItem, Contact, Meeting};
 use crate::routes::Route;
 
 /// The calendar's product identifier.
@@ -36,38 +36,6 @@ fn partner_path(guide: &Guide, slug: &str) -> String {
 /// Site path of a partner's meeting brief.
 fn brief_path(guide: &Guide, slug: &str) -> String {
     Route::Brief(slug.to_string()).url(&guide.settings.base_path)
-}
-
-/// An open action item, profile-level or agreed at a meeting.
-struct OpenItem<'a> {
-    item: &'a ActionItem,
-    /// The first meeting whose action items hold it.
-    meeting: Option<Date>,
-}
-
-/// The open action items of a profile: its own list first, then each
-/// meeting's. An item written both in `action_items` and in a meeting's list
-/// (same task, same due date) counts once, remembering the meeting.
-fn open_items(profile: &PartnerProfile) -> Vec<OpenItem<'_>> {
-    let mut out: Vec<OpenItem<'_>> = Vec::new();
-    let listed = profile.action_items.iter().map(|a| (a, None));
-    let agreed = profile.meetings.iter().flat_map(|m| m.action_items.iter().map(move |a| (a, Some(m.date))));
-    for (item, meeting) in listed.chain(agreed).filter(|(a, _)| !a.done) {
-        let same =
-            out.iter_mut().find(|o| o.item.task.trim() == item.task.trim() && o.item.due_date() == item.due_date());
-        match same {
-            Some(o) => o.meeting = o.meeting.or(meeting),
-            None => out.push(OpenItem { item, meeting }),
-        }
-    }
-    out
-}
-
-/// Open next step and open action items due before today, each counted once.
-fn overdue_count(guide: &Guide, profile: &PartnerProfile) -> usize {
-    let overdue = |due: Option<Date>| bucket(due, guide.today) == Bucket::Overdue;
-    let step = profile.next_step.as_ref().is_some_and(|n| overdue(n.due_date()));
-    usize::from(step) + open_items(profile).iter().filter(|o| overdue(o.item.due_date())).count()
 }
 
 // ---------------------------------------------------------------- calendar
@@ -87,35 +55,31 @@ fn text_hash(text: &str) -> String {
     format!("{:016x}", xxh3_64(text.trim().as_bytes()))
 }
 
-/// The events of one partner: next step, open dated action items, meetings.
-fn events(p: &Partner) -> Vec<Event> {
+/// The events of one partner: its open dated items (each once, the next
+/// step's as such), most urgent first, then its meetings. Urgency in words is
+/// left out: a subscribed calendar keeps an event for weeks, and shows the date.
+fn events(guide: &Guide, p: &Partner) -> Vec<Event> {
     let pr = &p.profile;
     let name = pr.name.trim();
     let slug = &p.slug;
     let owner = |o: &Option<String>| format!("Owner: {}", o.as_deref().map_or("not assigned", str::trim));
     let mut out = Vec::new();
-    if let Some(n) = &pr.next_step
-        && let Some(due) = n.due_date()
-    {
-        out.push(Event {
-            uid: format!("{slug}-next-step-{}", text_hash(&n.action)),
-            date: due.0,
-            category: "Next step",
-            summary: format!("Next step: {} ({name})", n.action.trim()),
-            description: Some(owner(&n.owner)),
-        });
-    }
-    for o in open_items(pr) {
-        let Some(due) = o.item.due_date() else { continue };
-        let mut description = owner(&o.item.owner);
-        if let Some(m) = o.meeting {
+    for o in guide.actions.of_partner(slug) {
+        let Some(due) = o.due else { continue };
+        let mut description = owner(&o.owner);
+        if let Some(m) = o.agreed_at {
             description.push_str(&format!("\nAgreed at the meeting of {m}."));
         }
+        let (kind, category, summary) = if o.is_next_step() {
+            ("next-step", "Next step", format!("Next step: {} ({name})", o.task.trim()))
+        } else {
+            ("action", "Action item", format!("Action: {} ({name})", o.task.trim()))
+        };
         out.push(Event {
-            uid: format!("{slug}-action-{}", text_hash(&o.item.task)),
+            uid: format!("{slug}-{kind}-{}", text_hash(&o.task)),
             date: due.0,
-            category: "Action item",
-            summary: format!("Action: {} ({name})", o.item.task.trim()),
+            category,
+            summary,
             description: Some(description),
         });
     }
@@ -205,9 +169,9 @@ fn ical_date(d: NaiveDate) -> String {
     crate::load::fields::Ymd(d, "").to_string()
 }
 
-/// Every dated next step, every open dated action item (profile-level and
-/// meeting-level, each once) and every meeting, as all-day events of an
-/// RFC 5545 calendar. Done items are left out. UIDs derive from the partner
+/// Every open dated item (the partners' open items of `rules::open_items`,
+/// each once) and every meeting, as all-day events of an RFC 5545 calendar.
+/// Done items are left out. UIDs derive from the partner
 /// slug, the kind of item and its text (or a meeting's date), so a calendar
 /// subscribed to the feed updates events in place from build to build;
 /// `DTSTAMP` is the guide's "today" at midnight UTC.
@@ -223,7 +187,7 @@ pub(crate) fn calendar(guide: &Guide) -> String {
     // unique in order, on one; then each partner's lines are written on any core.
     use rayon::prelude::*;
     let partners: Vec<&Partner> = guide.partners.values().map(|p| &**p).collect();
-    let events: Vec<Vec<Event>> = partners.par_iter().map(|p| events(p)).collect();
+    let events: Vec<Vec<Event>> = partners.par_iter().map(|p| events(guide, p)).collect();
     let mut seen: HashSet<String> = HashSet::new();
     let uids: Vec<Vec<String>> = events
         .iter()
@@ -309,6 +273,7 @@ struct PartnerJson<'a> {
     stale: bool,
     next_step: Option<NextStepJson<'a>>,
     action_items: Vec<ItemJson<'a>>,
+    open_items: Vec<OpenItemJson<'a>>,
     overdue_items: usize,
     meetings: Vec<MeetingJson<'a>>,
     tags: &'a [String],
@@ -343,6 +308,20 @@ struct ItemJson<'a> {
     overdue: bool,
 }
 
+/// One of a partner's open items (see `rules::open_items`).
+#[derive(Serialize)]
+struct OpenItemJson<'a> {
+    task: &'a str,
+    owner: Option<&'a str>,
+    due: Option<String>,
+    overdue: bool,
+    when: &'a str,
+    /// `next_step`, `action_items` or `meeting`: where the copy shown is written.
+    written: &'static str,
+    /// The date of that meeting, when it is one.
+    meeting: Option<String>,
+}
+
 #[derive(Serialize)]
 struct MeetingJson<'a> {
     date: String,
@@ -357,13 +336,32 @@ fn date(d: Option<Date>) -> Option<String> {
     d.map(|d| d.to_string())
 }
 
-fn item_json<'a>(guide: &Guide, a: &'a ActionItem) -> ItemJson<'a> {
+/// A written copy of an action item, as written; `overdue` is its item's
+/// (see `rules::open_items`: a copy is overdue when the copy that wins is).
+fn item_json<'a>(open: &[&OpenItem], a: &'a ActionItem) -> ItemJson<'a> {
     ItemJson {
         task: &a.task,
         owner: a.owner.as_deref(),
         due: date(a.due_date()),
         done: a.done,
-        overdue: !a.done && bucket(a.due_date(), guide.today) == Bucket::Overdue,
+        overdue: open_copy(open, &a.task).is_some_and(|o| o.when.overdue()),
+    }
+}
+
+fn open_item_json(o: &OpenItem) -> OpenItemJson<'_> {
+    let (written, meeting) = match o.place {
+        Place::NextStep => ("next_step", None),
+        Place::Profile { .. } => ("action_items", None),
+        Place::Meeting { date, .. } => ("meeting", Some(date.to_string())),
+    };
+    OpenItemJson {
+        task: &o.task,
+        owner: o.owner.as_deref(),
+        due: date(o.due),
+        overdue: o.when.overdue(),
+        when: &o.when.words,
+        written,
+        meeting,
     }
 }
 
@@ -381,6 +379,7 @@ fn contact_json(c: &Contact) -> ContactJson<'_> {
 fn partner_json<'a>(guide: &'a Guide, p: &'a Partner) -> PartnerJson<'a> {
     let pr = &p.profile;
     let s = &guide.settings;
+    let open = guide.actions.of_partner(&p.slug);
     PartnerJson {
         slug: &p.slug,
         name: &pr.name,
@@ -401,10 +400,11 @@ fn partner_json<'a>(guide: &'a Guide, p: &'a Partner) -> PartnerJson<'a> {
             action: &n.action,
             due: date(n.due_date()),
             owner: n.owner.as_deref(),
-            overdue: bucket(n.due_date(), guide.today) == Bucket::Overdue,
+            overdue: open.iter().any(|o| o.is_next_step() && o.when.overdue()),
         }),
-        action_items: pr.action_items.iter().map(|a| item_json(guide, a)).collect(),
-        overdue_items: overdue_count(guide, pr),
+        action_items: pr.action_items.iter().map(|a| item_json(&open, a)).collect(),
+        open_items: open.iter().map(|o| open_item_json(o)).collect(),
+        overdue_items: open.iter().filter(|o| o.when.overdue()).count(),
         meetings: pr
             .meetings
             .iter()
@@ -414,7 +414,7 @@ fn partner_json<'a>(guide: &'a Guide, p: &'a Partner) -> PartnerJson<'a> {
                 attendees: &m.attendees,
                 agenda: &m.agenda,
                 notes: m.notes.as_ref().map(|n| n.value.as_str()),
-                action_items: m.action_items.iter().map(|a| item_json(guide, a)).collect(),
+                action_items: m.action_items.iter().map(|a| item_json(&open, a)).collect(),
             })
             .collect(),
         tags: &pr.tags,
@@ -697,27 +697,40 @@ next_step:
             },
         );
         profile.meetings[0].action_items[1].due = Some(Spanned::unplaced(Date("2026-05-05".parse().unwrap())));
-        let second = uids(&calendar(&edited));
+        let second = uids(&calendar(&relinked(edited)));
         assert_eq!(second.len(), first.len() + 1);
         for u in &first {
             assert!(second.contains(u), "{u} changed");
         }
     }
 
+    /// `guide` with its open items found again after a test edited a profile in place.
+    fn relinked(mut guide: Guide) -> Guide {
+        guide.actions = Arc::new(crate::link::rules::Actions::new(guide.partners.values().map(|p| &**p), guide.today));
+        guide
+    }
+
     #[test]
-    fn identical_texts_still_get_unique_uids() {
+    fn tasks_written_with_other_capitals_are_one_event() {
         let mut g = guide();
         let p = g.partners.get_mut("lab-ops").unwrap();
         let profile = Arc::make_mut(&mut Arc::make_mut(p).profile);
-        for due in ["2026-06-01", "2026-07-01"] {
+        for (task, due) in [("Send minutes", "2026-06-01"), (" send MINUTES", "2026-07-01")] {
             let due = Some(Spanned::unplaced(Date(due.parse().unwrap())));
-            profile.action_items.push(ActionItem { task: "Send minutes".into(), owner: None, due, done: false });
+            profile.action_items.push(ActionItem { task: task.into(), owner: None, due, done: false });
         }
-        let uids: Vec<String> = parsed_events(&calendar(&g)).iter().map(|e| e.get_uid().unwrap().to_string()).collect();
+        let g = relinked(g);
+        let events = parsed_events(&calendar(&g));
+        let uids: Vec<&str> = events.iter().map(|e| e.get_uid().unwrap()).collect();
         assert_eq!(uids.iter().collect::<BTreeSet<_>>().len(), uids.len(), "{uids:?}");
-        let minutes = format!("lab-ops-action-{}", text_hash("Send minutes"));
-        assert!(uids.contains(&format!("{minutes}@partnerbook")));
-        assert!(uids.contains(&format!("{minutes}-2@partnerbook")));
+        let minutes: Vec<&icalendar::Event> =
+            events.iter().filter(|e| e.get_summary().unwrap().to_lowercase().contains("minutes")).collect();
+        assert_eq!(minutes.len(), 1, "the first copy wins");
+        assert_eq!(
+            minutes[0].get_uid(),
+            Some(format!("lab-ops-action-{}@partnerbook", text_hash("Send minutes")).as_str())
+        );
+        assert_eq!(minutes[0].get_start(), Some(DatePerhapsTime::Date("2026-06-01".parse().unwrap())));
     }
 
     #[test]
@@ -812,8 +825,22 @@ next_step:
         );
         assert_eq!(lab["action_items"][1]["overdue"], false, "done items are never overdue");
         assert_eq!(lab["action_items"][2]["due"], Value::Null);
-        // The item written twice counts once.
+        // The item written twice counts once, and is listed once among the open items, most urgent first.
         assert_eq!(lab["overdue_items"], 1);
+        assert_eq!(
+            lab["open_items"],
+            serde_json::json!([
+                {"task": "Book a room for the workshop", "owner": "Ines", "due": "2026-02-20", "overdue": true,
+                    "when": "9 days late", "written": "action_items", "meeting": null},
+                {"task": "Send the storage FAQ draft", "owner": "Mara", "due": "2026-03-10", "overdue": false,
+                    "when": "due in 9 days", "written": "next_step", "meeting": null},
+                {"task": "Draft a joint FAQ", "owner": "Ada Byron", "due": "2026-03-20", "overdue": false,
+                    "when": "due in 2 weeks", "written": "meeting", "meeting": "2026-02-01"},
+                {"task": "Think about a newsletter", "owner": null, "due": null, "overdue": false,
+                    "when": "no due date", "written": "action_items", "meeting": null},
+            ])
+        );
+        assert_eq!(lab["meetings"][0]["action_items"][0]["overdue"], true, "the profile's copy decides");
         let m = &lab["meetings"][0];
         assert_eq!(m["date"], "2026-02-01");
         assert_eq!(m["title"], "Kick-off: storage, FAQ; and more");
@@ -834,8 +861,17 @@ next_step:
         for key in ["kind", "status", "summary", "mission", "last_contact", "next_step", "notes"] {
             assert_eq!(zeta[key], Value::Null, "{key}");
         }
-        for key in ["offers", "library_offers", "channels", "contacts", "action_items", "meetings", "tags", "playbooks"]
-        {
+        for key in [
+            "offers",
+            "library_offers",
+            "channels",
+            "contacts",
+            "action_items",
+            "open_items",
+            "meetings",
+            "tags",
+            "playbooks",
+        ] {
             assert_eq!(zeta[key], serde_json::json!([]), "{key}");
         }
         assert_eq!((&zeta["stale"], &zeta["overdue_items"]), (&Value::Bool(false), &serde_json::json!(0)));

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::context::{PartnerCard, partner_card, partner_url};
 use super::view::Rcx;
-use crate::link::attention::{self, Action, Bucket, Source};
+use crate::link::rules::{self, Bucket, OpenItem, Place};
 use crate::link::{Guide, Partner};
 use crate::load::fields::{Kind, Status};
 use crate::routes::{ActionFilter, DirectoryFilter, Route};
@@ -21,6 +21,7 @@ pub(crate) struct ActionCtx<'a> {
     owner_url: Option<String>,
     due: Option<String>,
     overdue: bool,
+    when: Option<&'a str>,
     partner: &'a str,
     partner_slug: &'a str,
     partner_url: String,
@@ -28,25 +29,43 @@ pub(crate) struct ActionCtx<'a> {
     from: String,
 }
 
-fn action<'a>(guide: &Rcx<'a>, a: &'a Action) -> ActionCtx<'a> {
+fn action<'a>(guide: &Rcx<'a>, a: &'a OpenItem) -> ActionCtx<'a> {
     let partner = guide.partner(&a.partner).map_or("", |p| p.profile.name.as_str());
     ActionCtx {
         task: &a.task,
         owner: a.owner.as_deref(),
         owner_url: a.owner_slug.as_ref().map(|o| Route::Actions(ActionFilter::Owner(o.clone())).url(guide.base())),
         due: a.due.map(|d| d.to_string()),
-        overdue: a.bucket == Bucket::Overdue,
+        overdue: a.when.overdue(),
+        when: a.when.beside_date(),
         partner,
         partner_slug: &a.partner,
         owner_slug: a.owner_slug.clone(),
         partner_url: partner_url(guide.base(), &a.partner),
-        from: match &a.source {
-            Source::NextStep => "Next step".into(),
-            Source::Item => "Action item".into(),
-            Source::Meeting(d) => format!("From the meeting of {d}"),
+        from: match a.place {
+            Place::NextStep => "Next step".into(),
+            Place::Profile { .. } => "Action item".into(),
+            Place::Meeting { date, .. } => format!("From the meeting of {date}"),
         },
     }
 }
+
+/// A group of an actions page: its anchor id, its heading, and the buckets
+/// it lists. Items due today head the "within 7 days" group, so that a
+/// week's work reads as one list.
+struct Group {
+    id: &'static str,
+    label: &'static str,
+    buckets: &'static [Bucket],
+}
+
+/// The groups of an actions page, most urgent first.
+const GROUPS: [Group; 4] = [
+    Group { id: "overdue", label: "Overdue", buckets: &[Bucket::Overdue] },
+    Group { id: "this-week", label: "Due within 7 days", buckets: &[Bucket::Today, Bucket::Soon] },
+    Group { id: "later", label: "Later", buckets: &[Bucket::Later] },
+    Group { id: "no-date", label: "No due date", buckets: &[Bucket::Undated] },
+];
 
 /// A group of open items.
 #[derive(Serialize)]
@@ -129,14 +148,14 @@ fn facets(guide: &Rcx<'_>) -> ActionFacets {
 /// Builds an actions page.
 pub(crate) fn actions_page(guide: &Rcx<'_>, filter: &ActionFilter) -> Option<ActionsPage> {
     let places = guide.action_places(filter);
-    let groups = Bucket::ALL
+    let groups = GROUPS
         .iter()
-        .map(|b| ActionGroup {
-            id: b.id(),
-            label: b.label(),
+        .map(|g| ActionGroup {
+            id: g.id,
+            label: g.label,
             items: places
                 .iter()
-                .filter(|&&i| guide.action(i).bucket == *b)
+                .filter(|&&i| g.buckets.contains(&guide.action(i).when.bucket))
                 .map(|&i| guide.action_value(i, |a| tera::Value::from_serializable(&action(guide, a))))
                 .collect(),
         })
@@ -199,18 +218,16 @@ pub(crate) const HOME_LIST: usize = 10;
 
 /// Builds the "needs attention" block.
 pub(crate) fn attention<'a>(guide: &Rcx<'a>) -> Attention<'a> {
-    let overdue: Vec<&Action> = guide.actions().iter().filter(|a| a.bucket == Bucket::Overdue).collect();
+    let overdue: Vec<&OpenItem> = guide.actions().iter().filter(|a| a.when.overdue()).collect();
     let days = guide.settings().stale_after_days;
     // Cards only for the few listed: a large guide has thousands of partners.
     let mut stale: Vec<(i64, &Partner)> = guide
         .partners()
         .filter(|p| p.profile.last_contact.is_some())
-        .filter_map(|p| {
-            Some((attention::stale_days(p.profile.last_contact, p.profile.status, guide.today(), days)?, p))
-        })
+        .filter_map(|p| Some((rules::stale_days(p.profile.last_contact, p.profile.status, guide.today(), days)?, p)))
         .collect();
     stale.sort_by(|(da, a), (db, b)| db.cmp(da).then(a.profile.name.cmp(&b.profile.name)));
-    let no_next_step: Vec<&Partner> = guide.partners().filter(|p| attention::without_next_step(p)).collect();
+    let no_next_step: Vec<&Partner> = guide.partners().filter(|p| rules::without_next_step(p)).collect();
     let stale_ctx = stale.iter().take(HOME_LIST).filter_map(|&(d, p)| {
         Some(StaleCtx { card: partner_card(guide, p), days: d, last_contact: p.profile.last_contact?.to_string() })
     });
@@ -218,7 +235,8 @@ pub(crate) fn attention<'a>(guide: &Rcx<'a>) -> Attention<'a> {
         empty: overdue.is_empty() && stale.is_empty() && no_next_step.is_empty(),
         overdue_total: overdue.len(),
         overdue: overdue.into_iter().take(HOME_LIST).map(|a| action(guide, a)).collect(),
-        this_week: guide.actions().iter().filter(|a| a.bucket == Bucket::ThisWeek).count(),
+        // What the actions page lists under "Due within 7 days".
+        this_week: guide.actions().iter().filter(|a| matches!(a.when.bucket, Bucket::Today | Bucket::Soon)).count(),
         stale_total: stale.len(),
         stale: stale_ctx.collect(),
         no_next_step_total: no_next_step.len(),

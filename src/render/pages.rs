@@ -136,6 +136,7 @@ struct NextStepCtx<'a> {
     due: Option<String>,
     owner: Option<&'a str>,
     overdue: bool,
+    when: Option<&'a str>,
 }
 
 /// Context of a partner page.
@@ -166,8 +167,16 @@ pub(crate) struct PartnerPage<'a> {
 /// Builds a partner page's context.
 pub(crate) fn partner<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
     let pr = &p.profile;
-    let today = guide.today();
-    let (done, open): (Vec<_>, Vec<_>) = pr.action_items.iter().map(|a| item(a, today)).partition(|i| i.done);
+    // The partner's open items, each once (the next step has its own place on the page).
+    let open = guide.partner_actions(&p.slug);
+    let next_step = open.iter().find(|o| o.is_next_step());
+    let mut done_tasks = std::collections::HashSet::new();
+    let done = pr
+        .action_items
+        .iter()
+        .map(|a| copy_item(a, &open))
+        .filter(|i| i.done && done_tasks.insert(crate::link::rules::task_key(i.task)))
+        .collect();
     PartnerPage {
         card: partner_card(guide, p),
         mission: pr.mission.as_deref(),
@@ -190,13 +199,14 @@ pub(crate) fn partner<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
             .collect(),
         last_contact: date(pr.last_contact),
         updated: date(p.updated),
-        next_step: pr.next_step.as_ref().map(|n| NextStepCtx {
-            action: &n.action,
-            due: date(n.due_date()),
+        next_step: next_step.map(|n| NextStepCtx {
+            action: &n.task,
+            due: date(n.due),
             owner: n.owner.as_deref(),
-            overdue: n.due_date().is_some_and(|d| d.0 < today),
+            overdue: n.when.overdue(),
+            when: n.when.beside_date(),
         }),
-        open_items: open,
+        open_items: open.iter().filter(|o| !o.is_next_step()).map(|o| open_item(o)).collect(),
         done_items: done,
         meetings: pr
             .meetings
@@ -209,7 +219,7 @@ pub(crate) fn partner<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
                 attendees: &m.attendees,
                 agenda: &m.agenda,
                 notes_html: notes.as_deref(),
-                action_items: m.action_items.iter().map(|a| item(a, today)).collect(),
+                action_items: m.action_items.iter().map(|a| copy_item(a, &open)).collect(),
             })
             .collect(),
         tags: pr.tags.iter().map(|t| Link { title: t.clone(), url: tag_url(guide.base(), t) }).collect(),
@@ -217,7 +227,7 @@ pub(crate) fn partner<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
         notes_html: p.notes_html.as_deref(),
         edit_url: edit_url(guide.settings(), &p.path),
         brief_url: Route::Brief(p.slug.clone()).url(guide.base()),
-        actions_url: (!guide.action_places(&ActionFilter::Partner(p.slug.clone())).is_empty())
+        actions_url: (!open.is_empty())
             .then(|| Route::Actions(ActionFilter::Partner(p.slug.clone())).url(guide.base())),
     }
 }

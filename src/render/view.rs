@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 
 use super::cards::{CardMap, Cards};
-use crate::link::attention::Action;
+use crate::link::rules::OpenItem;
 use crate::link::{Guide, Page, Partner, Playbook, Settings, Tag, tag_slug};
 use crate::routes::ActionFilter;
 
@@ -98,18 +98,8 @@ pub(crate) struct Run<'a> {
     /// Each partner's tag slugs joined by spaces, by partner slug: every
     /// directory page filters on them.
     partner_tag_slugs: OnceLock<HashMap<String, String>>,
-    /// The actions of each owner and of each partner, as places in the guide's list.
-    actions_by: OnceLock<ActionsBy>,
     /// Template values made once and listed by many pages (actions, directory cards).
     pub(crate) values: SharedValues,
-}
-
-/// The actions of each owner (by owner slug) and of each partner (by slug),
-/// as places in the guide's list.
-#[derive(Default)]
-struct ActionsBy {
-    owner: HashMap<String, Vec<usize>>,
-    partner: HashMap<String, Vec<usize>>,
 }
 
 /// Template values that several pages list, each made the first time one asks.
@@ -131,7 +121,6 @@ impl<'a> Run<'a> {
             related,
             partner_tags: OnceLock::new(),
             partner_tag_slugs: OnceLock::new(),
-            actions_by: OnceLock::new(),
             values: SharedValues::default(),
         }
     }
@@ -209,9 +198,15 @@ impl<'a> Rcx<'a> {
     }
 
     /// Every open next step and action item, most urgent first.
-    pub(crate) fn actions(&self) -> &'a [Action] {
+    pub(crate) fn actions(&self) -> &'a [OpenItem] {
         self.read(Dep::AllPartners);
-        &self.run.guide.actions
+        self.run.guide.actions.all()
+    }
+
+    /// The open items of partner `slug`, most urgent first.
+    pub(crate) fn partner_actions(&self, slug: &str) -> Vec<&'a OpenItem> {
+        self.partner(slug);
+        self.run.guide.actions.of_partner(slug)
     }
 
     /// The tags.
@@ -273,44 +268,34 @@ impl<'a> Rcx<'a> {
     /// The places in the guide's list of the actions an actions page lists, in
     /// order. A partner's actions come from that partner alone.
     pub(crate) fn action_places(&self, filter: &ActionFilter) -> Vec<usize> {
-        let all = &self.run.guide.actions;
-        let by = self.run.actions_by.get_or_init(|| {
-            let mut by = ActionsBy::default();
-            for (i, a) in all.iter().enumerate() {
-                if let Some(o) = &a.owner_slug {
-                    by.owner.entry(o.clone()).or_default().push(i);
-                }
-                by.partner.entry(a.partner.clone()).or_default().push(i);
-            }
-            by
-        });
+        let actions = &self.run.guide.actions;
         let places = match filter {
             ActionFilter::All => {
                 self.read(Dep::AllPartners);
-                return (0..all.len()).collect();
+                return (0..actions.len()).collect();
             }
             ActionFilter::Owner(o) => {
                 // Any partner's edit can give an owner an item.
                 self.read(Dep::AllPartners);
-                by.owner.get(o)
+                actions.owner_places(o)
             }
             ActionFilter::Partner(p) => {
                 self.partner(p);
-                by.partner.get(p)
+                actions.partner_places(p)
             }
         };
-        places.cloned().unwrap_or_default()
+        places.iter().map(|&i| i as usize).collect()
     }
 
     /// The guide's action number `i` (a place from [`Rcx::action_places`]).
-    pub(crate) fn action(&self, i: usize) -> &'a Action {
+    pub(crate) fn action(&self, i: usize) -> &'a OpenItem {
         let a = &self.run.guide.actions[i];
         self.partner(&a.partner);
         a
     }
 
     /// The template value of the guide's action number `i`, made once by `make`.
-    pub(crate) fn action_value(&self, i: usize, make: impl FnOnce(&'a Action) -> tera::Value) -> tera::Value {
+    pub(crate) fn action_value(&self, i: usize, make: impl FnOnce(&'a OpenItem) -> tera::Value) -> tera::Value {
         let a = self.action(i);
         let all =
             self.run.values.actions.get_or_init(|| self.run.guide.actions.iter().map(|_| OnceLock::new()).collect());

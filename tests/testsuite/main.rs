@@ -14,6 +14,7 @@ mod injection;
 mod outreach;
 mod properties;
 mod render;
+mod rules;
 mod serve;
 mod shipped;
 mod support;
