@@ -334,13 +334,13 @@ pub fn render_text(
                     let (slug, anchor) = (slug.to_string(), anchor.map(str::to_string));
                     links.push(LinkRef { partner, slug, anchor, span: origin.span(range.clone(), &dest_url) });
                 }
-                if let Some(d) = super::warnings::bad_url(&dest_url, origin.span(range.clone(), &dest_url)) {
+                if let Some(d) = super::urls::bad_url(&dest_url, origin.span(range.clone(), &dest_url)) {
                     diags.push(d);
                 }
                 out.push(Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest = match super::warnings::unsafe_scheme(&dest_url) {
+                let dest = match super::urls::unsafe_scheme(&dest_url) {
                     Some(scheme) => {
                         let span = origin.span(range.clone(), &dest_url);
                         diags.push(
@@ -440,7 +440,7 @@ fn resolve(
         return dest.to_string();
     }
     // Read as a browser does, so that `java\tscript:` or a leading control character do not slip through.
-    if let Some(scheme) = super::warnings::unsafe_scheme(dest) {
+    if let Some(scheme) = super::urls::unsafe_scheme(dest) {
         report(
             "unsafe-link",
             format!("`{scheme}:` links are not allowed"),

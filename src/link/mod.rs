@@ -11,6 +11,7 @@ mod patch;
 mod refs;
 pub(crate) mod rules;
 mod texts;
+pub(crate) mod urls;
 pub mod warnings;
 
 use std::collections::HashMap;
@@ -74,7 +75,7 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
 
     let (tags, actions) = rayon::join(
         || items::tags(&playbooks, &partners),
-        || rules::Actions::new(partners.values().map(|p| &**p), opts.today),
+        || rules::Actions::new(partners.values().map(|p| rules::open_items(&p.slug, &p.profile, opts.today))),
     );
     let guide = Guide {
         actions: Arc::new(actions),

@@ -141,7 +141,7 @@ pub fn relink(
                 let old = &guide.partners[&src.slug];
                 let partner = partner_item(sources, src, profile.clone(), old.playbooks.clone(), &entry.rendered);
                 // The partner's open items first: its warnings read them from the guide.
-                let items = rules::open_items(&partner, guide.today);
+                let items = rules::open_items(&partner.slug, &partner.profile, guide.today);
                 Arc::make_mut(&mut guide.actions).replace_partner(&src.slug, items);
                 warnings::check_partner(file, text, guide, &partner, &mut found);
                 guide.partners.insert(src.slug.clone(), Arc::new(partner));

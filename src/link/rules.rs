@@ -16,7 +16,6 @@ use std::collections::hash_map::Entry;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::guide::Partner;
 use crate::load::fields::{Date, Status};
 use crate::load::partner::{ActionItem, PartnerProfile};
 use crate::load::yaml::Spanned;
@@ -119,8 +118,8 @@ pub(crate) fn stale_days(
 }
 
 /// Partners talking with the library (contacted, or a meeting under way) but with no next step written down.
-pub(crate) fn without_next_step(p: &Partner) -> bool {
-    matches!(p.profile.status, Some(Status::Contacted | Status::Meeting)) && p.profile.next_step.is_none()
+pub(crate) fn without_next_step(profile: &PartnerProfile) -> bool {
+    matches!(profile.status, Some(Status::Contacted | Status::Meeting)) && profile.next_step.is_none()
 }
 
 // ------------------------------------------------------------- open items
@@ -215,8 +214,7 @@ pub(crate) fn same_task(a: &str, b: &str) -> bool {
 /// and due date. So an item done in the profile is done even when a meeting's
 /// copy is not, and an open profile copy keeps it open whatever a meeting's
 /// copy says. The next step has no `done`: it is open while it is written.
-pub(crate) fn open_items(partner: &Partner, today: NaiveDate) -> Vec<OpenItem> {
-    let pr = &partner.profile;
+pub(crate) fn open_items(slug: &str, pr: &PartnerProfile, today: NaiveDate) -> Vec<OpenItem> {
     // Every copy, in the order of precedence; done ones too, so that a done
     // winner hides the open copies after it.
     let next_step = pr.next_step.iter().map(|n| (n.action.as_str(), Place::NextStep, None));
@@ -259,7 +257,7 @@ pub(crate) fn open_items(partner: &Partner, today: NaiveDate) -> Vec<OpenItem> {
                 _ => return None,
             };
             Some(OpenItem {
-                partner: partner.slug.clone(),
+                partner: slug.to_string(),
                 place,
                 task: task.clone(),
                 owner: owner.clone(),
@@ -312,9 +310,9 @@ pub(crate) struct Actions {
 }
 
 impl Actions {
-    /// The open items of `partners`, judged against `today`.
-    pub(crate) fn new<'a>(partners: impl Iterator<Item = &'a Partner>, today: NaiveDate) -> Self {
-        let mut actions = Actions { list: partners.flat_map(|p| open_items(p, today)).collect(), ..Self::default() };
+    /// Every partner's open items (each partner's from [`open_items`]), in one list.
+    pub(crate) fn new(each_partners: impl IntoIterator<Item = Vec<OpenItem>>) -> Self {
+        let mut actions = Actions { list: each_partners.into_iter().flatten().collect(), ..Self::default() };
         actions.index();
         actions
     }

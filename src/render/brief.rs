@@ -211,7 +211,7 @@ fn recipients_emails<'a>(p: &'a Partner, names: &[&str]) -> Vec<&'a str> {
         .iter()
         .filter(|c| names.contains(&c.name.as_str()))
         .filter_map(|c| c.email.as_deref())
-        .filter(|e| crate::link::warnings::is_plain_email(e))
+        .filter(|e| crate::link::urls::is_plain_email(e))
         .collect()
 }
 

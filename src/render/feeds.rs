@@ -706,7 +706,9 @@ next_step:
 
     /// `guide` with its open items found again after a test edited a profile in place.
     fn relinked(mut guide: Guide) -> Guide {
-        guide.actions = Arc::new(crate::link::rules::Actions::new(guide.partners.values().map(|p| &**p), guide.today));
+        guide.actions = Arc::new(crate::link::rules::Actions::new(
+            guide.partners.values().map(|p| crate::link::rules::open_items(&p.slug, &p.profile, guide.today)),
+        ));
         guide
     }
 

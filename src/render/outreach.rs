@@ -227,7 +227,7 @@ pub(crate) fn attention<'a>(guide: &Rcx<'a>) -> Attention<'a> {
         .filter_map(|p| Some((rules::stale_days(p.profile.last_contact, p.profile.status, guide.today(), days)?, p)))
         .collect();
     stale.sort_by(|(da, a), (db, b)| db.cmp(da).then(a.profile.name.cmp(&b.profile.name)));
-    let no_next_step: Vec<&Partner> = guide.partners().filter(|p| rules::without_next_step(p)).collect();
+    let no_next_step: Vec<&Partner> = guide.partners().filter(|p| rules::without_next_step(&p.profile)).collect();
     let stale_ctx = stale.iter().take(HOME_LIST).filter_map(|&(d, p)| {
         Some(StaleCtx { card: partner_card(guide, p), days: d, last_contact: p.profile.last_contact?.to_string() })
     });

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::context::*;
 use super::view::Rcx;
-use crate::link::warnings::is_plain_email;
+use crate::link::urls::is_plain_email;
 use crate::link::{Guide, Partner, Playbook};
 use crate::routes::{ActionFilter, Route};
 

@@ -993,10 +993,11 @@ fn incremental_rebuilds_equal_a_full_build_after_each_edit() {
     let mut events = s.events();
     s.matches_full_build(&t, "full-0").unwrap();
 
+    // Saved atomically: a half-written file would rightly show the overlay.
     let edit = |path: &str, from: &str, to: &str| {
         let text = std::fs::read_to_string(t.guide().join(path)).unwrap();
         assert!(text.contains(from), "{path} lacks {from:?}");
-        t.file(path, &text.replace(from, to));
+        t.save(path, &text.replace(from, to));
     };
     type Step<'a> = (&'static str, Box<dyn Fn() + 'a>);
     let steps: Vec<Step> = vec![
@@ -1042,7 +1043,7 @@ fn incremental_rebuilds_equal_a_full_build_after_each_edit() {
         (
             "partner status change",
             Box::new(|| {
-                t.file(
+                t.save(
                     "partners/art-and-design.yaml",
                     "name: Department of Art and Design\nkind: academic-department\nstatus: active\nnotes: |\n  Back from the pause.\n",
                 );
@@ -1051,7 +1052,7 @@ fn incremental_rebuilds_equal_a_full_build_after_each_edit() {
         (
             "new partner",
             Box::new(|| {
-                t.file(
+                t.save(
                     "partners/research-computing.yaml",
                     "name: Research Computing\nkind: research-computing\nstatus: prospect\nplaybooks: [run-the-meeting]\ntags: [hpc]\n",
                 );

@@ -150,7 +150,7 @@ impl<'a> Seen<'a> {
 #[test]
 fn each_item_is_listed_once_as_its_first_copy_writes_it() {
     let guide = guide(&[("gis", REPEATS)], "2026-01-05");
-    let items = open_items(&guide.partners["gis"], guide.today);
+    let items = open_items("gis", &guide.partners["gis"].profile, guide.today);
     let got: Vec<Seen<'_>> = items.iter().map(Seen::of).collect();
     let meeting = |meeting, item, date| Place::Meeting { meeting, item, date: d(date) };
     let want = [
@@ -193,7 +193,7 @@ fn each_item_is_listed_once_as_its_first_copy_writes_it() {
 fn the_winning_copy_is_found_again_with_its_place_in_the_file() {
     let guide = guide(&[("gis", REPEATS)], "2026-01-05");
     let partner = &guide.partners["gis"];
-    let items = open_items(partner, guide.today);
+    let items = open_items(&partner.slug, &partner.profile, guide.today);
     let text = REPEATS;
     let at = |o: &OpenItem| o.due_in(&partner.profile).map(|due| &text[due.offset..due.offset + due.len]);
     // The licence's date is the profile's (line 9), not the meeting's 2026-01-01.
@@ -253,6 +253,6 @@ fn a_partners_and_an_owners_actions_keep_the_guide_order() {
     assert_eq!(actions.all().iter().map(|o| o.task.as_str()).collect::<Vec<_>>(), ["Rack"]);
     assert_eq!(tasks(actions.of_owner("ana")), ["Rack"]);
     assert!(actions.of_owner("bo").is_empty());
-    actions.replace_partner("lab", open_items(&guide.partners["lab"], guide.today));
+    actions.replace_partner("lab", open_items("lab", &guide.partners["lab"].profile, guide.today));
     assert_eq!(actions.all(), guide.actions.all());
 }

@@ -92,6 +92,18 @@ impl GuideTest {
         self.bytes(path, text.as_bytes())
     }
 
+    /// Adds or overwrites a file of the guide as an editor's atomic save does:
+    /// the text is written beside it and renamed over it, so that a watcher
+    /// never reads it half written, however loaded the machine is.
+    pub(crate) fn save(&self, path: &str, text: &str) -> &Self {
+        let p = self.guide().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        let tmp = p.with_file_name(format!(".{}.partnerbook-test~", p.file_name().unwrap().to_string_lossy()));
+        std::fs::write(&tmp, text).unwrap_or_else(|e| panic!("could not write {}: {e}", tmp.display()));
+        std::fs::rename(&tmp, &p).unwrap_or_else(|e| panic!("could not rename over {}: {e}", p.display()));
+        self
+    }
+
     /// Adds or overwrites a file of the guide with raw bytes.
     pub(crate) fn bytes(&self, path: &str, bytes: &[u8]) -> &Self {
         let p = self.guide().join(path);
