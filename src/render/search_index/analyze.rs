@@ -9,10 +9,10 @@
 //! counts), and how terms are stored (`encode`).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use elasticlunr::Pipeline;
+use rustc_hash::FxBuildHasher;
 
 use super::text::fold;
 use elasticlunr::lang::{English, Language};
@@ -28,9 +28,9 @@ pub(super) struct Analyzer {
     /// Word as written, if it has at most [`SHORT`] bytes, packed by [`short`]
     /// -> its term, or `None` when the pipeline drops it. Almost every word is
     /// short, and a short key hashes and compares as one number.
-    short: HashMap<u128, Option<TermId>, BuildHasherDefault<FxHasher>>,
+    short: HashMap<u128, Option<TermId>, FxBuildHasher>,
     /// The same for longer words.
-    long: HashMap<Box<str>, Option<TermId>, BuildHasherDefault<FxHasher>>,
+    long: HashMap<Box<str>, Option<TermId>, FxBuildHasher>,
     /// Term -> its number.
     ids: HashMap<Arc<str>, TermId>,
     /// Number -> term.
@@ -188,36 +188,6 @@ fn short(word: &str) -> Option<u128> {
     packed[..bytes.len()].copy_from_slice(bytes);
     packed[15] = bytes.len() as u8;
     Some(u128::from_le_bytes(packed))
-}
-
-/// A fast hash for short keys (the words of the guide), after rustc's FxHasher:
-/// the word cache is looked up once per word of the whole guide.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let word = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
-        }
-        let mut tail = [0u8; 8];
-        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(tail) ^ bytes.len() as u64).wrapping_mul(K);
-    }
-
-    fn write_u128(&mut self, n: u128) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(K);
-        self.0 = (self.0.rotate_left(5) ^ (n >> 64) as u64).wrapping_mul(K);
-    }
-
-    fn finish(&self) -> u64 {
-        // The multiplications leave the high bits best mixed; the table indexes by the low ones.
-        self.0.rotate_left(26)
-    }
 }
 
 /// The words of `text`, split as elasticlunr's tokenizer splits them (at
