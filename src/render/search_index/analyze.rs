@@ -25,12 +25,8 @@ pub(super) type TermId = u32;
 /// seen before costs one hash lookup.
 pub(super) struct Analyzer {
     pipeline: Pipeline,
-    /// Word as written, if it has at most [`SHORT`] bytes, packed by [`short`]
-    /// -> its term, or `None` when the pipeline drops it. Almost every word is
-    /// short, and a short key hashes and compares as one number.
-    short: HashMap<u128, Option<TermId>, FxBuildHasher>,
-    /// The same for longer words.
-    long: HashMap<Box<str>, Option<TermId>, FxBuildHasher>,
+    /// Word as written -> its term, or `None` when the pipeline drops it.
+    seen: HashMap<Box<str>, Option<TermId>, FxBuildHasher>,
     /// Term -> its number.
     ids: HashMap<Arc<str>, TermId>,
     /// Number -> term.
@@ -51,8 +47,7 @@ impl Analyzer {
         );
         Analyzer {
             pipeline,
-            short: HashMap::default(),
-            long: HashMap::default(),
+            seen: HashMap::default(),
             ids: HashMap::new(),
             terms: Vec::new(),
             masks: Masks::default(),
@@ -68,33 +63,19 @@ impl Analyzer {
     /// [`Analyzer::analyze`] for any text, word by word.
     fn analyze_any(&mut self, text: &str, mut each: impl FnMut(TermId)) {
         for word in words(text) {
-            let id = match short(word) {
-                Some(key) => self.short_term(key, word),
-                None => self.long_term(word),
-            };
-            if let Some(id) = id {
+            if let Some(id) = self.seen_term(word) {
                 each(id);
             }
         }
     }
 
-    /// The term of `word`, a short word packed as `key` (see [`short`]), learnt on first sight.
-    fn short_term(&mut self, key: u128, word: &str) -> Option<TermId> {
-        if let Some(&id) = self.short.get(&key) {
+    /// The term of `word`, learnt on first sight.
+    fn seen_term(&mut self, word: &str) -> Option<TermId> {
+        if let Some(&id) = self.seen.get(word) {
             return id;
         }
         let id = self.term(word);
-        self.short.insert(key, id);
-        id
-    }
-
-    /// The term of a longer `word`, learnt on first sight.
-    fn long_term(&mut self, word: &str) -> Option<TermId> {
-        if let Some(&id) = self.long.get(word) {
-            return id;
-        }
-        let id = self.term(word);
-        self.long.insert(word.into(), id);
+        self.seen.insert(word.into(), id);
         id
     }
 
@@ -125,21 +106,7 @@ impl Analyzer {
                 continue;
             }
             let e = masks.last_kept_before(end) + 1;
-            let word = &text[s..e];
-            let id = if e - s <= SHORT {
-                // One unaligned load where the text goes on far enough, masked to the word.
-                let key = match bytes.get(s..s + 16) {
-                    Some(window) => {
-                        let loaded = u128::from_le_bytes(window.try_into().expect("16 bytes"));
-                        loaded & ((1u128 << (8 * (e - s))) - 1) | ((e - s) as u128) << 120
-                    }
-                    None => short(word).expect("a short word"),
-                };
-                self.short_term(key, word)
-            } else {
-                self.long_term(word)
-            };
-            if let Some(id) = id {
+            if let Some(id) = self.seen_term(&text[s..e]) {
                 each(id);
             }
         }
@@ -173,22 +140,6 @@ impl Analyzer {
 /// The longest word indexed, in bytes: well above any word, since a sentence
 /// of a language written without spaces is one word to the tokenizer.
 pub(super) const MAX_WORD_BYTES: usize = 1024;
-
-/// The longest word, in bytes, that [`short`] packs.
-const SHORT: usize = 15;
-
-/// `word` packed in a number, if it has at most [`SHORT`] bytes: the bytes,
-/// then its length in the top byte (so that no two words pack the same).
-fn short(word: &str) -> Option<u128> {
-    let bytes = word.as_bytes();
-    if bytes.len() > SHORT {
-        return None;
-    }
-    let mut packed = [0u8; 16];
-    packed[..bytes.len()].copy_from_slice(bytes);
-    packed[15] = bytes.len() as u8;
-    Some(u128::from_le_bytes(packed))
-}
 
 /// The words of `text`, split as elasticlunr's tokenizer splits them (at
 /// white space and hyphens), before it lower-cases them: the case is needed
@@ -433,25 +384,12 @@ mod tests {
     }
 
     #[test]
-    fn short_words_pack_apart() {
-        let words = ["", "a", "a\0", "ab", "ba", "fifteen-bytes!!", "sixteen-bytes!!!"];
-        let packed: Vec<Option<u128>> = words.iter().map(|w| short(w)).collect();
-        assert!(packed[..6].iter().all(Option::is_some) && packed[6].is_none());
-        let mut distinct = packed.clone();
-        distinct.sort();
-        distinct.dedup();
-        assert_eq!(distinct.len(), packed.len());
-        // Long and short words are looked up alike.
-        let long = "Interdepartmental ".repeat(3);
-        assert_eq!(terms(&long), ["interdepartment"; 3]);
-    }
-
-    #[test]
     fn the_same_word_is_one_term() {
         let mut a = Analyzer::new();
         let mut ids = Vec::new();
         a.analyze("meeting Meetings meet", |id| ids.push(id));
         assert_eq!(ids, [0, 0, 0]);
         assert_eq!(a.terms.len(), 1);
+        assert_eq!(terms(&"Interdepartmental ".repeat(3)), ["interdepartment"; 3]);
     }
 }
