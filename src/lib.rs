@@ -73,10 +73,6 @@ pub struct Report {
     pub sources: Sources,
     /// Warnings.
     pub warnings: Diagnostics,
-    /// The linked guide the site was made from. Handed back rather than freed
-    /// inside `build`: freeing a large guide piece by piece takes tens of
-    /// milliseconds on one core, which a process about to end can skip.
-    pub guide: link::Guide,
 }
 
 /// load -> link; fails when the guide has errors. The guide returned has
@@ -130,7 +126,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     trace.stage("render and write");
     staging.commit()?;
     trace.stage("swap");
-    Ok(Report { files, sources, warnings, guide })
+    Ok(Report { files, sources, warnings })
 }
 
 /// Stage times on standard error when `PARTNERBOOK_TRACE` is set: where a slow run spends its time.

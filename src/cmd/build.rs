@@ -18,7 +18,7 @@ pub fn run(args: &BuildArgs) -> Outcome {
                 opts.out_dir.display(),
                 started.elapsed().as_millis()
             ));
-            // The process ends next: freeing the guide piece by piece would only delay it.
+            // The process ends next: freeing the sources and warnings piece by piece would only delay it.
             std::mem::forget(report);
             Outcome::Ok(text)
         }

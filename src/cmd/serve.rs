@@ -8,36 +8,41 @@ use std::sync::mpsc::channel;
 use super::{Outcome, describe};
 use crate::cli::ServeArgs;
 use crate::render::Site;
-use crate::serve::live::{Event, Live, overlay_html};
+use crate::serve::live::{Event, Live, overlay_html, overlay_with};
+use crate::serve::watch::Batch;
 use crate::serve::{self, Session, http, watch};
 
 /// What the session loop waits for.
 enum Msg {
-    Changed(Vec<String>),
+    Watched(Batch),
     Quit,
 }
 
 /// Runs serve until Ctrl-C.
 pub fn run(args: &ServeArgs) -> Outcome {
-    let opts = args.options();
+    let mut opts = args.options();
     let guide = opts.guide.clone();
     if !guide.join("site.yaml").is_file() {
         return describe(crate::Failure::NotAGuide(guide));
+    }
+    // By its absolute path: a guide given as `.` that a script replaces is
+    // the new folder of that name, not the removed folder the process is in.
+    if let Ok(absolute) = std::path::absolute(&guide) {
+        opts.guide = absolute;
     }
     let mut session = Session::new(opts);
 
     // Watch before the first build, so that no save made while it runs is missed.
     let (tx, rx) = channel::<Msg>();
-    let (batch_tx, batch_rx) = channel::<Vec<String>>();
-    let _watcher = match watch::watch(&guide, batch_tx) {
-        Ok(w) => w,
-        Err(e) => return Outcome::Environment(format!("error: cannot watch {}: {e}\n", guide.display())),
-    };
+    let (batch_tx, batch_rx) = channel::<Batch>();
+    if let Err(e) = watch::watch(&guide, batch_tx) {
+        return Outcome::Environment(format!("error: cannot watch {}: {e}\n", guide.display()));
+    }
     {
         let tx = tx.clone();
         std::thread::spawn(move || {
             while let Ok(batch) = batch_rx.recv() {
-                if tx.send(Msg::Changed(batch)).is_err() {
+                if tx.send(Msg::Watched(batch)).is_err() {
                     return;
                 }
             }
@@ -90,9 +95,29 @@ pub fn run(args: &ServeArgs) -> Outcome {
     }
 
     let mut failing = live.current().overlay.is_some();
-    while let Ok(Msg::Changed(paths)) = rx.recv() {
-        let what = describe_paths(&paths);
-        match session.rebuild(&paths) {
+    while let Ok(Msg::Watched(batch)) = rx.recv() {
+        let (what, rebuilt) = match batch {
+            Batch::Changed(paths) => (describe_paths(&paths), session.rebuild(&paths)),
+            Batch::RootGone => {
+                eprintln!("guide folder {} removed; waiting for it to come back", guide.display());
+                let text = format!("error: the guide folder {} is missing (removed or renamed)\n", guide.display());
+                live.fail(overlay_with(FOLDER_MISSING, &text));
+                failing = true;
+                continue;
+            }
+            Batch::RootBack => {
+                eprintln!("guide folder {} is there; watching again", guide.display());
+                ("the guide folder".to_string(), session.rebuild_all())
+            }
+            Batch::Stopped(why) => {
+                eprintln!("error: stopped watching: {why}\nhelp: restart serve to follow the guide again");
+                let text = format!("error: stopped watching: {why}\nhelp: restart serve to follow the guide again\n");
+                live.fail(overlay_with(STOPPED, &text));
+                failing = true;
+                continue;
+            }
+        };
+        match rebuilt {
             Ok(serve::Outcome::Built { site, guide, changed, rendered, warnings, took }) => {
                 if let Some(warnings) = warnings {
                     eprint!("{warnings}");
@@ -125,6 +150,13 @@ pub fn run(args: &ServeArgs) -> Outcome {
     eprintln!("stopped");
     Outcome::Ok(String::new())
 }
+
+/// The overlay's first sentence while the guide folder is missing.
+const FOLDER_MISSING: &str =
+    "The guide folder is missing. This page shows the last good version; it is rebuilt when the folder is back.";
+
+/// The overlay's first sentence once watching has stopped.
+const STOPPED: &str = "Saves are no longer followed. This page shows the last good version.";
 
 fn describe_paths(paths: &[String]) -> String {
     match paths {

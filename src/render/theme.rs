@@ -40,7 +40,6 @@ impl Theme {
     /// replacing those of the same name.
     pub fn load(theme: Option<&ThemeSrc>, overrides: &[(String, String)]) -> Result<Theme, String> {
         let mut tera = tera::Tera::new();
-        tera.register_filter("safe", safe);
         let templates = DEFAULT_THEME.get_dir("templates").ok_or("the embedded theme has no templates")?;
         let mut embedded = Vec::new();
         collect(templates, "templates", &mut embedded);
@@ -87,16 +86,6 @@ impl Theme {
     }
 }
 
-/// Tera's `safe` filter, without copying a string: the built-in one copies
-/// the text into a new value, and every playbook page passes its whole body
-/// through it. A value that is not a string is written out, as Tera does.
-fn safe(value: &tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
-    match value.as_str() {
-        Some(_) => value.clone().mark_safe(),
-        None => tera::Value::safe_string(&value.to_string()),
-    }
-}
-
 /// Every file below `dir`, named by its path below `prefix`.
 fn collect(dir: &'static Dir<'static>, prefix: &str, out: &mut Vec<(String, &'static [u8])>) {
     for f in dir.files() {
@@ -122,33 +111,6 @@ pub fn error_text(e: &tera::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_safe_filter_writes_what_tera_s_writes() {
-        let overrides = [(
-            "t.html".to_string(),
-            "{{ html | safe }}|{{ n | safe }}|{{ list | safe }}|{{ html }}|{{ html | safe | upper }}|{{ none | safe }}|{{ map | safe }}|{{ flag | safe }}".to_string(),
-        )];
-        let theme = Theme::load(None, &overrides).unwrap();
-        let mut ctx = tera::Context::new();
-        ctx.insert("html", &"<b>x &amp; y</b>".repeat(3));
-        ctx.insert("n", &5);
-        ctx.insert("list", &["<a>"]);
-        ctx.insert("none", &None::<String>);
-        ctx.insert("map", &std::collections::BTreeMap::from([("k", "<v>")]));
-        ctx.insert("flag", &true);
-        let out = theme.tera.render("t.html", &ctx).unwrap();
-        let mut builtin = tera::Tera::new();
-        builtin.add_raw_templates(overrides.iter().map(|(n, t)| (n.as_str(), t.as_str()))).unwrap();
-        assert_eq!(out, builtin.render("t.html", &ctx).unwrap());
-        assert!(out.starts_with("<b>x &amp; y</b><b>") && out.contains("|5|"), "{out}");
-        // A name that is not in the context fails alike (or renders alike).
-        let missing = [("m.html".to_string(), "{{ missing | safe }}".to_string())];
-        let ours = Theme::load(None, &missing).unwrap().tera.render("m.html", &ctx).map_err(|e| e.to_string());
-        let mut builtin = tera::Tera::new();
-        builtin.add_raw_templates(missing.iter().map(|(n, t)| (n.as_str(), t.as_str()))).unwrap();
-        assert_eq!(ours, builtin.render("m.html", &ctx).map_err(|e| e.to_string()));
-    }
 
     #[test]
     fn the_embedded_theme_parses_and_has_every_template() {

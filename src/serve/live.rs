@@ -169,16 +169,24 @@ impl Live {
 
 /// The overlay that shows a failed rebuild's errors over the page, escaped.
 pub fn overlay_html(errors: &str) -> String {
+    overlay_with(
+        "The last save did not build. This page shows the last good version; fix the file and save again.",
+        errors,
+    )
+}
+
+/// An overlay with a `lead` sentence over `text`, shown as preformatted; both escaped.
+pub(crate) fn overlay_with(lead: &str, text: &str) -> String {
     format!(
         concat!(
             "<div id=\"partnerbook-overlay\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;",
             "z-index:2147483647;margin:0;padding:1rem 1.25rem;background:#fff4f2;color:#1a1a1a;border-top:4px solid #b3261e;",
             "font:15px/1.5 system-ui,sans-serif;box-shadow:0 -4px 16px rgba(0,0,0,.25)\">",
-            "<p style=\"margin:0 0 .5rem;font-weight:700;color:#8c1d18\">The last save did not build. ",
-            "This page shows the last good version; fix the file and save again.</p>",
+            "<p style=\"margin:0 0 .5rem;font-weight:700;color:#8c1d18\">{}</p>",
             "<pre style=\"margin:0;white-space:pre-wrap;font:13px/1.45 ui-monospace,monospace;color:#1a1a1a\">{}</pre></div>"
         ),
-        escape(errors.trim_end())
+        escape(lead),
+        escape(text.trim_end())
     )
 }
 

@@ -93,6 +93,15 @@ impl Session {
         self.last.clone()
     }
 
+    /// Rebuilds from a fresh walk of the guide, reading every file again: after
+    /// the guide folder was replaced, a file of the new folder can have the
+    /// size and time of the old one (`cp -a`, `rsync`) and still differ.
+    pub(crate) fn rebuild_all(&mut self) -> Result<Outcome, crate::Failure> {
+        self.load_cache = load::Cache::default();
+        self.loaded = None;
+        self.rebuild(&[])
+    }
+
     /// Rebuilds after `changed` paths (relative to the guide) were touched;
     /// those are read again even if their size and time look the same.
     pub fn rebuild(&mut self, changed: &[String]) -> Result<Outcome, crate::Failure> {

@@ -2,7 +2,7 @@
 //! HTTP/1.1 and its Server-Sent Events stream. Pages, status codes and
 //! headers; live reload after in-place, atomic and bulk edits; the error
 //! overlay; path traversal; a busy port; incremental rebuilds equal to a full
-//! build; Ctrl-C.
+//! build; the guide folder removed or replaced; Ctrl-C.
 //!
 //! No test sleeps for a fixed time: every wait is for an event on the stream
 //! (or for the child to exit), bounded by [`WAIT`].
@@ -14,7 +14,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::support::{GuideTest, TODAY, Tree, tree, urls};
+use crate::support::{GuideTest, TODAY, Tree, copy_dir, tree, urls};
 
 mod hostile;
 
@@ -1202,4 +1202,88 @@ fn a_template_error_or_a_missing_site_yaml_shows_the_overlay_until_fixed() {
     t.bytes("site.yaml", &site_yaml);
     events.expect("reload");
     s.settle(&mut events, "site.yaml back", |s| s.matches_full_build(&t, "full"));
+}
+
+#[test]
+fn a_guide_folder_removed_and_copied_back_is_followed_again() {
+    // A script that re-copies the guide removes the folder, then copies the
+    // new one in file by file: serve must say so and follow the new folder.
+    let (t, s) = Server::good();
+    let mut events = s.events();
+    let guide = t.guide();
+    let copy = t.root().join("copy");
+    copy_dir(&guide, &copy);
+
+    std::fs::remove_dir_all(&guide).unwrap();
+    s.wait_stderr("removed; waiting for it to come back");
+    // The last good site, with an overlay that says why saves do not show.
+    s.settle(
+        &mut events,
+        "the folder missing",
+        page_has("/", &["Good guide", OVERLAY, "The guide folder is missing."]),
+    );
+
+    let playbook = copy.join("playbooks/run-the-meeting.md");
+    let text = std::fs::read_to_string(&playbook).unwrap();
+    std::fs::write(&playbook, text.replace("Start on time.", "Copied back with an edit.")).unwrap();
+    copy_dir(&copy, &guide);
+    s.wait_stderr("watching again");
+    s.settle(
+        &mut events,
+        "the copied-back guide",
+        page_has("/playbooks/run-the-meeting/", &["Copied back with an edit."]),
+    );
+
+    // Saves in the new folder are followed, as before the removal.
+    let playbook = guide.join("playbooks/run-the-meeting.md");
+    let text = std::fs::read_to_string(&playbook).unwrap();
+    std::fs::write(&playbook, text.replace("Copied back with an edit.", "Saved after the return.")).unwrap();
+    s.settle(
+        &mut events,
+        "a save after the return",
+        page_has("/playbooks/run-the-meeting/", &["Saved after the return."]),
+    );
+    s.settle(&mut events, "the guide after the return", |s| s.matches_full_build(&t, "full"));
+}
+
+#[test]
+fn a_guide_folder_renamed_away_and_replaced_by_another_is_followed() {
+    // `mv guide guide.old && mv guide.new guide`, as re-copy scripts do. The
+    // edited playbook has the size and time of the old one, as `cp -a` or
+    // rsync can leave it: serve must read the new folder's files, not trust
+    // what it knew of the old folder's.
+    let (t, s) = Server::good();
+    let mut events = s.events();
+    let guide = t.guide();
+    let new = t.root().join("guide.new");
+    copy_dir(&guide, &new);
+    let old_playbook = guide.join("playbooks/run-the-meeting.md");
+    let new_playbook = new.join("playbooks/run-the-meeting.md");
+    let text = std::fs::read_to_string(&old_playbook).unwrap();
+    let edited = text.replace("Start on time.", "Start in time.");
+    assert_eq!((edited.len(), edited != text), (text.len(), true));
+    std::fs::write(&new_playbook, &edited).unwrap();
+    let modified = std::fs::metadata(&old_playbook).unwrap().modified().unwrap();
+    std::fs::File::options().write(true).open(&new_playbook).unwrap().set_modified(modified).unwrap();
+
+    std::fs::rename(&guide, t.root().join("guide.old")).unwrap();
+    std::fs::rename(&new, &guide).unwrap();
+    s.wait_stderr("watching again");
+    s.settle(
+        &mut events,
+        "the folder renamed into place",
+        page_has("/playbooks/run-the-meeting/", &["Start in time."]),
+    );
+
+    // Saves in the folder now named `guide` are followed.
+    t.file(
+        "playbooks/visit-the-help-desk.md",
+        "---\ntitle: Visit the help desk\nstage: reach-out\n---\n\nBring cake.\n",
+    );
+    s.settle(
+        &mut events,
+        "a new playbook in the new folder",
+        page_has("/playbooks/visit-the-help-desk/", &["Bring cake."]),
+    );
+    s.settle(&mut events, "the new folder", |s| s.matches_full_build(&t, "full"));
 }

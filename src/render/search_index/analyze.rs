@@ -9,10 +9,10 @@
 //! counts), and how terms are stored (`encode`).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use elasticlunr::Pipeline;
+use rustc_hash::FxBuildHasher;
 
 use super::text::fold;
 use elasticlunr::lang::{English, Language};
@@ -25,18 +25,12 @@ pub(super) type TermId = u32;
 /// seen before costs one hash lookup.
 pub(super) struct Analyzer {
     pipeline: Pipeline,
-    /// Word as written, if it has at most [`SHORT`] bytes, packed by [`short`]
-    /// -> its term, or `None` when the pipeline drops it. Almost every word is
-    /// short, and a short key hashes and compares as one number.
-    short: HashMap<u128, Option<TermId>, BuildHasherDefault<FxHasher>>,
-    /// The same for longer words.
-    long: HashMap<Box<str>, Option<TermId>, BuildHasherDefault<FxHasher>>,
+    /// Word as written -> its term, or `None` when the pipeline drops it.
+    seen: HashMap<Box<str>, Option<TermId>, FxBuildHasher>,
     /// Term -> its number.
     ids: HashMap<Arc<str>, TermId>,
     /// Number -> term.
     pub(super) terms: Vec<Arc<str>>,
-    /// The masks of the text at hand, kept for their memory.
-    masks: Masks,
 }
 
 /// Where the stop-word filter sits in elasticlunr-rs's English pipeline.
@@ -49,101 +43,27 @@ impl Analyzer {
             pipeline.queue.iter().map(|f| f.name()).collect::<Vec<_>>(),
             ["trimmer", STOP_WORD_FILTER, "stemmer"]
         );
-        Analyzer {
-            pipeline,
-            short: HashMap::default(),
-            long: HashMap::default(),
-            ids: HashMap::new(),
-            terms: Vec::new(),
-            masks: Masks::default(),
-        }
+        Analyzer { pipeline, seen: HashMap::default(), ids: HashMap::new(), terms: Vec::new() }
     }
 
     /// Calls `each` with the term of every word of `text` that the pipeline
     /// keeps, in order. Each word is folded (`fold`: accents dropped) first.
-    pub(super) fn analyze(&mut self, text: &str, each: impl FnMut(TermId)) {
-        if text.is_ascii() { self.analyze_ascii(text, each) } else { self.analyze_any(text, each) }
-    }
-
-    /// [`Analyzer::analyze`] for any text, word by word.
-    fn analyze_any(&mut self, text: &str, mut each: impl FnMut(TermId)) {
+    pub(super) fn analyze(&mut self, text: &str, mut each: impl FnMut(TermId)) {
         for word in words(text) {
-            let id = match short(word) {
-                Some(key) => self.short_term(key, word),
-                None => self.long_term(word),
-            };
-            if let Some(id) = id {
+            if let Some(id) = self.seen_term(word) {
                 each(id);
             }
         }
     }
 
-    /// The term of `word`, a short word packed as `key` (see [`short`]), learnt on first sight.
-    fn short_term(&mut self, key: u128, word: &str) -> Option<TermId> {
-        if let Some(&id) = self.short.get(&key) {
+    /// The term of `word`, learnt on first sight.
+    fn seen_term(&mut self, word: &str) -> Option<TermId> {
+        if let Some(&id) = self.seen.get(word) {
             return id;
         }
         let id = self.term(word);
-        self.short.insert(key, id);
+        self.seen.insert(word.into(), id);
         id
-    }
-
-    /// The term of a longer `word`, learnt on first sight.
-    fn long_term(&mut self, word: &str) -> Option<TermId> {
-        if let Some(&id) = self.long.get(word) {
-            return id;
-        }
-        let id = self.term(word);
-        self.long.insert(word.into(), id);
-        id
-    }
-
-    /// [`Analyzer::analyze`] for ASCII text, the hot loop of the index: most
-    /// text is ASCII. Words are split as [`words`] splits them, then trimmed
-    /// as the pipeline's trimmer trims them before the lookup, so that `word`,
-    /// `word,` and `(word` are one key (the same term: for ASCII, folding and
-    /// lower-casing neither make nor remove the characters it trims). A word
-    /// too long to index is skipped, as `term` drops it. Word edges are found
-    /// in bit masks of the text (see [`Masks`]) rather than byte by byte.
-    fn analyze_ascii(&mut self, text: &str, mut each: impl FnMut(TermId)) {
-        let bytes = text.as_bytes();
-        let mut masks = std::mem::take(&mut self.masks);
-        masks.fill(bytes);
-        let mut at = 0;
-        loop {
-            let start = masks.next_word_byte(at);
-            if start >= bytes.len() {
-                break;
-            }
-            let end = masks.next_separator(start).min(bytes.len());
-            at = end;
-            if end - start > MAX_WORD_BYTES {
-                continue;
-            }
-            let s = masks.next_kept(start);
-            if s >= end {
-                continue;
-            }
-            let e = masks.last_kept_before(end) + 1;
-            let word = &text[s..e];
-            let id = if e - s <= SHORT {
-                // One unaligned load where the text goes on far enough, masked to the word.
-                let key = match bytes.get(s..s + 16) {
-                    Some(window) => {
-                        let loaded = u128::from_le_bytes(window.try_into().expect("16 bytes"));
-                        loaded & ((1u128 << (8 * (e - s))) - 1) | ((e - s) as u128) << 120
-                    }
-                    None => short(word).expect("a short word"),
-                };
-                self.short_term(key, word)
-            } else {
-                self.long_term(word)
-            };
-            if let Some(id) = id {
-                each(id);
-            }
-        }
-        self.masks = masks;
     }
 
     /// The term of a word as written: folded, lower-cased as the tokenizer
@@ -174,183 +94,11 @@ impl Analyzer {
 /// of a language written without spaces is one word to the tokenizer.
 pub(super) const MAX_WORD_BYTES: usize = 1024;
 
-/// The longest word, in bytes, that [`short`] packs.
-const SHORT: usize = 15;
-
-/// `word` packed in a number, if it has at most [`SHORT`] bytes: the bytes,
-/// then its length in the top byte (so that no two words pack the same).
-fn short(word: &str) -> Option<u128> {
-    let bytes = word.as_bytes();
-    if bytes.len() > SHORT {
-        return None;
-    }
-    let mut packed = [0u8; 16];
-    packed[..bytes.len()].copy_from_slice(bytes);
-    packed[15] = bytes.len() as u8;
-    Some(u128::from_le_bytes(packed))
-}
-
-/// A fast hash for short keys (the words of the guide), after rustc's FxHasher:
-/// the word cache is looked up once per word of the whole guide.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let word = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
-        }
-        let mut tail = [0u8; 8];
-        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(tail) ^ bytes.len() as u64).wrapping_mul(K);
-    }
-
-    fn write_u128(&mut self, n: u128) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(K);
-        self.0 = (self.0.rotate_left(5) ^ (n >> 64) as u64).wrapping_mul(K);
-    }
-
-    fn finish(&self) -> u64 {
-        // The multiplications leave the high bits best mixed; the table indexes by the low ones.
-        self.0.rotate_left(26)
-    }
-}
-
 /// The words of `text`, split as elasticlunr's tokenizer splits them (at
 /// white space and hyphens), before it lower-cases them: the case is needed
 /// to see a word written in capitals.
 pub(super) fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| c.is_whitespace() || c == '-').filter(|w| !w.is_empty())
-}
-
-/// The ASCII bytes [`words`] splits at: white space and `-`.
-const SEPARATOR: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 128 {
-        t[b] = (b as u8).is_ascii_whitespace() || b == b'-' as usize || b == 0x0b;
-        b += 1;
-    }
-    t
-};
-
-/// The ASCII bytes the pipeline's trimmer keeps at the edges of a word (see [`is_word_char`]).
-const WORD: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 128 {
-        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
-        b += 1;
-    }
-    t
-};
-
-/// Two bits per byte of an ASCII text, 64 bytes to a number: whether the
-/// byte is a [`SEPARATOR`], and whether it is a [`WORD`] byte (one the trimmer
-/// keeps). A word's edges are then the next bit set or clear, found a number at
-/// a time, with no branch per byte. Each mask ends with a number past the text
-/// that stops every search: in `separator`, bit 0 set and bit 1 clear; in
-/// `kept`, all set. The bits for bytes past the text, before it, are separators.
-#[derive(Default)]
-struct Masks {
-    separator: Vec<u64>,
-    kept: Vec<u64>,
-}
-
-impl Masks {
-    /// The masks of `bytes`, which are all ASCII.
-    fn fill(&mut self, bytes: &[u8]) {
-        /// 1 in each byte, and the high bit of each byte.
-        const ONES: u64 = u64::from_le_bytes([1; 8]);
-        const HIGH: u64 = ONES << 7;
-        /// The high bit of each byte of `x` (all ASCII) that is in `lo..hi` (`hi` <= 128):
-        /// with the high bits set first, no subtraction borrows from the next byte.
-        fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
-            let y = x | HIGH;
-            y.wrapping_sub(ONES * u64::from(lo)) & !y.wrapping_sub(ONES * u64::from(hi)) & HIGH
-        }
-        /// The high bits of the eight bytes of `h` as eight bits, byte i to bit i.
-        fn gather(h: u64) -> u64 {
-            (h >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
-        }
-        debug_assert!(bytes.is_ascii());
-        self.separator.clear();
-        self.kept.clear();
-        let mut blocks = bytes.chunks_exact(64);
-        for block in &mut blocks {
-            let (mut separator, mut kept) = (0, 0);
-            for (i, eight) in block.chunks_exact(8).enumerate() {
-                let x = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
-                let s = in_range(x, 9, 14) | in_range(x, b' ', b' ' + 1) | in_range(x, b'-', b'-' + 1);
-                let k = in_range(x | (ONES * 0x20), b'a', b'z' + 1)
-                    | in_range(x, b'0', b'9' + 1)
-                    | in_range(x, b'_', b'_' + 1);
-                separator |= gather(s) << (8 * i);
-                kept |= gather(k) << (8 * i);
-            }
-            self.separator.push(separator);
-            self.kept.push(kept);
-        }
-        let (mut separator, mut kept) = (!0u64, 0u64);
-        for (i, &b) in blocks.remainder().iter().enumerate() {
-            separator &= !(u64::from(!SEPARATOR[b as usize]) << i);
-            kept |= u64::from(WORD[b as usize]) << i;
-        }
-        self.separator.extend([separator, 0b01]);
-        self.kept.extend([kept, !0]);
-    }
-
-    /// The first byte at or after `from` that is not a separator (past the text if none).
-    fn next_word_byte(&self, from: usize) -> usize {
-        next_set(&self.separator, from, !0)
-    }
-
-    /// The first separator at or after `from` (past the text if none).
-    fn next_separator(&self, from: usize) -> usize {
-        next_set(&self.separator, from, 0)
-    }
-
-    /// The first kept byte at or after `from` (past the text if none).
-    fn next_kept(&self, from: usize) -> usize {
-        next_set(&self.kept, from, 0)
-    }
-
-    /// The last kept byte before `to`; there must be one.
-    fn last_kept_before(&self, to: usize) -> usize {
-        let mut i = (to - 1) / 64;
-        let mut bits = self.kept[i] << (63 - (to - 1) % 64);
-        if bits != 0 {
-            return to - 1 - bits.leading_zeros() as usize;
-        }
-        loop {
-            i -= 1;
-            bits = self.kept[i];
-            if bits != 0 {
-                return i * 64 + 63 - bits.leading_zeros() as usize;
-            }
-        }
-    }
-}
-
-/// The first bit at or after `from` that is set in `mask` flipped by `flip`;
-/// the mask's last number has one, so the search always ends.
-fn next_set(mask: &[u64], from: usize, flip: u64) -> usize {
-    let mut i = from / 64;
-    let bits = (mask[i] ^ flip) >> (from % 64);
-    if bits != 0 {
-        return from + bits.trailing_zeros() as usize;
-    }
-    loop {
-        i += 1;
-        let bits = mask[i] ^ flip;
-        if bits != 0 {
-            return i * 64 + bits.trailing_zeros() as usize;
-        }
-    }
 }
 
 /// Whether the pipeline's trimmer keeps `c` at the edge of a word (ASCII letters, digits, `_`).
@@ -402,48 +150,6 @@ mod tests {
             let ours: Vec<String> = words(text).map(str::to_lowercase).collect();
             assert_eq!(ours, English::new().tokenize(text), "{text:?}");
         }
-        for b in 0u8..=255 {
-            let c = char::from(b);
-            assert_eq!(SEPARATOR[b as usize], b.is_ascii() && (c.is_whitespace() || c == '-'), "{b}");
-            assert_eq!(WORD[b as usize], b.is_ascii() && is_word_char(c), "{b}");
-        }
-    }
-
-    #[test]
-    fn the_ascii_path_makes_the_terms_of_the_general_one() {
-        let ascii: String = (0u8..128).map(char::from).collect();
-        let long = format!("{} {}. x", "y".repeat(MAX_WORD_BYTES), "z".repeat(MAX_WORD_BYTES + 1));
-        // Texts of every length from 0 to 300 bytes, of words, punctuation and
-        // separators from a fixed pseudo-random sequence: words cross the masks'
-        // 64-byte blocks and texts end at every place in a block.
-        let pieces =
-            ["a", "Bb", "IT", "the", "meeting", "-", " ", "\t", "\u{b}", "(", ")", ".", "_", "9", "\u{1c}", "@[`{"];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut random = String::new();
-        let mut generated = Vec::new();
-        while random.len() < 300 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            random.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            generated.push(random.clone());
-        }
-        let fixed = [
-            "The partnerships, (meeting) and MEETINGS! Campus IT's (IT) it-desk... _x_ |",
-            "fifteen-bytes!! sixteen-bytes!!! a\tb\u{b}c\u{c}d\re\u{1c}f",
-            &ascii,
-            &long,
-            "end at the edge: fifteen",
-        ];
-        for text in fixed.into_iter().chain(generated.iter().map(String::as_str)) {
-            let (mut fast, mut general) = (Analyzer::new(), Analyzer::new());
-            let (mut a, mut b) = (Vec::new(), Vec::new());
-            fast.analyze_ascii(text, |id| a.push(id));
-            general.analyze_any(text, |id| b.push(id));
-            let a: Vec<&str> = a.iter().map(|id| &*fast.terms[*id as usize]).collect();
-            let b: Vec<&str> = b.iter().map(|id| &*general.terms[*id as usize]).collect();
-            assert_eq!(a, b, "{text:?}");
-        }
     }
 
     #[test]
@@ -463,25 +169,12 @@ mod tests {
     }
 
     #[test]
-    fn short_words_pack_apart() {
-        let words = ["", "a", "a\0", "ab", "ba", "fifteen-bytes!!", "sixteen-bytes!!!"];
-        let packed: Vec<Option<u128>> = words.iter().map(|w| short(w)).collect();
-        assert!(packed[..6].iter().all(Option::is_some) && packed[6].is_none());
-        let mut distinct = packed.clone();
-        distinct.sort();
-        distinct.dedup();
-        assert_eq!(distinct.len(), packed.len());
-        // Long and short words are looked up alike.
-        let long = "Interdepartmental ".repeat(3);
-        assert_eq!(terms(&long), ["interdepartment"; 3]);
-    }
-
-    #[test]
     fn the_same_word_is_one_term() {
         let mut a = Analyzer::new();
         let mut ids = Vec::new();
         a.analyze("meeting Meetings meet", |id| ids.push(id));
         assert_eq!(ids, [0, 0, 0]);
         assert_eq!(a.terms.len(), 1);
+        assert_eq!(terms(&"Interdepartmental ".repeat(3)), ["interdepartment"; 3]);
     }
 }

@@ -136,31 +136,17 @@ pub(super) fn push_plain_text(html: &str, out: &mut String) {
     out.push_str(&html[at..]);
 }
 
-/// Whether a tag (its text between `<` and `>`) opens or closes one of [`BLOCKS`].
-/// Called for every tag of every page: the name, lower-cased, is packed into
-/// one number and looked up among [`BLOCKS`] packed alike.
+/// Whether a tag (its text between `<` and `>`) opens or closes one of [`BLOCKS`], in any case.
 fn is_block(tag: &str) -> bool {
-    static PACKED: std::sync::LazyLock<Vec<u128>> = std::sync::LazyLock::new(|| {
-        let mut packed: Vec<u128> = BLOCKS.iter().filter_map(|b| pack_name(b.as_bytes())).collect();
-        packed.sort_unstable();
-        packed
-    });
     let name = tag.trim_start_matches('/').as_bytes();
-    let len = name.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
-    pack_name(&name[..len]).is_some_and(|key| PACKED.binary_search(&key).is_ok())
-}
-
-/// An element name of at most 15 bytes, lower-cased, as one number (its length in the top byte).
-fn pack_name(name: &[u8]) -> Option<u128> {
-    if name.len() > 15 {
-        return None;
+    let name = &name[..name.iter().take_while(|b| b.is_ascii_alphanumeric()).count()];
+    // Lower-cased on the stack: no name in BLOCKS is longer than the buffer.
+    let mut buffer = [0u8; 16];
+    let Some(lower) = buffer.get_mut(..name.len()) else { return false };
+    for (l, b) in lower.iter_mut().zip(name) {
+        *l = b.to_ascii_lowercase();
     }
-    let mut packed = [0u8; 16];
-    for (p, b) in packed.iter_mut().zip(name) {
-        *p = b.to_ascii_lowercase();
-    }
-    packed[15] = name.len() as u8;
-    Some(u128::from_le_bytes(packed))
+    BLOCKS.binary_search_by(|b| b.as_bytes().cmp(lower)).is_ok()
 }
 
 /// Byte position of the `>` closing the tag that `tag` starts with, quotes respected;

@@ -325,7 +325,8 @@ pub(crate) fn urls(html: &str) -> Vec<String> {
     out
 }
 
-fn copy_dir(src: &Path, dst: &Path) {
+/// Copies the folder `src` to `dst`, file by file (creating `dst`).
+pub(crate) fn copy_dir(src: &Path, dst: &Path) {
     std::fs::create_dir_all(dst).unwrap();
     for e in std::fs::read_dir(src).unwrap_or_else(|e| panic!("could not read {}: {e}", src.display())) {
         let e = e.unwrap();
