@@ -16,7 +16,7 @@ pub mod link;
 pub mod load;
 pub mod render;
 pub(crate) mod routes;
-pub mod serve;
+pub(crate) mod serve;
 pub mod source;
 pub mod write;
 
@@ -70,9 +70,9 @@ pub struct Report {
     /// Files written (or that would be written).
     pub files: usize,
     /// The loaded sources, for rendering the warnings.
-    pub sources: Sources,
+    pub(crate) sources: Sources,
     /// Warnings.
-    pub warnings: Diagnostics,
+    pub(crate) warnings: Diagnostics,
 }
 
 /// load -> link; fails when the guide has errors. The guide returned has
@@ -107,7 +107,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
         warnings.iter().filter_map(|d| d.span.as_ref()).map(|s| s.file).collect();
     sources.files.keep_only(|id| quoted.contains(&id));
     drop(quoted);
-    let theme = render::Theme::load(guide.theme.as_deref(), &guide.templates).map_err(Failure::Template)?;
+    let theme = render::Theme::for_guide(&guide).map_err(Failure::Template)?;
     // Pages are written as they are rendered, into a folder beside the output
     // that replaces it only when every file is there.
     let staging = write::Staging::new(&opts.out_dir)?;

@@ -148,7 +148,7 @@ fn remove_tree(root: &Path) -> Result<(), IoError> {
             files.push(entry.into_path());
         }
     }
-    dirs.sort_by(|a, b| b.0.cmp(&a.0));
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
     io_pool().install(|| {
         files.par_iter().for_each(|f| {
             let _ = std::fs::remove_file(f);

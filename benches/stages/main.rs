@@ -63,8 +63,7 @@ static SOURCES: LazyLock<Sources> = LazyLock::new(|| {
     sources
 });
 static GUIDE: LazyLock<Guide> = LazyLock::new(|| link_checked(&SOURCES, &mut Diagnostics::default()));
-static THEME: LazyLock<Theme> =
-    LazyLock::new(|| Theme::load(GUIDE.theme.as_deref(), &GUIDE.templates).expect("load the theme"));
+static THEME: LazyLock<Theme> = LazyLock::new(|| Theme::for_guide(&GUIDE).expect("load the theme"));
 static SITE: LazyLock<Site> = LazyLock::new(|| render::render(&GUIDE, &THEME).expect("render the bench guide"));
 
 fn size_from_env() -> guide::Size {
@@ -108,7 +107,7 @@ fn link(bencher: Bencher) {
 #[divan::bench(sample_count = 30)]
 fn theme(bencher: Bencher) {
     let guide = &*GUIDE;
-    bencher.bench_local(|| Theme::load(guide.theme.as_deref(), &guide.templates).expect("theme"));
+    bencher.bench_local(|| Theme::for_guide(guide).expect("theme"));
 }
 
 #[divan::bench(sample_count = 30)]

@@ -18,11 +18,11 @@ static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/cmd/starter
 
 /// What `init` is asked to do, resolved from the command line.
 #[derive(Clone, Debug)]
-pub struct InitOptions {
+pub(crate) struct InitOptions {
     /// The folder to write into; created when missing.
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
     /// Write into a folder that is not empty, replacing same-named files.
-    pub force: bool,
+    pub(crate) force: bool,
 }
 
 impl From<&InitArgs> for InitOptions {
@@ -33,7 +33,7 @@ impl From<&InitArgs> for InitOptions {
 
 /// Why `init` wrote nothing (or stopped part-way on an I/O error).
 #[derive(Debug)]
-pub enum InitError {
+pub(crate) enum InitError {
     /// The folder holds files and `--force` was not given; its first entries.
     NotEmpty(PathBuf, Vec<String>),
     /// The path exists and is not a folder.
@@ -58,7 +58,7 @@ pub fn run(args: &InitArgs) -> Outcome {
 }
 
 /// Every file of the starter guide as (path with `/`, bytes), sorted by path.
-pub fn starter_files() -> Vec<(String, &'static [u8])> {
+pub(crate) fn starter_files() -> Vec<(String, &'static [u8])> {
     fn walk(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
         for f in dir.files() {
             out.push((f.path().to_string_lossy().replace('\\', "/"), f.contents()));
@@ -74,7 +74,7 @@ pub fn starter_files() -> Vec<(String, &'static [u8])> {
 }
 
 /// Writes the starter guide into `opts.dir`; returns the paths written.
-pub fn init(opts: &InitOptions) -> Result<Vec<PathBuf>, InitError> {
+pub(crate) fn init(opts: &InitOptions) -> Result<Vec<PathBuf>, InitError> {
     let dir = &opts.dir;
     if dir.exists() {
         if !dir.is_dir() {

@@ -21,7 +21,7 @@ pub enum Outcome {
 }
 
 /// Renders a failure for the terminal.
-pub fn describe(failure: Failure) -> Outcome {
+pub(crate) fn describe(failure: Failure) -> Outcome {
     match failure {
         Failure::Content(b) => {
             let (sources, diags) = *b;
@@ -41,11 +41,11 @@ pub fn describe(failure: Failure) -> Outcome {
 }
 
 /// Colour on stderr when it is a terminal.
-pub fn color() -> bool {
+pub(crate) fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
 /// "s" unless one.
-pub fn plural(n: usize) -> &'static str {
+pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }

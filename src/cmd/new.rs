@@ -10,7 +10,7 @@
 //! not stop it); 2 for a bad `--stage`/`--kind`, a folder that is not a guide,
 //! or a file that already exists, in which case nothing is written.
 
-pub mod template;
+pub(crate) mod template;
 
 use std::path::{Path, PathBuf};
 
@@ -24,18 +24,18 @@ use template::{PlaybookFields, partner_text, playbook_text};
 
 /// What `new` is asked to write, resolved and validated from the command line.
 #[derive(Clone, Debug)]
-pub struct NewOptions {
+pub(crate) struct NewOptions {
     /// The guide folder.
-    pub guide: PathBuf,
+    pub(crate) guide: PathBuf,
     /// The date that counts as today (fills `updated:` and example dates).
-    pub today: chrono::NaiveDate,
+    pub(crate) today: chrono::NaiveDate,
     /// The file to write.
-    pub item: NewItem,
+    pub(crate) item: NewItem,
 }
 
 /// The file `new` writes, with the values given on the command line.
 #[derive(Clone, Debug)]
-pub enum NewItem {
+pub(crate) enum NewItem {
     /// `playbooks/<slug>.md`.
     Playbook {
         /// The title.
@@ -57,7 +57,7 @@ pub enum NewItem {
 impl NewOptions {
     /// Resolves the command line; a usage error (unknown stage or kind) is the
     /// message to print.
-    pub fn from_args(args: &NewArgs) -> Result<NewOptions, String> {
+    pub(crate) fn from_args(args: &NewArgs) -> Result<NewOptions, String> {
         let (common, item) = match args {
             NewArgs::Playbook(a) => {
                 let stage =
@@ -94,16 +94,16 @@ fn parse_enum<T: Copy>(what: &str, text: &str, all: &[T], as_str: fn(T) -> &'sta
 
 /// What `new` wrote.
 #[derive(Debug)]
-pub struct Written {
+pub(crate) struct Written {
     /// The path of the new file.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Warnings, one line each (e.g. a `--partners` slug the guide lacks).
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 /// Why `new` wrote nothing.
 #[derive(Debug)]
-pub enum NewError {
+pub(crate) enum NewError {
     /// The guide folder has no `site.yaml`.
     NotAGuide(PathBuf),
     /// The title gives no slug (e.g. only punctuation).
@@ -138,12 +138,12 @@ pub fn run(args: &NewArgs) -> Outcome {
 
 /// The slug of a new file's title: transliterated to ASCII, lower case, words
 /// joined by hyphens (`Café déjà vu: a test!` -> `cafe-deja-vu-a-test`).
-pub fn slug_of(title: &str) -> String {
+pub(crate) fn slug_of(title: &str) -> String {
     slug::slugify(title)
 }
 
 /// Writes the new file; never replaces one.
-pub fn write(opts: &NewOptions) -> Result<Written, NewError> {
+pub(crate) fn write(opts: &NewOptions) -> Result<Written, NewError> {
     let guide = &opts.guide;
     if !guide.join("site.yaml").is_file() {
         return Err(NewError::NotAGuide(guide.clone()));

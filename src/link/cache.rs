@@ -6,8 +6,6 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use xxhash_rust::xxh3::Xxh3;
-
 use super::markdown::{PlaybookTarget, Rendered};
 use crate::diag::Diagnostic;
 use crate::load::partner::PartnerProfile;
@@ -93,14 +91,4 @@ impl Entry {
         }
         diags
     }
-}
-
-/// Hashes a sequence of strings and numbers into one fingerprint.
-pub fn fingerprint<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> u64 {
-    let mut h = Xxh3::new();
-    for p in parts {
-        h.update(&(p.len() as u64).to_le_bytes());
-        h.update(p);
-    }
-    h.digest()
 }

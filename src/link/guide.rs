@@ -12,7 +12,7 @@ use crate::load::partner::PartnerProfile;
 
 /// Site-wide settings after defaults and command-line overrides.
 #[derive(Clone, Debug)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// Title of the guide.
     pub title: String,
     /// One sentence about it.
@@ -31,7 +31,7 @@ pub struct Settings {
 
 /// A playbook ready to render.
 #[derive(Clone, Debug)]
-pub struct Playbook {
+pub(crate) struct Playbook {
     /// Slug, e.g. `spaces/makerspace`.
     pub slug: String,
     /// Title.
@@ -57,13 +57,11 @@ pub struct Playbook {
     pub body: Arc<Rendered>,
     /// Path of the source file inside the guide.
     pub path: String,
-    /// Changes whenever anything this item's pages show of it changes.
-    pub fingerprint: u64,
 }
 
 /// A partner ready to render.
 #[derive(Clone, Debug)]
-pub struct Partner {
+pub(crate) struct Partner {
     /// Slug.
     pub slug: String,
     /// The profile as written (all strings still raw; templates escape them).
@@ -78,13 +76,11 @@ pub struct Partner {
     pub updated: Option<Date>,
     /// Path of the source file inside the guide.
     pub path: String,
-    /// Changes whenever anything this item's pages show of it changes.
-    pub fingerprint: u64,
 }
 
 /// A free page.
 #[derive(Clone, Debug)]
-pub struct Page {
+pub(crate) struct Page {
     /// Slug.
     pub slug: String,
     /// Title.
@@ -95,13 +91,11 @@ pub struct Page {
     pub body: Arc<Rendered>,
     /// Path of the source file inside the guide.
     pub path: String,
-    /// Changes whenever anything this item's pages show of it changes.
-    pub fingerprint: u64,
 }
 
 /// A tag and what carries it.
 #[derive(Clone, Debug, Default)]
-pub struct Tag {
+pub(crate) struct Tag {
     /// The tag as first written.
     pub name: String,
     /// Playbook slugs.
@@ -114,25 +108,25 @@ pub struct Tag {
 #[derive(Clone, Debug)]
 pub struct Guide {
     /// Settings.
-    pub settings: Settings,
+    pub(crate) settings: Settings,
     /// The date that counts as today.
-    pub today: NaiveDate,
+    pub(crate) today: NaiveDate,
     /// Playbooks by slug. Each is shared, so that a copy of the guide (serve
     /// keeps the last one while it patches the next) copies no playbook.
-    pub playbooks: BTreeMap<String, Arc<Playbook>>,
+    pub(crate) playbooks: BTreeMap<String, Arc<Playbook>>,
     /// Partners by slug, shared like the playbooks.
-    pub partners: BTreeMap<String, Arc<Partner>>,
+    pub(crate) partners: BTreeMap<String, Arc<Partner>>,
     /// Free pages by slug.
-    pub pages: BTreeMap<String, Page>,
+    pub(crate) pages: BTreeMap<String, Page>,
     /// Tags by slug (shared like the playbooks).
-    pub tags: Arc<BTreeMap<String, Tag>>,
+    pub(crate) tags: Arc<BTreeMap<String, Tag>>,
     /// Every open item, most urgent first, with each partner's and owner's
     /// (shared like the playbooks); see [`super::rules`].
     pub(crate) actions: Arc<super::rules::Actions>,
     /// Static files by path.
-    pub assets: Vec<(String, Arc<[u8]>)>,
+    pub(crate) assets: Vec<(String, Arc<[u8]>)>,
     /// Template overrides by name.
-    pub templates: Vec<(String, String)>,
+    pub(crate) templates: Vec<(String, String)>,
     /// The theme named in `site.yaml`; `None` for the embedded default.
-    pub theme: Option<Arc<crate::load::ThemeSrc>>,
+    pub(crate) theme: Option<Arc<crate::load::ThemeSrc>>,
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::cache::{self, Entry};
+use super::cache::Entry;
 use super::guide::{Page, Partner, Playbook, Tag};
 use super::markdown::Rendered;
 use super::{LinkOptions, RESERVED, tag_slug};
@@ -86,25 +86,10 @@ pub(super) fn pages(
             summary: meta.summary.clone(),
             body: entry.rendered[0].clone().unwrap_or_default(),
             path: file.path.clone(),
-            fingerprint: cache::fingerprint([&file.hash.to_le_bytes()[..]]),
         };
         pages.insert(p.slug.clone(), page);
     }
     pages
-}
-
-/// What a playbook's or partner's pages show of it: its file, the items it
-/// is related to (from both sides) and its date.
-pub(super) fn item_fingerprint(
-    file: &crate::source::SourceFile,
-    related: &[String],
-    updated: Option<crate::load::fields::Date>,
-) -> u64 {
-    cache::fingerprint([
-        &file.hash.to_le_bytes()[..],
-        related.join("\n").as_bytes(),
-        updated.map(|d| d.to_string()).unwrap_or_default().as_bytes(),
-    ])
 }
 
 /// A linked playbook: its front matter, its partners from both sides, its body.
@@ -117,7 +102,6 @@ pub(super) fn playbook_item(
 ) -> Playbook {
     let file = sources.files.get(p.file);
     let updated = meta.updated.or_else(|| sources.git_dates.get(&file.path).copied());
-    let fingerprint = item_fingerprint(file, &partners, updated);
     Playbook {
         slug: p.slug.clone(),
         title: meta.title.clone(),
@@ -131,7 +115,6 @@ pub(super) fn playbook_item(
         draft: meta.draft,
         body,
         path: file.path.clone(),
-        fingerprint,
     }
 }
 
@@ -147,7 +130,6 @@ pub(super) fn partner_item(
     let file = sources.files.get(p.file);
     let html = |r: &Option<Arc<Rendered>>| r.as_ref().map(|r| r.html.clone());
     let updated = sources.git_dates.get(&file.path).copied();
-    let fingerprint = item_fingerprint(file, &playbooks, updated);
     Partner {
         slug: p.slug.clone(),
         profile,
@@ -156,7 +138,6 @@ pub(super) fn partner_item(
         playbooks,
         updated,
         path: file.path.clone(),
-        fingerprint,
     }
 }
 

@@ -12,12 +12,12 @@ use crate::diag::{Diagnostic, Span, suggestion};
 use crate::source::FileId;
 
 /// Ids of the sections of every partner page, which `partner:SLUG#id` may name.
-pub const PARTNER_ANCHORS: &[&str] =
+pub(crate) const PARTNER_ANCHORS: &[&str] =
     &["contacts", "offers", "next-step", "action-items", "meetings", "playbooks", "notes"];
 
 /// One entry of a table of contents.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, Hash)]
-pub struct TocEntry {
+pub(crate) struct TocEntry {
     /// 2 or 3.
     pub level: u8,
     /// The heading's id.
@@ -27,7 +27,7 @@ pub struct TocEntry {
 }
 
 /// What the links of a text may point at.
-pub struct Targets<'a> {
+pub(crate) struct Targets<'a> {
     /// URL prefix of the site, ending in `/` (e.g. `/outreach/`).
     pub base: &'a str,
     /// What each playbook slug offers links.
@@ -38,7 +38,7 @@ pub struct Targets<'a> {
 
 /// What a `playbook:SLUG` link may point at.
 #[derive(Clone, Debug, Default)]
-pub struct PlaybookTarget {
+pub(crate) struct PlaybookTarget {
     /// The playbook's heading ids, for `#anchor`s.
     pub ids: std::sync::Arc<HashSet<String>>,
     /// Left out as a draft: a link to it is an error.
@@ -47,7 +47,7 @@ pub struct PlaybookTarget {
 
 /// Where a Markdown text stands in its file, to turn its offsets into spans.
 #[derive(Clone, Copy)]
-pub enum Origin<'a> {
+pub(crate) enum Origin<'a> {
     /// A Markdown body starting at this byte of the file.
     Body {
         /// The file.
@@ -84,7 +84,7 @@ impl Origin<'_> {
 /// checked afterwards against the whole guide ([`check_links`]), so a text is
 /// rendered again only when it changes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// The HTML.
     pub html: String,
     /// h2 and h3 headings.
@@ -97,7 +97,7 @@ pub struct Rendered {
 
 /// A `partner:SLUG#anchor` or `playbook:SLUG#anchor` link of a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LinkRef {
+pub(crate) struct LinkRef {
     /// True for `partner:`, false for `playbook:`.
     pub partner: bool,
     /// The slug.
@@ -119,7 +119,7 @@ fn options() -> Options {
 
 /// GitHub's heading id rule: lower case, keep letters, digits, `-` and `_`,
 /// spaces to hyphens, drop the rest.
-pub fn heading_id(text: &str) -> String {
+pub(crate) fn heading_id(text: &str) -> String {
     text.trim()
         .chars()
         .flat_map(char::to_lowercase)
@@ -171,7 +171,7 @@ impl IdSet {
 }
 
 /// The heading ids of a Markdown text, in order (for anchor checks across files).
-pub fn heading_ids(markdown: &str) -> HashSet<String> {
+pub(crate) fn heading_ids(markdown: &str) -> HashSet<String> {
     let mut ids = IdSet::default();
     let mut text: Option<String> = None;
     for event in Parser::new_ext(markdown, options()) {
@@ -192,12 +192,17 @@ pub fn heading_ids(markdown: &str) -> HashSet<String> {
 }
 
 /// Renders a playbook body or a free page: Markdown to HTML, links resolved and checked.
-pub fn render(markdown: &str, targets: &Targets<'_>, origin: Origin<'_>, diags: &mut Vec<Diagnostic>) -> Rendered {
+pub(crate) fn render(
+    markdown: &str,
+    targets: &Targets<'_>,
+    origin: Origin<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Rendered {
     render_scoped(markdown, targets, origin, "", diags)
 }
 
 /// [`render_text`], then [`check_links`]: one text on its own.
-pub fn render_scoped(
+pub(crate) fn render_scoped(
     markdown: &str,
     targets: &Targets<'_>,
     origin: Origin<'_>,
@@ -211,7 +216,7 @@ pub fn render_scoped(
 
 /// Reports the links that name an unknown partner or playbook, a missing
 /// anchor, or a playbook left out as a draft.
-pub fn check_links(links: &[LinkRef], targets: &Targets<'_>, mut report: impl FnMut(Diagnostic)) {
+pub(crate) fn check_links(links: &[LinkRef], targets: &Targets<'_>, mut report: impl FnMut(Diagnostic)) {
     for link in links {
         let mut say = |code: &'static str, message: String, hint: String| {
             report(Diagnostic::error(link.span.clone(), message).with_hint(hint).with_code(code));
@@ -256,7 +261,7 @@ pub fn check_links(links: &[LinkRef], targets: &Targets<'_>, mut report: impl Fn
 /// section (a partner's notes, a meeting's notes) has a `scope`: its heading
 /// ids start with it so that two texts on one page never share an id, and its
 /// headings move two levels down, under the section's own h2 and h3.
-pub fn render_text(
+pub(crate) fn render_text(
     markdown: &str,
     base: &str,
     origin: Origin<'_>,

@@ -3,16 +3,16 @@
 //! anchors), renders Markdown, builds tags. Pure and without I/O; it always
 //! returns a guide and reports problems to [`Diagnostics`].
 
-pub mod cache;
-pub mod guide;
+pub(crate) mod cache;
+pub(crate) mod guide;
 mod items;
-pub mod markdown;
+pub(crate) mod markdown;
 mod patch;
 mod refs;
 pub(crate) mod rules;
 mod texts;
 pub(crate) mod urls;
-pub mod warnings;
+pub(crate) mod warnings;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -21,10 +21,11 @@ use chrono::NaiveDate;
 
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::load::Sources;
-pub use cache::Cache;
-pub use guide::{Guide, Page, Partner, Playbook, Settings, Tag};
+pub(crate) use cache::Cache;
+pub use guide::Guide;
+pub(crate) use guide::{Page, Partner, Playbook, Settings, Tag};
 use markdown::{Targets, heading_id};
-pub use patch::{Relinked, relink};
+pub(crate) use patch::{Relinked, relink};
 use refs::References;
 
 /// What a build asks of `link`.

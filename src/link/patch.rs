@@ -27,7 +27,7 @@ use crate::source::FileId;
 
 /// What [`relink`] changed in the guide.
 #[derive(Clone, Debug, Default)]
-pub struct Relinked {
+pub(crate) struct Relinked {
     /// Slugs of the playbooks replaced.
     pub playbooks: Vec<String>,
     /// Slugs of the partners replaced.
@@ -45,7 +45,7 @@ enum Fresh<'a> {
 /// those files), and pushes those files' problems to `diags`. Returns `None`,
 /// with nothing changed, when the edit reaches beyond the files (see the module
 /// documentation): then link the whole guide again.
-pub fn relink(
+pub(crate) fn relink(
     sources: &Sources,
     opts: &LinkOptions,
     cache: &mut Cache,
@@ -247,7 +247,7 @@ mod tests {
         let (patched, whole) = (&f.guide.playbooks["a"], &full.playbooks["a"]);
         assert_eq!(patched.title, "A new");
         assert_eq!(patched.body.html, whole.body.html);
-        assert_eq!(patched.fingerprint, whole.fingerprint);
+        assert_eq!(patched.updated, whole.updated);
         assert_eq!(patched.partners, whole.partners);
     }
 

@@ -27,8 +27,11 @@ pub(super) struct RenderedFile {
 struct Job<'a> {
     key: String,
     file: FileId,
-    texts: Box<dyn Fn(&mut Vec<Diagnostic>) -> Vec<Option<Rendered>> + Sync + 'a>,
+    texts: RenderTexts<'a>,
 }
+
+/// Renders a file's Markdown texts, pushing the problems it finds.
+type RenderTexts<'a> = Box<dyn Fn(&mut Vec<Diagnostic>) -> Vec<Option<Rendered>> + Sync + 'a>;
 
 /// Renders the Markdown of every published playbook, partner and page.
 pub(super) fn render(sources: &Sources, opts: &LinkOptions, base: &str, cache: &Cache) -> Vec<RenderedFile> {

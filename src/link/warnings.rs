@@ -24,7 +24,7 @@ use crate::source::FileId;
 
 /// Pushes every warning about the linked `guide` (the playbooks it holds:
 /// drafts only when they were linked in).
-pub fn check(sources: &Sources, guide: &Guide, diags: &mut Diagnostics) {
+pub(crate) fn check(sources: &Sources, guide: &Guide, diags: &mut Diagnostics) {
     let files = &sources.files;
     let partner_files: HashMap<&str, FileId> = sources.partners.iter().map(|p| (p.slug.as_str(), p.file)).collect();
     // Each item is checked on its own, on every core; the warnings keep the items' order.

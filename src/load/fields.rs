@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// A calendar date written `YYYY-MM-DD`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
-pub struct Date(pub chrono::NaiveDate);
+pub(crate) struct Date(pub chrono::NaiveDate);
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -19,7 +19,7 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 /// Parses `YYYY-MM-DD` with a message that says what is wrong.
-pub fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+pub(crate) fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|e| {
         let shape = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
         if shape {
@@ -42,19 +42,19 @@ macro_rules! contract_enum {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
         #[serde(rename_all = "kebab-case")]
-        pub enum $name { $($(#[$vdoc])* $variant,)* }
+        pub(crate) enum $name { $($(#[$vdoc])* $variant,)* }
 
         impl $name {
             /// Every value, in the contract's order.
-            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+            pub(crate) const ALL: &'static [$name] = &[$($name::$variant,)*];
 
             /// The value as written in the guide.
-            pub fn as_str(self) -> &'static str {
+            pub(crate) fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text,)* }
             }
 
             /// A label for readers.
-            pub fn label(self) -> &'static str {
+            pub(crate) fn label(self) -> &'static str {
                 match self { $($name::$variant => $label,)* }
             }
         }

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 /// Where the front matter and the body are in a file.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Split {
+pub(crate) struct Split {
     /// The YAML between the `---` lines (without them).
     pub yaml: Range<usize>,
     /// Everything after the closing `---` line.
@@ -15,7 +15,7 @@ pub struct Split {
 /// Finds a front matter block that opens on the first line with `---` and
 /// closes with a line that is `---` (or `...`). `None` if the file has none or
 /// it is never closed.
-pub fn split(text: &str) -> Option<Split> {
+pub(crate) fn split(text: &str) -> Option<Split> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[bom..];
     let first_end = rest.find('\n')?;
@@ -45,7 +45,9 @@ mod tests {
 
     #[test]
     fn splits_lf_crlf_bom_and_empty_bodies() {
-        let cases: [(&str, Option<(Range<usize>, Range<usize>)>); 6] = [
+        /// The YAML's and the body's byte ranges.
+        type Split = Option<(Range<usize>, Range<usize>)>;
+        let cases: [(&str, Split); 6] = [
             ("---\ntitle: a\n---\nbody\n", Some((4..13, 17..22))),
             ("---\r\ntitle: a\r\n---\r\nbody", Some((5..15, 20..24))),
             ("\u{feff}---\ntitle: a\n---\n", Some((7..16, 20..20))),

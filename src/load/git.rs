@@ -16,7 +16,7 @@ const MARK: char = '\u{1}';
 
 /// The date of the last commit that touched each file below `guide`, by path
 /// relative to `guide` (`/`-separated). Empty when git cannot tell.
-pub fn last_commit_dates(guide: &Path) -> HashMap<String, Date> {
+pub(crate) fn last_commit_dates(guide: &Path) -> HashMap<String, Date> {
     // --relative prints paths relative to the current folder (the guide) and
     // keeps only those below it; --no-renames lists a renamed file as added
     // in the commit that renamed it (so it gets that date) and is faster.

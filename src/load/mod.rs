@@ -3,16 +3,16 @@
 //! just a string with a position. Content problems go to [`Diagnostics`];
 //! only environment failures (unreadable folder) return `Err`.
 
-pub mod fields;
-pub mod front_matter;
-pub mod git;
-pub mod page;
-pub mod partner;
-pub mod playbook;
-pub mod site_config;
-pub mod theme;
+pub(crate) mod fields;
+pub(crate) mod front_matter;
+pub(crate) mod git;
+pub(crate) mod page;
+pub(crate) mod partner;
+pub(crate) mod playbook;
+pub(crate) mod site_config;
+pub(crate) mod theme;
 mod walk;
-pub mod yaml;
+pub(crate) mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -29,8 +29,8 @@ use page::{PageMeta, PageSrc};
 use partner::{PartnerProfile, PartnerSrc};
 use playbook::{PlaybookMeta, PlaybookSrc};
 use site_config::SiteConfig;
-pub use theme::ThemeSrc;
-pub use walk::is_temp_file;
+pub(crate) use theme::ThemeSrc;
+pub(crate) use walk::is_temp_file;
 use walk::{Entry, Role, Stamp, classify, restat, slug_of, walk, walk_order};
 
 /// Everything read from a guide folder.
@@ -39,25 +39,25 @@ pub struct Sources {
     /// The text of every file, for diagnostics.
     pub files: SourceFiles,
     /// `site.yaml`, or defaults when it failed to parse.
-    pub config: SiteConfig,
+    pub(crate) config: SiteConfig,
     /// The file of `site.yaml`.
-    pub config_file: Option<FileId>,
+    pub(crate) config_file: Option<FileId>,
     /// Playbooks, sorted by slug.
-    pub playbooks: Vec<PlaybookSrc>,
+    pub(crate) playbooks: Vec<PlaybookSrc>,
     /// Partners, sorted by slug.
-    pub partners: Vec<PartnerSrc>,
+    pub(crate) partners: Vec<PartnerSrc>,
     /// Free pages, sorted by slug.
-    pub pages: Vec<PageSrc>,
+    pub(crate) pages: Vec<PageSrc>,
     /// Files of `static/`, by path below it.
-    pub assets: Vec<(String, Arc<[u8]>)>,
+    pub(crate) assets: Vec<(String, Arc<[u8]>)>,
     /// Templates of the guide's `templates/` folder, by name.
-    pub templates: Vec<(String, String)>,
+    pub(crate) templates: Vec<(String, String)>,
     /// The theme `site.yaml` names, read from `themes/NAME/` beside the guide;
     /// `None` for the embedded default theme.
-    pub theme: Option<Arc<ThemeSrc>>,
+    pub(crate) theme: Option<Arc<ThemeSrc>>,
     /// Date of the last commit that touched each file, by path relative to
     /// the guide; empty when the guide is not in a git repository.
-    pub git_dates: Arc<HashMap<String, Date>>,
+    pub(crate) git_dates: Arc<HashMap<String, Date>>,
 }
 
 /// An environment failure that stops the load (content problems never do).
@@ -388,7 +388,7 @@ fn parse_file(id: FileId, rel: &str, text: &str, role: Role, diags: &mut Vec<Dia
 
 /// Meetings newest first, so that every page shows the same timeline.
 fn newest_first(mut profile: PartnerProfile) -> Arc<PartnerProfile> {
-    profile.meetings.sort_by(|a, b| b.date.cmp(&a.date));
+    profile.meetings.sort_by_key(|m| std::cmp::Reverse(m.date));
     Arc::new(profile)
 }
 

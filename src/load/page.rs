@@ -7,7 +7,7 @@ use crate::source::FileId;
 /// Front matter of a free page.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PageMeta {
+pub(crate) struct PageMeta {
     /// Title (required).
     pub title: String,
     /// One sentence, used as the meta description.
@@ -16,7 +16,7 @@ pub struct PageMeta {
 
 /// A loaded free page.
 #[derive(Clone, Debug)]
-pub struct PageSrc {
+pub(crate) struct PageSrc {
     /// Slug from the path.
     pub slug: String,
     /// The file.

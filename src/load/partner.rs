@@ -9,7 +9,7 @@ use crate::source::FileId;
 /// One partner profile.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PartnerProfile {
+pub(crate) struct PartnerProfile {
     /// Name of the unit (required).
     pub name: String,
     /// Kind of unit.
@@ -55,7 +55,7 @@ pub struct PartnerProfile {
 /// A person at the partner.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Contact {
+pub(crate) struct Contact {
     /// Full name.
     pub name: String,
     /// Job title.
@@ -74,7 +74,7 @@ pub struct Contact {
 /// The next step with a partner.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NextStep {
+pub(crate) struct NextStep {
     /// What to do.
     pub action: String,
     /// When, with its place in the file (for the overdue warning); see [`NextStep::due_date`].
@@ -85,7 +85,7 @@ pub struct NextStep {
 
 impl NextStep {
     /// The due date without its position.
-    pub fn due_date(&self) -> Option<Date> {
+    pub(crate) fn due_date(&self) -> Option<Date> {
         self.due.as_ref().map(|d| d.value)
     }
 }
@@ -93,7 +93,7 @@ impl NextStep {
 /// A task agreed with a partner.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ActionItem {
+pub(crate) struct ActionItem {
     /// What to do.
     pub task: String,
     /// Who does it.
@@ -107,7 +107,7 @@ pub struct ActionItem {
 
 impl ActionItem {
     /// The due date without its position.
-    pub fn due_date(&self) -> Option<Date> {
+    pub(crate) fn due_date(&self) -> Option<Date> {
         self.due.as_ref().map(|d| d.value)
     }
 }
@@ -115,7 +115,7 @@ impl ActionItem {
 /// A meeting held with a partner.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Meeting {
+pub(crate) struct Meeting {
     /// When (required).
     pub date: Date,
     /// What it was about.
@@ -135,7 +135,7 @@ pub struct Meeting {
 
 /// A loaded partner file.
 #[derive(Clone, Debug)]
-pub struct PartnerSrc {
+pub(crate) struct PartnerSrc {
     /// Slug from the path.
     pub slug: String,
     /// The file.

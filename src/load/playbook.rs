@@ -9,7 +9,7 @@ use crate::source::FileId;
 /// The front matter of `playbooks/<slug>.md`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PlaybookMeta {
+pub(crate) struct PlaybookMeta {
     /// Title (required).
     pub title: String,
     /// One or two sentences for lists and search.
@@ -35,7 +35,7 @@ pub struct PlaybookMeta {
 
 /// A loaded playbook file.
 #[derive(Clone, Debug)]
-pub struct PlaybookSrc {
+pub(crate) struct PlaybookSrc {
     /// Slug from the path, e.g. `spaces/makerspace`.
     pub slug: String,
     /// The file.

@@ -7,7 +7,7 @@ use super::yaml::Spanned;
 /// Settings of a guide, as written in `site.yaml`.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SiteConfig {
+pub(crate) struct SiteConfig {
     /// Title of the guide.
     pub title: String,
     /// One sentence about it.

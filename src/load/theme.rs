@@ -14,7 +14,7 @@ use crate::fs::{self, IoError};
 use crate::source::FileId;
 
 /// The name of the theme compiled into the binary.
-pub const DEFAULT: &str = "default";
+pub(crate) const DEFAULT: &str = "default";
 
 /// A theme read from disk.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -30,13 +30,13 @@ pub struct ThemeSrc {
 }
 
 /// The folder that holds the themes of the guide at `root`: `themes/` beside it.
-pub fn themes_dir(root: &Path) -> PathBuf {
+pub(crate) fn themes_dir(root: &Path) -> PathBuf {
     root.join("..").join("themes")
 }
 
 /// Reads the theme that `config` names. `Ok(None)` means the embedded default
 /// theme; an unknown name is reported at the `theme:` line of `site.yaml`.
-pub fn load(
+pub(crate) fn load(
     root: &Path,
     config: &SiteConfig,
     config_file: Option<FileId>,

@@ -69,7 +69,7 @@ pub(super) fn classify(rel: &str) -> Option<Role> {
 }
 
 /// Editor temp, swap and backup files (the list follows Zola's `is_temp_file`).
-pub fn is_temp_file(name: &str) -> bool {
+pub(crate) fn is_temp_file(name: &str) -> bool {
     name.ends_with('~')                          // vim, emacs and gedit backups
         || name.ends_with(".swp") || name.ends_with(".swx") || name.ends_with(".swo") // vim swap files
         || name == "4913"                        // vim's probe for a writable folder

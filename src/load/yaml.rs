@@ -12,7 +12,7 @@ use crate::source::FileId;
 
 /// A value with the byte range where it stands in the YAML text.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Spanned<T> {
+pub(crate) struct Spanned<T> {
     /// The value itself.
     pub value: T,
     /// Byte offset of the value in the YAML text (not yet shifted to the file).
@@ -22,13 +22,14 @@ pub struct Spanned<T> {
 }
 
 impl<T> Spanned<T> {
-    /// A value with no place in any file (for values made in code, such as tests).
-    pub fn unplaced(value: T) -> Self {
+    /// A value with no place in any file (for values made in tests).
+    #[cfg(test)]
+    pub(crate) fn unplaced(value: T) -> Self {
         Spanned { value, offset: 0, len: 0 }
     }
 
     /// The span of this value in the whole file, given where the YAML text starts.
-    pub fn span(&self, file: FileId, yaml_start: usize) -> Span {
+    pub(crate) fn span(&self, file: FileId, yaml_start: usize) -> Span {
         Span::new(file, yaml_start + self.offset, self.len)
     }
 }
@@ -49,12 +50,12 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
 /// (a meeting's action item's field) is at depth 4; the YAML parser recurses
 /// per level of flow collections (`[[[...]]]`), so a file nested 20,000 deep
 /// must stop here, with an error, rather than overflow the stack.
-pub const MAX_DEPTH: usize = 32;
+pub(crate) const MAX_DEPTH: usize = 32;
 
 /// The most YAML text parsed, in bytes: serde-saphyr's budget allows as much
 /// scalar text, so no bigger file could pass; this one refuses it before the
 /// parser spends seconds and a gigabyte of memory on it.
-pub const MAX_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_BYTES: usize = 64 * 1024 * 1024;
 
 /// Parses `yaml` (which starts at byte `yaml_start` of file `file`) into `T`.
 /// On failure returns a diagnostic pointing at the offending value. A text
@@ -62,7 +63,7 @@ pub const MAX_BYTES: usize = 64 * 1024 * 1024;
 /// empty mapping, so that it is reported as missing its required keys.
 /// Besides the depth limit, serde-saphyr's default budget stops alias bombs
 /// (at most 50,000 aliases, 1,000,000 events, 250,000 values, 64 MiB of text).
-pub fn parse<T: DeserializeOwned>(file: FileId, yaml: &str, yaml_start: usize) -> Result<T, Diagnostic> {
+pub(crate) fn parse<T: DeserializeOwned>(file: FileId, yaml: &str, yaml_start: usize) -> Result<T, Diagnostic> {
     if yaml.len() > MAX_BYTES {
         return Err(too_big(Span::new(file, yaml_start, 0), &Breach::ScalarBytes { total_scalar_bytes: yaml.len() }));
     }

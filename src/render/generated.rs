@@ -12,10 +12,10 @@ use crate::routes::Route;
 /// Files made from every partner that `serve` makes only when asked for, like
 /// the search index: on a large guide they are megabytes, and a partner's save
 /// would otherwise wait for them.
-pub const ON_REQUEST: [&str; 2] = ["calendar.ics", "partners.json"];
+pub(crate) const ON_REQUEST: [&str; 2] = ["calendar.ics", "partners.json"];
 
 /// The bytes of one of [`ON_REQUEST`]'s files, for `guide`.
-pub fn on_request(guide: &Guide, path: &str) -> Option<Vec<u8>> {
+pub(crate) fn on_request(guide: &Guide, path: &str) -> Option<Vec<u8>> {
     match path {
         "calendar.ics" => Some(feeds::calendar(guide).into_bytes()),
         "partners.json" => Some(feeds::partners_json(guide).into_bytes()),

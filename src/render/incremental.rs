@@ -89,7 +89,7 @@ fn site_key(guide: &Guide) -> (Option<u64>, NaiveDate) {
 /// with `cache` made). `None` when `cache` cannot tell which pages those are
 /// (no earlier run, other settings or another day, or an edit that adds or
 /// removes pages): then call `render_with`.
-pub fn rerender(
+pub(crate) fn rerender(
     guide: &Guide,
     theme: &Theme,
     cache: &mut Cache,

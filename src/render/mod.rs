@@ -22,15 +22,15 @@ mod pages;
 pub mod search_index;
 mod site;
 mod syndication;
-pub mod theme;
+pub(crate) mod theme;
 mod view;
 
 use crate::link::Guide;
 use crate::routes::Route;
 use cards::Draw;
 use draw::Job;
-pub use generated::{ON_REQUEST, on_request};
-pub use incremental::{Cache, rerender};
+pub(crate) use generated::{ON_REQUEST, on_request};
+pub(crate) use incremental::{Cache, rerender};
 use page_context::{SiteCtx, site_value};
 use site::pass;
 pub use site::{Bytes, Output, RenderError, Sink, Site};

@@ -20,21 +20,13 @@ pub struct Theme {
     pub assets: Vec<(String, Arc<[u8]>)>,
 }
 
-/// Template names every theme provides.
-pub const TEMPLATES: &[&str] = &[
-    "base.html",
-    "home.html",
-    "playbooks.html",
-    "playbook.html",
-    "partners.html",
-    "partner.html",
-    "tags.html",
-    "tag.html",
-    "page.html",
-    "404.html",
-];
-
 impl Theme {
+    /// The theme a linked guide asks for: the one `site.yaml` names (or the
+    /// default), with the guide's own templates laid over it.
+    pub fn for_guide(guide: &crate::link::Guide) -> Result<Theme, String> {
+        Theme::load(guide.theme.as_deref(), &guide.templates)
+    }
+
     /// The default theme, with the templates and static files of `theme` (when
     /// `site.yaml` names one) and then the guide's `overrides` (name, text)
     /// replacing those of the same name.
@@ -98,7 +90,7 @@ fn collect(dir: &'static Dir<'static>, prefix: &str, out: &mut Vec<(String, &'st
 }
 
 /// A tera error with its causes, on several lines.
-pub fn error_text(e: &tera::Error) -> String {
+pub(crate) fn error_text(e: &tera::Error) -> String {
     let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
@@ -114,6 +106,24 @@ mod tests {
 
     #[test]
     fn the_embedded_theme_parses_and_has_every_template() {
+        // The templates `page.rs` and `cards.rs` draw with.
+        const TEMPLATES: &[&str] = &[
+            "base.html",
+            "home.html",
+            "playbooks.html",
+            "playbook.html",
+            "partners.html",
+            "pipeline.html",
+            "partner.html",
+            "brief.html",
+            "actions.html",
+            "tags.html",
+            "tag.html",
+            "page.html",
+            "404.html",
+            "partials/playbook_card.html",
+            "partials/partner_card.html",
+        ];
         let theme = Theme::load(None, &[]).unwrap();
         for name in TEMPLATES {
             assert!(theme.tera.contains_template(name), "{name}");

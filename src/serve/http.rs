@@ -19,7 +19,7 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Port 0 asks the system for any free port. Accepted connections inherit
 /// TCP_NODELAY from the listener (on Linux), so a kept-alive connection does
 /// not wait ~40 ms for a delayed ACK before each small response.
-pub fn bind(addr: IpAddr, port: u16) -> std::io::Result<tiny_http::Server> {
+pub(crate) fn bind(addr: IpAddr, port: u16) -> std::io::Result<tiny_http::Server> {
     let mut last_err = None;
     let tries: Vec<u16> = if port == 0 { vec![0] } else { (port..=port.saturating_add(50)).collect() };
     for p in tries {
@@ -46,7 +46,7 @@ fn listener(addr: SocketAddr) -> std::io::Result<TcpListener> {
 }
 
 /// Starts answering requests (see [`super::conns`]) until the server is unblocked.
-pub fn spawn_workers(server: Arc<tiny_http::Server>, live: Arc<Live>) -> std::thread::JoinHandle<()> {
+pub(crate) fn spawn_workers(server: Arc<tiny_http::Server>, live: Arc<Live>) -> std::thread::JoinHandle<()> {
     let addr = server.server_addr().to_ip().expect("a TCP listener");
     let rebind = Arc::new(move || bind(addr.ip(), addr.port()));
     super::conns::spawn(server, rebind, move |request| handle(request, &live))
@@ -54,7 +54,7 @@ pub fn spawn_workers(server: Arc<tiny_http::Server>, live: Arc<Live>) -> std::th
 
 /// What a request path names in the site.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Lookup {
+pub(crate) enum Lookup {
     /// A file of the site, by key.
     Found(String),
     /// A folder asked for without its slash: redirect here.
@@ -65,7 +65,7 @@ pub enum Lookup {
 
 /// Maps a request URL to a key of the site. Percent-escapes are decoded once;
 /// `..`, `.`, backslashes, NUL and non-UTF-8 paths never match anything.
-pub fn lookup(site: &Site, url: &str) -> Lookup {
+pub(crate) fn lookup(site: &Site, url: &str) -> Lookup {
     let path = url.split(['?', '#']).next().unwrap_or_default();
     let Ok(decoded) = percent_encoding::percent_decode_str(path).decode_utf8() else { return Lookup::NotFound };
     if decoded.contains(['\\', '\0']) || !decoded.starts_with('/') {

@@ -10,10 +10,10 @@ use crate::link::Guide;
 use crate::render::Site;
 
 /// Where the event stream is served, on the same origin as the pages.
-pub const EVENTS_PATH: &str = "/__partnerbook/events";
+pub(crate) const EVENTS_PATH: &str = "/__partnerbook/events";
 
 /// What is being served right now.
-pub struct LiveSite {
+pub(crate) struct LiveSite {
     /// The last site that built.
     pub site: Arc<Site>,
     /// The error of the last rebuild, as HTML to lay over every page; `None` when it built.
@@ -26,7 +26,7 @@ pub struct LiveSite {
 
 /// A message for the pages that are open.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Event {
+pub(crate) enum Event {
     /// Something changed: reload the page.
     Reload,
     /// Only stylesheets changed: restyle without reloading.
@@ -37,7 +37,7 @@ pub enum Event {
 
 impl Event {
     /// The event in Server-Sent Events framing.
-    pub fn to_sse(&self, generation: u64) -> String {
+    pub(crate) fn to_sse(&self, generation: u64) -> String {
         match self {
             Event::Reload => format!("event: reload\ndata: {generation}\n\n"),
             Event::Css => format!("event: css\ndata: {generation}\n\n"),
@@ -50,7 +50,7 @@ impl Event {
 }
 
 /// Shared by the session loop (writer) and the HTTP workers (readers).
-pub struct Live {
+pub(crate) struct Live {
     current: RwLock<Arc<LiveSite>>,
     clients: Mutex<Vec<Sender<String>>>,
     /// The search index files of a build, made when first asked for.
@@ -60,11 +60,11 @@ pub struct Live {
 }
 
 /// The files of a search index, by site path (see `render::search_index`).
-pub type SearchFiles = BTreeMap<String, Arc<[u8]>>;
+pub(crate) type SearchFiles = BTreeMap<String, Arc<[u8]>>;
 
 impl Live {
     /// Starts with a site (possibly empty) and an optional overlay.
-    pub fn new(site: Arc<Site>, guide: Option<Arc<Guide>>, overlay: Option<String>) -> Self {
+    pub(crate) fn new(site: Arc<Site>, guide: Option<Arc<Guide>>, overlay: Option<String>) -> Self {
         Live {
             current: RwLock::new(Arc::new(LiveSite { site, overlay, generation: 1, guide: guide.map(|g| (1, g)) })),
             clients: Mutex::new(Vec::new()),
@@ -75,7 +75,7 @@ impl Live {
 
     /// One of `render::ON_REQUEST`'s files of the site being served, made now
     /// if this build has not made it yet; `None` for any other path.
-    pub fn on_request(&self, path: &str) -> Option<Arc<[u8]>> {
+    pub(crate) fn on_request(&self, path: &str) -> Option<Arc<[u8]>> {
         if !crate::render::ON_REQUEST.contains(&path) {
             return None;
         }
@@ -96,7 +96,7 @@ impl Live {
     /// The search index files of the site being served, made now if the last build has none yet.
     /// Building the index of a large guide takes a while, so saves do not wait for it:
     /// the first request for any of its files after a change does (and makes them all).
-    pub fn search_index(&self) -> Option<Arc<SearchFiles>> {
+    pub(crate) fn search_index(&self) -> Option<Arc<SearchFiles>> {
         let (build, guide) = self.current().guide.clone()?;
         let mut cached = self.search.lock().unwrap_or_else(|e| e.into_inner());
         match cached.as_ref() {
@@ -115,12 +115,12 @@ impl Live {
     }
 
     /// What is served now.
-    pub fn current(&self) -> Arc<LiveSite> {
+    pub(crate) fn current(&self) -> Arc<LiveSite> {
         self.current.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// A stream of framed events for one client; the first tells the generation.
-    pub fn subscribe(&self) -> Receiver<String> {
+    pub(crate) fn subscribe(&self) -> Receiver<String> {
         let (tx, rx) = channel();
         let generation = self.current().generation;
         let _ = tx.send(format!("event: hello\ndata: {generation}\n\n"));
@@ -129,7 +129,7 @@ impl Live {
     }
 
     /// A successful rebuild: serve `site`, clear any overlay, and tell the pages.
-    pub fn publish(&self, site: Arc<Site>, guide: Arc<Guide>, event: Event) {
+    pub(crate) fn publish(&self, site: Arc<Site>, guide: Arc<Guide>, event: Event) {
         self.swap(
             |old| {
                 let build = old.guide.as_ref().map_or(1, |(b, _)| b + 1);
@@ -140,7 +140,7 @@ impl Live {
     }
 
     /// A failed rebuild: keep the site, lay the overlay over it, and tell the pages.
-    pub fn fail(&self, overlay: String) {
+    pub(crate) fn fail(&self, overlay: String) {
         let event = Event::Overlay(overlay.clone());
         self.swap(
             |old| LiveSite {
@@ -168,7 +168,7 @@ impl Live {
 }
 
 /// The overlay that shows a failed rebuild's errors over the page, escaped.
-pub fn overlay_html(errors: &str) -> String {
+pub(crate) fn overlay_html(errors: &str) -> String {
     overlay_with(
         "The last save did not build. This page shows the last good version; fix the file and save again.",
         errors,
@@ -192,7 +192,7 @@ pub(crate) fn overlay_with(lead: &str, text: &str) -> String {
 
 /// The script that reloads the page on rebuilds, restyles on CSS-only changes,
 /// and shows or updates the overlay. It talks to the server's own origin.
-pub fn script(generation: u64) -> String {
+pub(crate) fn script(generation: u64) -> String {
     format!(
         r#"<script>(function(){{var g={generation};if(!window.EventSource)return;var es;
 function open(){{es=new EventSource("{EVENTS_PATH}");
@@ -208,7 +208,7 @@ window.addEventListener("pageshow",function(e){{if(e.persisted)open();}});
 }
 
 /// The page with the live-reload script (and the overlay, if any) before `</body>`.
-pub fn inject(html: &[u8], live: &LiveSite) -> Vec<u8> {
+pub(crate) fn inject(html: &[u8], live: &LiveSite) -> Vec<u8> {
     let mut extra = String::new();
     if let Some(o) = &live.overlay {
         extra.push_str(o);
@@ -227,7 +227,7 @@ fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// HTML-escapes text.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

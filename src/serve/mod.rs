@@ -5,9 +5,9 @@
 //! to disk. Watching, HTTP and live reload are in the sub-modules.
 
 mod conns;
-pub mod http;
-pub mod live;
-pub mod watch;
+pub(crate) mod http;
+pub(crate) mod live;
+pub(crate) mod watch;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,7 +18,7 @@ use crate::render::{self, Site, Theme};
 use crate::{link, load};
 
 /// The loaded guide and its caches, between rebuilds.
-pub struct Session {
+pub(crate) struct Session {
     opts: BuildOptions,
     load_cache: load::Cache,
     link_cache: link::Cache,
@@ -46,7 +46,7 @@ struct Loaded {
 type ThemeKey = (Option<Arc<load::ThemeSrc>>, Vec<(String, String)>);
 
 /// What a rebuild produced.
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// A new site.
     Built {
         /// The site.
@@ -73,7 +73,7 @@ pub enum Outcome {
 impl Session {
     /// A session over a guide. `opts.link.base_url` is replaced by `/`: a preview
     /// never bakes in a host or path, so it works from any address.
-    pub fn new(mut opts: BuildOptions) -> Self {
+    pub(crate) fn new(mut opts: BuildOptions) -> Self {
         opts.link.base_url = Some("/".into());
         Session {
             opts,
@@ -89,7 +89,8 @@ impl Session {
     }
 
     /// The last site that built.
-    pub fn last_site(&self) -> Option<Arc<Site>> {
+    #[cfg(test)]
+    pub(crate) fn last_site(&self) -> Option<Arc<Site>> {
         self.last.clone()
     }
 
@@ -104,7 +105,7 @@ impl Session {
 
     /// Rebuilds after `changed` paths (relative to the guide) were touched;
     /// those are read again even if their size and time look the same.
-    pub fn rebuild(&mut self, changed: &[String]) -> Result<Outcome, crate::Failure> {
+    pub(crate) fn rebuild(&mut self, changed: &[String]) -> Result<Outcome, crate::Failure> {
         let started = Instant::now();
         for path in changed {
             self.load_cache.forget(path);
@@ -193,7 +194,7 @@ impl Session {
         }
         let key: ThemeKey = (guide.theme.clone(), guide.templates.clone());
         if self.theme.as_ref().is_none_or(|(t, _)| *t != key) {
-            match Theme::load(guide.theme.as_deref(), &guide.templates) {
+            match Theme::for_guide(guide) {
                 Ok(theme) => {
                     self.theme = Some((key, theme));
                     self.render_cache = render::Cache::for_serve();

@@ -10,18 +10,18 @@ use crate::load::fields::{Kind, Partnership, Stage, Status};
 
 /// The values of a new playbook.
 #[derive(Clone, Copy, Debug)]
-pub struct PlaybookFields<'a> {
+pub(crate) struct PlaybookFields<'a> {
     /// The title.
-    pub title: &'a str,
+    pub(crate) title: &'a str,
     /// The stage, when given.
-    pub stage: Option<Stage>,
+    pub(crate) stage: Option<Stage>,
     /// Partner slugs, when given.
-    pub partners: &'a [String],
+    pub(crate) partners: &'a [String],
 }
 
 /// `playbooks/<slug>.md`: front matter with every key, then a short body to
 /// replace. `example_partner` is the slug shown when no partner is given.
-pub fn playbook_text(fields: &PlaybookFields<'_>, today: NaiveDate, example_partner: &str) -> String {
+pub(crate) fn playbook_text(fields: &PlaybookFields<'_>, today: NaiveDate, example_partner: &str) -> String {
     let stages = one_of(Stage::ALL.iter().map(|s| s.as_str()));
     let stage = match fields.stage {
         Some(s) => format!("stage: {}  # {stages}", s.as_str()),
@@ -81,7 +81,7 @@ pub fn playbook_text(fields: &PlaybookFields<'_>, today: NaiveDate, example_part
 /// `partners/<slug>.yaml`: every key of a partner profile, with examples of
 /// contacts, next step, action items and meetings commented out.
 /// `example_playbook` is the slug shown under `playbooks:`.
-pub fn partner_text(name: &str, kind: Option<Kind>, today: NaiveDate, example_playbook: &str) -> String {
+pub(crate) fn partner_text(name: &str, kind: Option<Kind>, today: NaiveDate, example_playbook: &str) -> String {
     let kinds = one_of(Kind::ALL.iter().map(|k| k.as_str()));
     let kind = match kind {
         Some(k) => format!("kind: {}  # {kinds}", k.as_str()),
