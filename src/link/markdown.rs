@@ -9,6 +9,7 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Opti
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Span, suggestion};
+use crate::routes::Route;
 use crate::source::FileId;
 
 /// Ids of the sections of every partner page, which `partner:SLUG#id` may name.
@@ -456,8 +457,8 @@ fn resolve(
     match guide_link(dest, link_type) {
         Some((partner, slug, anchor)) => {
             let frag = anchor.map(|a| format!("#{a}")).unwrap_or_default();
-            let folder = if partner { "partners" } else { "playbooks" };
-            format!("{base}{folder}/{slug}/{frag}")
+            let route = if partner { Route::Partner(slug.to_string()) } else { Route::Playbook(slug.to_string()) };
+            format!("{}{frag}", route.url(base))
         }
         None => dest.to_string(),
     }

@@ -17,6 +17,8 @@ use crate::routes::Route;
 /// A page after a run: drawn now, or taken from the last run because its
 /// context had not changed.
 pub(super) struct DrawnPage {
+    /// Its route's place in the list of routes drawn.
+    pub(super) at: usize,
     pub(super) file: String,
     /// The hash of its context, when kept for a next run.
     pub(super) hash: Option<u64>,
@@ -43,10 +45,10 @@ impl Job<'_> {
     /// Builds the context of each route and draws the page unless the last run
     /// drew it from the same context. A route whose item is gone is left out.
     pub(super) fn draw(&self, routes: &[&Route]) -> Result<Vec<DrawnPage>, RenderError> {
-        routes.par_iter().filter_map(|route| self.draw_one(route).transpose()).collect()
+        routes.par_iter().enumerate().filter_map(|(at, route)| self.draw_one(at, route).transpose()).collect()
     }
 
-    fn draw_one(&self, route: &Route) -> Result<Option<DrawnPage>, RenderError> {
+    fn draw_one(&self, at: usize, route: &Route) -> Result<Option<DrawnPage>, RenderError> {
         let rcx = self.run.page();
         let file = route.file();
         let Some(page) = page::context(&rcx, &self.site, route, self.keep) else { return Ok(None) };
@@ -56,11 +58,11 @@ impl Job<'_> {
             && hash.is_some()
             && kept.hash == hash
         {
-            return Ok(Some(DrawnPage { file, hash, reads, bytes: kept.bytes.clone(), drawn: false }));
+            return Ok(Some(DrawnPage { at, file, hash, reads, bytes: kept.bytes.clone(), drawn: false }));
         }
         let bytes = page::draw(self.theme, &page).map_err(|message| RenderError { page: file.clone(), message })?;
         let bytes = pass(self.sink, &file, Bytes::Owned(bytes))?;
-        Ok(Some(DrawnPage { file, hash, reads, bytes, drawn: true }))
+        Ok(Some(DrawnPage { at, file, hash, reads, bytes, drawn: true }))
     }
 }
 

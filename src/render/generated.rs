@@ -6,21 +6,19 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{feeds, syndication};
-use crate::link::{Guide, Relinked};
+use crate::link::Guide;
 use crate::routes::Route;
 
-/// Files made from every partner that `serve` makes only when asked for, like
-/// the search index: on a large guide they are megabytes, and a partner's save
-/// would otherwise wait for them.
-pub(crate) const ON_REQUEST: [&str; 2] = ["calendar.ics", "partners.json"];
+/// Files made from the whole guide that `serve` makes only when asked for,
+/// like the search index: each reads every playbook or partner (the calendar
+/// and the partners' JSON are megabytes on a large guide), and a save would
+/// otherwise wait for them.
+pub(crate) const ON_REQUEST: [&str; 4] = ["calendar.ics", "partners.json", "feed.xml", "sitemap.xml"];
 
 /// The bytes of one of [`ON_REQUEST`]'s files, for `guide`.
 pub(crate) fn on_request(guide: &Guide, path: &str) -> Option<Vec<u8>> {
-    match path {
-        "calendar.ics" => Some(feeds::calendar(guide).into_bytes()),
-        "partners.json" => Some(feeds::partners_json(guide).into_bytes()),
-        _ => None,
-    }
+    let g = Generated::ALL.into_iter().find(|g| g.file() == path && ON_REQUEST.contains(&path))?;
+    Some(make(g, guide, &super::page::routes(guide)).into_bytes())
 }
 
 /// A file made from the whole guide rather than drawn from a template.
@@ -46,28 +44,12 @@ impl Generated {
             Generated::PartnersJson => "partners.json",
         }
     }
-
-    /// Whether an edit of `changed` can change the file. Each reads the whole
-    /// guide's playbooks, partners, or neither (robots.txt: settings only).
-    fn changed_by(self, changed: &Relinked) -> bool {
-        let (playbooks, partners) = match self {
-            Generated::Feed => (true, false),
-            Generated::Sitemap => (true, true),
-            Generated::Robots => (false, false),
-            Generated::Calendar | Generated::PartnersJson => (false, true),
-        };
-        (playbooks && !changed.playbooks.is_empty()) || (partners && !changed.partners.is_empty())
-    }
 }
 
 /// The generated files a run makes: all, but the [`ON_REQUEST`] ones when
-/// `leave_on_request`, and after an edit (`changed`) only those it can change.
-pub(super) fn wanted(leave_on_request: bool, changed: Option<&Relinked>) -> Vec<Generated> {
-    Generated::ALL
-        .into_iter()
-        .filter(|g| !(leave_on_request && ON_REQUEST.contains(&g.file())))
-        .filter(|g| changed.is_none_or(|c| g.changed_by(c)))
-        .collect()
+/// `leave_on_request`.
+pub(super) fn wanted(leave_on_request: bool) -> Vec<Generated> {
+    Generated::ALL.into_iter().filter(|g| !(leave_on_request && ON_REQUEST.contains(&g.file()))).collect()
 }
 
 /// A generated file's bytes.
@@ -81,20 +63,22 @@ pub(super) struct GeneratedFile {
 pub(super) fn generate(guide: &Guide, pages: &[Route], wanted: &[Generated]) -> Vec<GeneratedFile> {
     wanted
         .par_iter()
-        .map(|g| {
-            let text = match g {
-                Generated::Feed => syndication::atom(guide),
-                Generated::Sitemap => {
-                    // Listed in the order of the pages' files, as a folder listing would.
-                    let mut by_file: Vec<(String, &Route)> = pages.iter().map(|r| (r.file(), r)).collect();
-                    by_file.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-                    syndication::sitemap(guide, by_file.into_iter().map(|(_, r)| r))
-                }
-                Generated::Robots => syndication::robots(guide),
-                Generated::Calendar => feeds::calendar(guide),
-                Generated::PartnersJson => feeds::partners_json(guide),
-            };
-            GeneratedFile { file: g.file(), bytes: text.into_bytes().into() }
-        })
+        .map(|&g| GeneratedFile { file: g.file(), bytes: make(g, guide, pages).into_bytes().into() })
         .collect()
+}
+
+/// The text of one generated file.
+fn make(g: Generated, guide: &Guide, pages: &[Route]) -> String {
+    match g {
+        Generated::Feed => syndication::atom(guide),
+        Generated::Sitemap => {
+            // Listed in the order of the pages' files, as a folder listing would.
+            let mut by_file: Vec<(String, &Route)> = pages.iter().map(|r| (r.file(), r)).collect();
+            by_file.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            syndication::sitemap(guide, by_file.into_iter().map(|(_, r)| r))
+        }
+        Generated::Robots => syndication::robots(guide),
+        Generated::Calendar => feeds::calendar(guide),
+        Generated::PartnersJson => feeds::partners_json(guide),
+    }
 }

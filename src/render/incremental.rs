@@ -11,7 +11,6 @@ use chrono::NaiveDate;
 
 use super::cards::{Cards, Changed, Draw};
 use super::draw::{DrawnPage, Job, Kept};
-use super::generated;
 use super::page::routes;
 use super::page_context::{SiteCtx, hash_of, site_value};
 use super::site::{Output, RenderError, Site};
@@ -43,8 +42,8 @@ struct LastRun {
     /// The settings and date every page sees: an edit patched in place keeps them.
     site: (Option<u64>, NaiveDate),
     related: HashMap<String, Vec<String>>,
-    /// Which pages (by file) read each thing.
-    readers: HashMap<DepKey, BTreeSet<Arc<str>>>,
+    /// Which pages (by place in `routes`) read each thing.
+    readers: HashMap<DepKey, BTreeSet<usize>>,
 }
 
 impl Cache {
@@ -64,11 +63,11 @@ impl Cache {
     ) {
         self.rendered = drawn.iter().filter(|d| d.drawn).count();
         self.pages.clear();
-        let mut readers: HashMap<DepKey, BTreeSet<Arc<str>>> = HashMap::new();
+        let mut readers: HashMap<DepKey, BTreeSet<usize>> = HashMap::new();
         for page in drawn {
             let file: Arc<str> = page.file.into();
             for dep in &page.reads {
-                readers.entry(dep.clone()).or_default().insert(file.clone());
+                readers.entry(dep.clone()).or_default().insert(page.at);
             }
             site.pages.insert(file.clone(), Output { bytes: page.bytes.clone() });
             self.pages.insert(file, Kept { hash: page.hash, reads: page.reads, bytes: page.bytes });
@@ -119,12 +118,12 @@ fn rerender_reached(
     let only = Changed { playbooks: &changed.playbooks, partners: &changed.partners };
     cache.cards.draw(&Draw { guide, theme, site: &site_ctx, keep: true, only: Some(only) })?;
     let last = cache.last.as_mut().expect("checked by rerender");
-    let mut reached: BTreeSet<&Arc<str>> = BTreeSet::new();
+    let mut reached: BTreeSet<usize> = BTreeSet::new();
     for dep in DepKey::dirtied_by(&changed.playbooks, &changed.partners) {
         reached.extend(last.readers.get(&dep).into_iter().flatten());
     }
-    let by_file: HashMap<String, &Route> = last.routes.iter().map(|r| (r.file(), r)).collect();
-    let routes: Vec<&Route> = reached.iter().filter_map(|f| by_file.get(&***f).copied()).collect();
+    let reached: Vec<usize> = reached.into_iter().collect();
+    let routes: Vec<&Route> = reached.iter().map(|&i| &last.routes[i]).collect();
     let run = Run::new(guide, &cache.cards, &last.related);
     let job =
         Job { run: &run, theme, site: site_value(&site_ctx, true), keep: true, last: Some(&cache.pages), sink: None };
@@ -135,23 +134,22 @@ fn rerender_reached(
     cache.rendered = drawn.iter().filter(|d| d.drawn).count();
     for page in drawn {
         let file: Arc<str> = page.file.into();
-        let old = cache.pages.get(&file).map(|k| k.reads.clone()).unwrap_or_default();
-        for dep in &old {
-            if let Some(files) = last.readers.get_mut(dep) {
-                files.remove(&file);
+        let old = cache.pages.get(&file).map(|k| k.reads.as_slice()).unwrap_or_default();
+        if old != page.reads.as_slice() {
+            let at = reached[page.at];
+            for dep in old {
+                if let Some(pages) = last.readers.get_mut(dep) {
+                    pages.remove(&at);
+                }
             }
-        }
-        for dep in &page.reads {
-            last.readers.entry(dep.clone()).or_default().insert(file.clone());
+            for dep in &page.reads {
+                last.readers.entry(dep.clone()).or_default().insert(at);
+            }
         }
         if page.drawn {
             site.pages.insert(file.clone(), Output { bytes: page.bytes.clone() });
         }
         cache.pages.insert(file, Kept { hash: page.hash, reads: page.reads, bytes: page.bytes });
-    }
-    let wanted = generated::wanted(cache.leave_on_request, Some(changed));
-    for file in generated::generate(guide, &last.routes, &wanted) {
-        site.pages.insert(file.file.into(), Output { bytes: file.bytes });
     }
     Ok(site)
 }

@@ -82,7 +82,7 @@ fn full(guide: &Guide, theme: &Theme, cache: Option<&mut Cache>, sink: Option<&S
     let routes = page::routes(guide);
     let route_refs: Vec<&Route> = routes.iter().collect();
     let job = Job { run: &run, theme, site: site_value(&site_ctx, keep), keep, last: Some(&cache.pages), sink };
-    let wanted = generated::wanted(cache.leave_on_request, None);
+    let wanted = generated::wanted(cache.leave_on_request);
     let (drawn, generated) = rayon::join(|| job.draw(&route_refs), || generated::generate(guide, &routes, &wanted));
     let drawn = drawn?;
     let mut site = Site::default();

@@ -143,10 +143,20 @@ impl<'a> Rcx<'a> {
     }
 
     /// What the page read so far, sorted, each once.
+    /// A page that read the list of all playbooks (or partners) needs no
+    /// note of each one it read: an edit of any of them makes the list dirty
+    /// too ([`DepKey::dirtied_by`]), and list pages read thousands.
     pub(crate) fn reads(&self) -> Vec<DepKey> {
         let mut reads = self.reads.borrow().clone();
         reads.sort_unstable();
         reads.dedup();
+        let all_playbooks = reads.contains(&Dep::AllPlaybooks);
+        let all_partners = reads.contains(&Dep::AllPartners);
+        reads.retain(|d| match d {
+            Dep::Playbook(_) => !all_playbooks,
+            Dep::Partner(_) => !all_partners,
+            _ => true,
+        });
         reads.into_iter().map(Dep::key).collect()
     }
 
