@@ -200,7 +200,7 @@ pub fn patch(
     }
     let mut todo = Vec::new();
     for rel in changed {
-        let meta = std::fs::metadata(root.join(rel)).ok();
+        let meta = std::fs::metadata(crate::paths::below(root, rel)).ok();
         match (classify(rel), meta) {
             (None, Some(m)) if m.is_file() => {}
             // Gone: a temporary file of a save, unless it was a folder with files of the guide.
@@ -388,7 +388,7 @@ fn parse_file(id: FileId, rel: &str, text: &str, role: Role, diags: &mut Vec<Dia
 
 /// Meetings newest first, so that every page shows the same timeline.
 fn newest_first(mut profile: PartnerProfile) -> Arc<PartnerProfile> {
-    profile.meetings.sort_by(|a, b| b.date.cmp(&a.date));
+    profile.meetings.sort_by_key(|m| std::cmp::Reverse(m.date));
     Arc::new(profile)
 }
 

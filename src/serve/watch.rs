@@ -20,16 +20,15 @@ const WATCHED: &[&str] = &["site.yaml", "playbooks", "partners", "pages", "stati
 /// cannot affect the site: editor temp and backup files, dot files, files
 /// outside the guide's folders (such as an output folder inside the guide).
 pub fn classify(path: &Path, root: &Path) -> Option<String> {
-    let rel = path.strip_prefix(root).ok()?;
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-    let first = parts.first()?;
-    if !WATCHED.contains(&first.as_str()) {
+    let rel = crate::paths::slash_rel(root, path)?;
+    let mut parts = rel.split('/');
+    if !WATCHED.contains(&parts.next()?) {
         return None;
     }
-    if parts.iter().any(|p| p.starts_with('.')) || crate::load::is_temp_file(parts.last()?) {
+    if rel.split('/').any(|p| p.starts_with('.')) || rel.rsplit('/').next().is_some_and(crate::load::is_temp_file) {
         return None;
     }
-    Some(parts.join("/"))
+    Some(rel)
 }
 
 /// Starts watching `root`. Batches of changed paths (relative, sorted, unique)
@@ -45,7 +44,7 @@ pub fn watch(root: &Path, batches: Sender<Vec<String>>) -> notify::Result<notify
     std::thread::Builder::new()
         .name("partnerbook-watch".into())
         .spawn(move || debounce(&raw_rx, &roots, &batches))
-        .map_err(|e| notify::Error::io(e))?;
+        .map_err(notify::Error::io)?;
     Ok(watcher)
 }
 
@@ -110,6 +109,23 @@ mod tests {
             ("/g/.git/index", None),
             ("/g/README.md", None),
             ("/elsewhere/a.md", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(classify(Path::new(path), root).as_deref(), want, "{path}");
+        }
+    }
+
+    /// notify names a change on Windows by the watched folder's path and `\` separators.
+    #[cfg(windows)]
+    #[test]
+    fn classify_reads_windows_paths_by_their_components() {
+        let root = Path::new(r"C:\g");
+        let cases = [
+            (r"C:\g\playbooks\spaces\makerspace.md", Some("playbooks/spaces/makerspace.md")),
+            (r"C:\g\partners\it.yaml", Some("partners/it.yaml")),
+            (r"C:\g\playbooks\~$a.md", None),
+            (r"C:\g\public\index.html", None),
+            (r"D:\g\playbooks\a.md", None),
         ];
         for (path, want) in cases {
             assert_eq!(classify(Path::new(path), root).as_deref(), want, "{path}");
