@@ -84,7 +84,10 @@ mod tests {
     #[test]
     fn a_relative_path_goes_below_the_root_name_by_name() {
         let root = Path::new("out");
-        assert_eq!(below(root, "playbooks/a/index.html"), Path::new("out").join("playbooks").join("a").join("index.html"));
+        assert_eq!(
+            below(root, "playbooks/a/index.html"),
+            Path::new("out").join("playbooks").join("a").join("index.html")
+        );
         assert_eq!(below(root, ""), root);
         assert_eq!(below(root, "a//b/"), root.join("a").join("b"));
     }

@@ -111,10 +111,9 @@ fn classify_and_slugs_split_only_on_the_slashes_relative_puts_in() {
 #[test]
 fn windows_paths_become_the_same_slugs() {
     let root = Path::new(r"C:\Users\ana\guide");
-    for path in [
-        r"C:\Users\ana\guide\playbooks\spaces\makerspace.md",
-        r"c:\Users\ana\guide\playbooks/spaces\makerspace.md",
-    ] {
+    for path in
+        [r"C:\Users\ana\guide\playbooks\spaces\makerspace.md", r"c:\Users\ana\guide\playbooks/spaces\makerspace.md"]
+    {
         let rel = relative(root, Path::new(path));
         assert_eq!(rel, "playbooks/spaces/makerspace.md", "{path}");
         assert_eq!(classify(&rel), Some(Role::Playbook));
