@@ -236,7 +236,8 @@ fn clean_stale(parent: &Path, name: &str) {
         .collect();
     let out = parent.join(name);
     if !out.exists()
-        && let Some(i) = stale.iter().position(|p| p.to_string_lossy().contains(&prefixes[1]))
+        && let Some(i) =
+            stale.iter().position(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&prefixes[1])))
         && std::fs::rename(&stale[i], &out).is_ok()
     {
         stale.remove(i);
