@@ -8,9 +8,13 @@ use clap::{Args, Parser, Subcommand};
 use crate::BuildOptions;
 use crate::link::LinkOptions;
 
+/// What `--version` prints after the name: the version and the commit the
+/// binary was built from ("unknown" when built outside git; see `build.rs`).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("PARTNERBOOK_COMMIT"), ")");
+
 /// partnerbook: build a library outreach guide into a website.
 #[derive(Debug, Parser)]
-#[command(name = "partnerbook", version, about, long_about = None)]
+#[command(name = "partnerbook", version = VERSION, about, long_about = None)]
 pub struct Cli {
     /// The command.
     #[command(subcommand)]

@@ -72,7 +72,10 @@ pub fn exchange(a: &Path, b: &Path) -> Result<(), IoError> {
         renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
     };
     #[cfg(not(target_os = "linux"))]
-    let r = Err(io::Error::from(io::ErrorKind::Unsupported));
+    let r = {
+        let _ = a;
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    };
     ctx("swap into place", b, r)
 }
 

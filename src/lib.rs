@@ -14,6 +14,7 @@ pub mod fs;
 pub mod fuzzing;
 pub mod link;
 pub mod load;
+pub(crate) mod paths;
 pub mod render;
 pub(crate) mod routes;
 pub(crate) mod serve;

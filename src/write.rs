@@ -11,13 +11,39 @@ use crate::render::{Bytes, Sink, Site};
 
 /// Writes `site` to `out`, replacing what was there only once all of it is written.
 pub fn publish(site: &Site, out: &Path) -> Result<(), IoError> {
+    publish_with(site, out, Swap::for_os(std::env::consts::OS))
+}
+
+/// [`publish`] with a chosen way to swap the folders (tests force the two renames).
+pub(crate) fn publish_with(site: &Site, out: &Path, swap: Swap) -> Result<(), IoError> {
     let staging = Staging::new(out)?;
     match write_all(site, &staging.fresh) {
-        Ok(()) => staging.commit(),
+        Ok(()) => staging.commit_with(swap),
         Err(e) => {
             staging.abort();
             Err(e)
         }
+    }
+}
+
+/// How [`Staging::commit`] puts the fresh site in place of the old one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Swap {
+    /// One atomic exchange of the two folders (`renameat2` with
+    /// `RENAME_EXCHANGE`), so that `out` always names a whole site; where the
+    /// file system refuses it, the two renames.
+    Exchange,
+    /// Two renames: the old site aside under its `-old-` name, the fresh one
+    /// in, the old one removed. A build killed between the two leaves no `out`
+    /// but the old site whole beside it, which the next build puts back.
+    TwoRenames,
+}
+
+impl Swap {
+    /// The swap an operating system (a value of `std::env::consts::OS`) has:
+    /// the exchange on Linux only, two renames on Windows, macOS and the rest.
+    pub(crate) fn for_os(os: &str) -> Swap {
+        if os == "linux" { Swap::Exchange } else { Swap::TwoRenames }
     }
 }
 
@@ -50,7 +76,7 @@ impl Staging {
 
     /// Writes one file (`path` below the site root), making its folders.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), IoError> {
-        let file = self.fresh.join(path);
+        let file = crate::paths::below(&self.fresh, path);
         if let Some(dir) = file.parent() {
             // Most pages have a folder of their own: one mkdir, and its parent only when missing.
             match std::fs::create_dir(dir) {
@@ -64,11 +90,16 @@ impl Staging {
 
     /// Puts the written site in place of `out`, then removes the old one.
     pub fn commit(self) -> Result<(), IoError> {
+        self.commit_with(Swap::for_os(std::env::consts::OS))
+    }
+
+    /// [`Staging::commit`] with a chosen way to swap the folders.
+    pub(crate) fn commit_with(self, swap: Swap) -> Result<(), IoError> {
         let (out, fresh, old) = (&self.out, &self.fresh, &self.old);
         let had_old = out.exists();
         // Where the system can swap two folders in one step, `out` never stops
         // naming a whole site; the old one is then removed from `fresh`'s name.
-        if had_old && fs::exchange(fresh, out).is_ok() {
+        if had_old && swap == Swap::Exchange && fs::exchange(fresh, out).is_ok() {
             return remove_tree(fresh);
         }
         if had_old {
@@ -165,27 +196,20 @@ fn remove_tree(root: &Path) -> Result<(), IoError> {
 
 fn write_all(site: &Site, root: &Path) -> Result<(), IoError> {
     fs::create_dir_all(root)?;
-    // Every folder, parents before children, grouped by depth.
-    let mut dirs: Vec<(usize, PathBuf)> = site
+    // Every folder, parents before children, grouped by depth: the page keys
+    // (`/`-separated) up to each of their slashes.
+    let mut dirs: Vec<(usize, &str)> = site
         .pages
         .keys()
-        .flat_map(|p| {
-            Path::new(&**p)
-                .ancestors()
-                .skip(1)
-                .filter(|a| !a.as_os_str().is_empty())
-                .map(|a| a.to_path_buf())
-                .collect::<Vec<_>>()
-        })
-        .map(|d| (d.components().count(), d))
+        .flat_map(|p| p.match_indices('/').enumerate().map(move |(depth, (at, _))| (depth, &p[..at])))
         .collect();
-    dirs.sort();
+    dirs.sort_unstable();
     dirs.dedup();
     io_pool().install(|| {
         for level in dirs.chunk_by(|a, b| a.0 == b.0) {
-            level.par_iter().try_for_each(|(_, d)| fs::create_dir(&root.join(d)))?;
+            level.par_iter().try_for_each(|(_, d)| fs::create_dir(&crate::paths::below(root, d)))?;
         }
-        site.pages.par_iter().try_for_each(|(path, out)| fs::write(&root.join(&**path), &out.bytes))
+        site.pages.par_iter().try_for_each(|(path, out)| fs::write(&crate::paths::below(root, path), &out.bytes))
     })
 }
 
@@ -212,7 +236,8 @@ fn clean_stale(parent: &Path, name: &str) {
         .collect();
     let out = parent.join(name);
     if !out.exists()
-        && let Some(i) = stale.iter().position(|p| p.to_string_lossy().contains(&prefixes[1]))
+        && let Some(i) =
+            stale.iter().position(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&prefixes[1])))
         && std::fs::rename(&stale[i], &out).is_ok()
     {
         stale.remove(i);
@@ -245,6 +270,71 @@ mod tests {
         assert!(!out.join("a").exists(), "files of the previous build are gone");
         let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A fresh, empty folder for one test.
+    fn test_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("pb-write-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// The names in a folder, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn only_linux_swaps_in_one_step() {
+        assert_eq!(Swap::for_os("linux"), Swap::Exchange);
+        for os in ["windows", "macos", "freebsd"] {
+            assert_eq!(Swap::for_os(os), Swap::TwoRenames, "{os}");
+        }
+    }
+
+    #[test]
+    fn two_renames_replace_the_whole_folder() {
+        let dir = test_dir("renames");
+        let out = dir.join("public");
+        publish_with(&site(&[("index.html", "one"), ("a/b/index.html", "b")]), &out, Swap::TwoRenames).unwrap();
+        publish_with(&site(&[("index.html", "two")]), &out, Swap::TwoRenames).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert!(!out.join("a").exists(), "files of the previous build are gone");
+        assert_eq!(names(&dir), ["public"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_build_that_fails_to_write_leaves_the_old_output_with_two_renames() {
+        let dir = test_dir("renames-failed-write");
+        let out = dir.join("public");
+        publish_with(&site(&[("index.html", "old")]), &out, Swap::TwoRenames).unwrap();
+        // `a` is both a page and the folder of another page: writing fails.
+        let broken = site(&[("index.html", "new"), ("a", "file"), ("a/index.html", "page")]);
+        assert!(publish_with(&broken, &out, Swap::TwoRenames).is_err());
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        assert_eq!(names(&dir), ["public"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_failed_second_rename_puts_the_old_output_back() {
+        let dir = test_dir("renames-failed-rename");
+        let out = dir.join("public");
+        publish_with(&site(&[("index.html", "old")]), &out, Swap::TwoRenames).unwrap();
+        let staging = Staging::new(&out).unwrap();
+        staging.write("index.html", b"new").unwrap();
+        // The fresh folder vanishes before the swap: moving it in fails after
+        // the old site was moved aside.
+        std::fs::remove_dir_all(&staging.fresh).unwrap();
+        assert!(staging.commit_with(Swap::TwoRenames).is_err());
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        assert_eq!(names(&dir), ["public"]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

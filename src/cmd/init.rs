@@ -61,7 +61,10 @@ pub fn run(args: &InitArgs) -> Outcome {
 pub(crate) fn starter_files() -> Vec<(String, &'static [u8])> {
     fn walk(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
         for f in dir.files() {
-            out.push((f.path().to_string_lossy().replace('\\', "/"), f.contents()));
+            // Embedded paths keep the separators of the system that built the binary.
+            if let Some(rel) = crate::paths::slash_join(f.path().components()) {
+                out.push((rel, f.contents()));
+            }
         }
         for d in dir.dirs() {
             walk(d, out);
@@ -87,7 +90,7 @@ pub(crate) fn init(opts: &InitOptions) -> Result<Vec<PathBuf>, InitError> {
     }
     let mut written = Vec::new();
     for (rel, bytes) in starter_files() {
-        let path = dir.join(&rel);
+        let path = crate::paths::below(dir, &rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }

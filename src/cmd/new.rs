@@ -205,7 +205,7 @@ fn slugs_in(dir: &Path, exts: &[&str]) -> Vec<String> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| {
-            let rel = e.path().strip_prefix(dir).ok()?.to_string_lossy().replace('\\', "/");
+            let rel = crate::paths::slash_rel(dir, e.path())?;
             let (stem, ext) = rel.rsplit_once('.')?;
             exts.contains(&ext).then(|| stem.to_string())
         })

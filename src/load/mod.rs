@@ -200,7 +200,7 @@ pub fn patch(
     }
     let mut todo = Vec::new();
     for rel in changed {
-        let meta = std::fs::metadata(root.join(rel)).ok();
+        let meta = std::fs::metadata(crate::paths::below(root, rel)).ok();
         match (classify(rel), meta) {
             (None, Some(m)) if m.is_file() => {}
             // Gone: a temporary file of a save, unless it was a folder with files of the guide.

@@ -90,3 +90,33 @@ fn restat_skips_the_walk_only_for_known_files_that_still_exist() {
     assert!(restat(&guide.0, &last, &["playbooks".into()]).is_none());
     assert!(restat(&guide.0, &[], &[]).is_none());
 }
+
+/// `classify` and `slug_of` read the `/`-separated text that `relative` makes
+/// by path components, never an OS path: a `\` is a character of a name (a
+/// Unix file may be called `playbooks\a.md`), and a path that was not made
+/// relative to the guide, with its drive letter, is no file of the guide.
+#[test]
+fn classify_and_slugs_split_only_on_the_slashes_relative_puts_in() {
+    assert_eq!(classify(r"playbooks\a.md"), None);
+    assert_eq!(classify(r"C:\Users\ana\guide\playbooks\a.md"), None);
+    assert_eq!(classify("C:/Users/ana/guide/playbooks/a.md"), None);
+    assert_eq!(classify(r"playbooks/spaces\makerspace.md"), Some(Role::Playbook));
+    assert_eq!(slug_of(r"playbooks/spaces\makerspace.md"), r"spaces\makerspace");
+    assert_eq!(relative(Path::new("/g"), Path::new("/elsewhere/playbooks/a.md")), "");
+}
+
+/// On Windows a guide's files become the same slugs as elsewhere, whichever
+/// separator the path was written with and however the drive letter is cased.
+#[cfg(windows)]
+#[test]
+fn windows_paths_become_the_same_slugs() {
+    let root = Path::new(r"C:\Users\ana\guide");
+    for path in
+        [r"C:\Users\ana\guide\playbooks\spaces\makerspace.md", r"c:\Users\ana\guide\playbooks/spaces\makerspace.md"]
+    {
+        let rel = relative(root, Path::new(path));
+        assert_eq!(rel, "playbooks/spaces/makerspace.md", "{path}");
+        assert_eq!(classify(&rel), Some(Role::Playbook));
+        assert_eq!(slug_of(&rel), "spaces/makerspace");
+    }
+}

@@ -111,12 +111,11 @@ fn files_below(dir: &Path) -> Result<Vec<(String, PathBuf)>, IoError> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-        if parts.iter().any(|p| p.starts_with('.')) || parts.last().is_some_and(|n| super::is_temp_file(n)) {
+        let Some(rel) = crate::paths::slash_rel(dir, entry.path()) else { continue };
+        if rel.split('/').any(|p| p.starts_with('.')) || rel.rsplit('/').next().is_some_and(super::is_temp_file) {
             continue;
         }
-        out.push((parts.join("/"), entry.into_path()));
+        out.push((rel, entry.into_path()));
     }
     Ok(out)
 }

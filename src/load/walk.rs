@@ -97,7 +97,7 @@ pub(super) fn restat(root: &Path, last: &[Entry], changed: &[String]) -> Option<
     }
     let mut entries = last.to_vec();
     for rel in changed {
-        let meta = std::fs::metadata(root.join(rel)).ok().filter(std::fs::Metadata::is_file);
+        let meta = std::fs::metadata(crate::paths::below(root, rel)).ok().filter(std::fs::Metadata::is_file);
         match (entries.binary_search_by(|e| walk_order(&e.rel, rel)), meta) {
             (Ok(i), Some(meta)) => entries[i].stamp = Stamp::of(&meta),
             // A file partnerbook does not read (a README, say) changed.
@@ -176,8 +176,9 @@ pub(super) fn walk(root: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Vec<En
     Ok(entries)
 }
 
-/// The path of `path` inside `root`, `/`-separated whatever the platform.
+/// The path of `path` inside `root`, `/`-separated whatever the platform, by
+/// its components (`""` for a path the walk did not find inside `root`, which
+/// is no file of the guide).
 pub(super) fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    crate::paths::slash_rel(root, path).unwrap_or_default()
 }

@@ -42,16 +42,15 @@ pub(crate) fn classify(path: &Path, root: &Path) -> Option<Change> {
     if root.starts_with(path) {
         return Some(Change::Root);
     }
-    let rel = path.strip_prefix(root).ok()?;
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-    let first = parts.first()?;
-    if !WATCHED.contains(&first.as_str()) {
+    let rel = crate::paths::slash_rel(root, path)?;
+    let mut parts = rel.split('/');
+    if !WATCHED.contains(&parts.next()?) {
         return None;
     }
-    if parts.iter().any(|p| p.starts_with('.')) || crate::load::is_temp_file(parts.last()?) {
+    if rel.split('/').any(|p| p.starts_with('.')) || rel.rsplit('/').next().is_some_and(crate::load::is_temp_file) {
         return None;
     }
-    Some(Change::File(parts.join("/")))
+    Some(Change::File(rel))
 }
 
 /// Whether an event of this kind on the guide folder itself can mean that the
@@ -272,6 +271,27 @@ mod tests {
         ];
         for (kind, want) in cases {
             assert_eq!(moves_root(&kind), want, "{kind:?}");
+        }
+    }
+
+    /// notify names a change on Windows by the watched folder's path and `\` separators.
+    #[cfg(windows)]
+    #[test]
+    fn classify_reads_windows_paths_by_their_components() {
+        let root = Path::new(r"C:\g");
+        let cases = [
+            (r"C:\g\playbooks\spaces\makerspace.md", Some("playbooks/spaces/makerspace.md")),
+            (r"C:\g\partners\it.yaml", Some("partners/it.yaml")),
+            (r"C:\g\playbooks\~$a.md", None),
+            (r"C:\g\public\index.html", None),
+            (r"D:\g\playbooks\a.md", None),
+        ];
+        for (path, want) in cases {
+            let file = classify(Path::new(path), root).and_then(|c| match c {
+                Change::File(f) => Some(f),
+                Change::Root => None,
+            });
+            assert_eq!(file.as_deref(), want, "{path}");
         }
     }
 }

@@ -56,7 +56,10 @@ fn init_writes_settings_gitignore_and_ci_examples() {
     assert!(site.contains("{path}"), "{site}");
     assert!(guide_file(&t, ".gitignore").lines().any(|l| l == "public/"));
     for ci in [".gitlab-ci.yml", ".github/workflows/check.yml"] {
-        assert!(guide_file(&t, ci).contains("partnerbook check"), "{ci}");
+        let text = guide_file(&t, ci);
+        assert!(text.contains("partnerbook check"), "{ci}");
+        // The prebuilt program, its checksum checked (see install.rs), not a compile on every run.
+        assert!(text.contains("SHA256SUMS") && !text.contains("cargo install"), "{ci}:\n{text}");
         assert!(guide_file(&t, "README.md").contains(&format!("`{ci}`")), "the README does not name {ci}");
     }
     let email = guide_file(&t, "playbooks/when-the-director-does-not-answer.md");

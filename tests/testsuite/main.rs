@@ -11,6 +11,7 @@ mod crash;
 mod discovery;
 mod hostile;
 mod injection;
+mod install;
 mod outreach;
 mod properties;
 mod render;
