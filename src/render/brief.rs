@@ -5,21 +5,11 @@
 
 use serde::Serialize;
 
-use super::context::{ItemCtx, copy_item, open_item, partner_url};
+use super::context::{ContactCtx, ItemCtx, contact, copy_item, open_item, partner_url};
 use super::view::Rcx;
 use crate::link::Partner;
 use crate::link::rules::{OpenItem, same_task, task_key};
 use crate::load::partner::Meeting;
-
-#[derive(Serialize)]
-struct Person<'a> {
-    name: &'a str,
-    role: Option<&'a str>,
-    email: Option<&'a str>,
-    phone: Option<&'a str>,
-    gatekeeper: bool,
-    notes: Option<&'a str>,
-}
 
 #[derive(Serialize)]
 struct MeetingBrief<'a> {
@@ -39,7 +29,7 @@ pub(crate) struct Brief<'a> {
     summary: Option<&'a str>,
     mission: Option<&'a str>,
     last_contact: Option<String>,
-    people: Vec<Person<'a>>,
+    people: Vec<ContactCtx<'a>>,
     offers: &'a [String],
     library_offers: &'a [String],
     meetings: Vec<MeetingBrief<'a>>,
@@ -71,18 +61,7 @@ pub(crate) fn brief<'a>(guide: &Rcx<'a>, p: &'a Partner) -> Brief<'a> {
         summary: pr.summary.as_deref(),
         mission: pr.mission.as_deref(),
         last_contact: pr.last_contact.map(|d| d.to_string()),
-        people: pr
-            .contacts
-            .iter()
-            .map(|c| Person {
-                name: &c.name,
-                role: c.role.as_deref(),
-                email: c.email.as_deref(),
-                phone: c.phone.as_deref(),
-                gatekeeper: c.gatekeeper,
-                notes: c.notes.as_deref(),
-            })
-            .collect(),
+        people: pr.contacts.iter().map(contact).collect(),
         offers: &pr.offers,
         library_offers: &pr.library_offers,
         meetings: pr

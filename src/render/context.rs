@@ -218,3 +218,61 @@ pub(crate) fn playbook_card_values<'s>(guide: &Rcx<'_>, slugs: impl IntoIterator
 pub(crate) fn partner_card_values<'s>(guide: &Rcx<'_>, slugs: impl IntoIterator<Item = &'s str>) -> Vec<tera::Value> {
     slugs.into_iter().filter_map(|s| partner_card_value(guide, s)).collect()
 }
+
+/// A contact as every output shows it: the partner page, the brief and
+/// `partners.json`. `mailto` and `tel` are set only for an address or number
+/// safe to link to.
+#[derive(Serialize)]
+pub(crate) struct ContactCtx<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) role: Option<&'a str>,
+    pub(crate) email: Option<&'a str>,
+    pub(crate) mailto: Option<String>,
+    pub(crate) phone: Option<&'a str>,
+    pub(crate) tel: Option<String>,
+    pub(crate) gatekeeper: bool,
+    pub(crate) notes: Option<&'a str>,
+}
+
+/// The context of a contact.
+pub(crate) fn contact(c: &crate::load::partner::Contact) -> ContactCtx<'_> {
+    ContactCtx {
+        name: &c.name,
+        role: c.role.as_deref(),
+        email: c.email.as_deref(),
+        mailto: c.email.as_deref().filter(|e| crate::link::urls::is_plain_email(e)).map(|e| format!("mailto:{e}")),
+        phone: c.phone.as_deref(),
+        tel: c.phone.as_deref().and_then(tel_uri),
+        gatekeeper: c.gatekeeper,
+        notes: c.notes.as_deref(),
+    }
+}
+
+/// A `tel:` URI from a written phone number: digits and a leading `+` only.
+pub(crate) fn tel_uri(phone: &str) -> Option<String> {
+    let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+    (digits.chars().filter(char::is_ascii_digit).count() >= 3).then(|| format!("tel:{digits}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_addresses_and_numbers_become_links() {
+        let c = |email: &str, phone: &str| crate::load::partner::Contact {
+            name: "Ana".into(),
+            role: None,
+            email: Some(email.into()),
+            phone: Some(phone.into()),
+            gatekeeper: false,
+            notes: None,
+        };
+        let plain = c("ana@example.edu", "+1 (555) 014-2000");
+        assert_eq!(contact(&plain).mailto.as_deref(), Some("mailto:ana@example.edu"));
+        assert_eq!(contact(&plain).tel.as_deref(), Some("tel:+15550142000"));
+        let odd = c("javascript:alert(1)//@x.org", "ask the desk");
+        assert_eq!(contact(&odd).mailto, None);
+        assert_eq!(contact(&odd).tel, None);
+    }
+}

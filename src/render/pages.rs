@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use super::context::*;
 use super::view::Rcx;
-use crate::link::urls::is_plain_email;
 use crate::link::{Guide, Partner, Playbook};
 use crate::routes::{ActionFilter, Route};
 
@@ -108,18 +107,6 @@ pub(crate) fn related(guide: &Guide) -> HashMap<String, Vec<String>> {
 }
 
 #[derive(Serialize)]
-struct ContactCtx<'a> {
-    name: &'a str,
-    role: Option<&'a str>,
-    email: Option<&'a str>,
-    mailto: Option<String>,
-    phone: Option<&'a str>,
-    tel: Option<String>,
-    gatekeeper: bool,
-    notes: Option<&'a str>,
-}
-
-#[derive(Serialize)]
 struct MeetingCtx<'a> {
     id: String,
     date: String,
@@ -183,20 +170,7 @@ pub(crate) fn partner<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
         offers: &pr.offers,
         library_offers: &pr.library_offers,
         channels: &pr.channels,
-        contacts: pr
-            .contacts
-            .iter()
-            .map(|c| ContactCtx {
-                name: &c.name,
-                role: c.role.as_deref(),
-                email: c.email.as_deref(),
-                mailto: c.email.as_deref().filter(|e| is_plain_email(e)).map(|e| format!("mailto:{e}")),
-                phone: c.phone.as_deref(),
-                tel: c.phone.as_deref().and_then(tel_uri),
-                gatekeeper: c.gatekeeper,
-                notes: c.notes.as_deref(),
-            })
-            .collect(),
+        contacts: pr.contacts.iter().map(contact).collect(),
         last_contact: date(pr.last_contact),
         updated: date(p.updated),
         next_step: next_step.map(|n| NextStepCtx {
@@ -232,22 +206,9 @@ pub(crate) fn partner<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
     }
 }
 
-/// A `tel:` URI from a written phone number: digits and a leading `+` only.
-fn tel_uri(phone: &str) -> Option<String> {
-    let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
-    (digits.chars().filter(char::is_ascii_digit).count() >= 3).then(|| format!("tel:{digits}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_plain_addresses_and_numbers_become_links() {
-        assert!(!is_plain_email("javascript:alert(1)//@x.org"));
-        assert_eq!(tel_uri("+1 (555) 014-2000").as_deref(), Some("tel:+15550142000"));
-        assert_eq!(tel_uri("ask the desk"), None);
-    }
 
     /// Links a guide of `playbooks` (slug, partners, tags) and two partners.
     fn guide(playbooks: &[(&str, &str, &str)]) -> Guide {

@@ -3,12 +3,13 @@
 
 use serde::Serialize;
 
+use super::super::context::{ContactCtx, contact};
 use super::super::syndication::absolute;
 use super::{brief_path, partner_path};
 use crate::link::rules::{OpenItem, Place, open_copy, stale_days};
 use crate::link::{Guide, Partner};
 use crate::load::fields::Date;
-use crate::load::partner::{ActionItem, Contact};
+use crate::load::partner::ActionItem;
 
 /// The version of the `partners.json` layout; raised on incompatible changes.
 const SCHEMA: u32 = 1;
@@ -35,7 +36,7 @@ struct PartnerJson<'a> {
     offers: &'a [String],
     library_offers: &'a [String],
     channels: &'a [String],
-    contacts: Vec<ContactJson<'a>>,
+    contacts: Vec<ContactCtx<'a>>,
     last_contact: Option<String>,
     stale: bool,
     next_step: Option<NextStepJson<'a>>,
@@ -45,16 +46,6 @@ struct PartnerJson<'a> {
     meetings: Vec<MeetingJson<'a>>,
     tags: &'a [String],
     playbooks: &'a [String],
-    notes: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct ContactJson<'a> {
-    name: &'a str,
-    role: Option<&'a str>,
-    email: Option<&'a str>,
-    phone: Option<&'a str>,
-    gatekeeper: bool,
     notes: Option<&'a str>,
 }
 
@@ -132,17 +123,6 @@ fn open_item_json(o: &OpenItem) -> OpenItemJson<'_> {
     }
 }
 
-fn contact_json(c: &Contact) -> ContactJson<'_> {
-    ContactJson {
-        name: &c.name,
-        role: c.role.as_deref(),
-        email: c.email.as_deref(),
-        phone: c.phone.as_deref(),
-        gatekeeper: c.gatekeeper,
-        notes: c.notes.as_deref(),
-    }
-}
-
 fn partner_json<'a>(guide: &'a Guide, p: &'a Partner) -> PartnerJson<'a> {
     let pr = &p.profile;
     let s = &guide.settings;
@@ -160,7 +140,7 @@ fn partner_json<'a>(guide: &'a Guide, p: &'a Partner) -> PartnerJson<'a> {
         offers: &pr.offers,
         library_offers: &pr.library_offers,
         channels: &pr.channels,
-        contacts: pr.contacts.iter().map(contact_json).collect(),
+        contacts: pr.contacts.iter().map(contact).collect(),
         last_contact: date(pr.last_contact),
         stale: stale_days(pr.last_contact, pr.status, guide.today, s.stale_after_days).is_some(),
         next_step: pr.next_step.as_ref().map(|n| NextStepJson {

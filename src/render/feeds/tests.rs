@@ -332,8 +332,8 @@ fn partners_json_has_every_profile_field() {
     assert_eq!(lab["channels"], serde_json::json!(["email", "phone"]));
     assert_eq!(
         lab["contacts"][1],
-        serde_json::json!({"name": "Sam Gate", "role": null, "email": null, "phone": "+1-555-0100",
-            "gatekeeper": true, "notes": "Answers first."})
+        serde_json::json!({"name": "Sam Gate", "role": null, "email": null, "mailto": null,
+            "phone": "+1-555-0100", "tel": "tel:+15550100", "gatekeeper": true, "notes": "Answers first."})
     );
     assert_eq!(lab["contacts"][0]["gatekeeper"], false);
     assert_eq!(lab["last_contact"], "2026-01-10");
