@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::page_context::{SiteCtx, hash_of};
 use super::{RenderError, Theme, theme};
-use crate::link::{Guide, Partner, Playbook};
+use crate::link::{Guide, Partner, Playbook, Relinked};
 use crate::load::fields::Stage;
 use crate::routes::Route;
 
@@ -50,17 +50,11 @@ pub(crate) struct Draw<'a> {
     pub(crate) guide: &'a Guide,
     pub(crate) theme: &'a Theme,
     pub(crate) site: &'a SiteCtx<'a>,
-    /// Keep a hash of each card's data, so that a next run can tell what changed.
-    pub(crate) keep: bool,
+    /// The hash of `site`, when a hash of each card's data is kept so that a
+    /// next run can tell what changed.
+    pub(crate) site_hash: Option<u64>,
     /// Look only at these items' cards (an edit of a few items that added or removed none).
-    pub(crate) only: Option<Changed<'a>>,
-}
-
-/// The items an edit changed.
-#[derive(Clone, Copy)]
-pub(crate) struct Changed<'a> {
-    pub(crate) playbooks: &'a [String],
-    pub(crate) partners: &'a [String],
+    pub(crate) only: Option<&'a Relinked>,
 }
 
 impl Cards {
@@ -69,12 +63,12 @@ impl Cards {
     pub(crate) fn draw(&mut self, how: &Draw<'_>) -> Result<(), RenderError> {
         let guide = how.guide;
         let base = guide.settings.base_path.as_str();
-        let site_hash = if how.keep { hash_of(how.site) } else { None };
-        let only = how.only.map(|c| c.playbooks);
+        let site_hash = how.site_hash;
+        let only = how.only.map(|c| c.playbooks.as_slice());
         refresh(&guide.playbooks, only, &mut self.playbooks, PLAYBOOK_CARD, |p, old| {
             card(how, site_hash, PLAYBOOK_CARD, &playbook_card_data(base, p), old)
         })?;
-        let only = how.only.map(|c| c.partners);
+        let only = how.only.map(|c| c.partners.as_slice());
         refresh(&guide.partners, only, &mut self.partners, PARTNER_CARD, |p, old| {
             card(how, site_hash, PARTNER_CARD, &partner_card_data(base, p), old)
         })

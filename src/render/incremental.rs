@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::cards::{Cards, Changed, Draw};
+use super::cards::{Cards, Draw};
 use super::draw::{DrawnPage, Job, Kept};
 use super::page::routes;
 use super::page_context::{SiteCtx, hash_of, site_value};
@@ -115,8 +115,8 @@ fn rerender_reached(
     changed: &Relinked,
 ) -> Result<Site, RenderError> {
     let site_ctx = SiteCtx::new(guide);
-    let only = Changed { playbooks: &changed.playbooks, partners: &changed.partners };
-    cache.cards.draw(&Draw { guide, theme, site: &site_ctx, keep: true, only: Some(only) })?;
+    let site = site_value(&site_ctx, true);
+    cache.cards.draw(&Draw { guide, theme, site: &site_ctx, site_hash: site.hash, only: Some(changed) })?;
     let last = cache.last.as_mut().expect("checked by rerender");
     let mut reached: BTreeSet<usize> = BTreeSet::new();
     for dep in DepKey::dirtied_by(&changed.playbooks, &changed.partners) {
@@ -125,8 +125,7 @@ fn rerender_reached(
     let reached: Vec<usize> = reached.into_iter().collect();
     let routes: Vec<&Route> = reached.iter().map(|&i| &last.routes[i]).collect();
     let run = Run::new(guide, &cache.cards, &last.related);
-    let job =
-        Job { run: &run, theme, site: site_value(&site_ctx, true), keep: true, last: Some(&cache.pages), sink: None };
+    let job = Job { run: &run, theme, site, keep: true, last: Some(&cache.pages), sink: None };
     let drawn = job.draw(&routes)?;
     drop(job);
     drop(run);

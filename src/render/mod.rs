@@ -77,11 +77,12 @@ fn full(guide: &Guide, theme: &Theme, cache: Option<&mut Cache>, sink: Option<&S
     let mut fresh = incremental::Cache::default();
     let cache = cache.unwrap_or(&mut fresh);
     let site_ctx = SiteCtx::new(guide);
-    cache.cards.draw(&Draw { guide, theme, site: &site_ctx, keep, only: None })?;
+    let site = site_value(&site_ctx, keep);
+    cache.cards.draw(&Draw { guide, theme, site: &site_ctx, site_hash: site.hash, only: None })?;
     let run = Run::new(guide, &cache.cards, &related);
     let routes = page::routes(guide);
     let route_refs: Vec<&Route> = routes.iter().collect();
-    let job = Job { run: &run, theme, site: site_value(&site_ctx, keep), keep, last: Some(&cache.pages), sink };
+    let job = Job { run: &run, theme, site, keep, last: Some(&cache.pages), sink };
     let wanted = generated::wanted(cache.leave_on_request);
     let (drawn, generated) = rayon::join(|| job.draw(&route_refs), || generated::generate(guide, &routes, &wanted));
     let drawn = drawn?;

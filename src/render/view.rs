@@ -99,7 +99,7 @@ pub(crate) struct Run<'a> {
     /// directory page filters on them.
     partner_tag_slugs: OnceLock<HashMap<String, String>>,
     /// Template values made once and listed by many pages (actions, directory cards).
-    pub(crate) values: SharedValues,
+    values: SharedValues,
 }
 
 /// Template values that several pages list, each made the first time one asks.
