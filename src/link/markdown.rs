@@ -4,6 +4,7 @@
 //! text, a table of contents. Pure: problems go to the `diags` it is given.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -271,6 +272,11 @@ pub(crate) fn render_text(
     diags: &mut Vec<Diagnostic>,
 ) -> Rendered {
     let shift = if scope.is_empty() { 0 } else { 2 };
+    // The heading above the next one, as written and as drawn: the page's h1
+    // title for a playbook or page; for a text inside a section (drawn under
+    // its h2), whatever level its first heading takes.
+    let mut above =
+        HeadingsAbove { written: scope.is_empty().then_some(1), drawn: if scope.is_empty() { 1 } else { 2 } };
     let mut ids = IdSet::default();
     // The open task-list item: where its checkbox goes, whether ticked, its text so far.
     let mut task: Option<OpenItem<bool>> = None;
@@ -288,6 +294,9 @@ pub(crate) fn render_text(
         }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
+                if let Some(d) = heading_skip(level as u8, above.written, &markdown[range.clone()], &range, origin) {
+                    diags.push(d);
+                }
                 heading = Some(OpenItem { at: out.len(), what: level, text: String::new() });
                 out.push(Event::Text(CowStr::Borrowed("")));
             }
@@ -295,7 +304,10 @@ pub(crate) fn render_text(
                 let OpenItem { at, text, .. } =
                     heading.take().unwrap_or(OpenItem { at: out.len(), what: level, text: String::new() });
                 let id = ids.unique(format!("{scope}{}", heading_id(&text)));
-                let n = (level as u8 + shift).min(6);
+                // A skipped level is reported (see `heading_skip`) and drawn one
+                // below the heading above, so that the page's outline stays whole.
+                let n = (level as u8 + shift).min(above.drawn + 1).min(6);
+                above = HeadingsAbove { written: Some(level as u8), drawn: n };
                 if shift == 0 && (n == 2 || n == 3) {
                     toc.push(TocEntry { level: n, id: id.clone(), text: text.trim().to_string() });
                 }
@@ -381,6 +393,40 @@ pub(crate) fn render_text(
         ids.remove(*id);
     });
     Rendered { html, toc, ids: ids.into(), links }
+}
+
+/// The level of the last heading as the author wrote it and as it was drawn.
+#[derive(Clone, Copy)]
+struct HeadingsAbove {
+    written: Option<u8>,
+    drawn: u8,
+}
+
+/// A `heading-skip` warning when a heading is written more than one level
+/// below the heading above it (a playbook going from its title straight to
+/// `###`): screen-reader users move through a page by heading levels, and a
+/// gap reads as a missing section. The heading is drawn one level below the one
+/// above either way, so the page stays valid.
+fn heading_skip(
+    level: u8,
+    above: Option<u8>,
+    source: &str,
+    range: &Range<usize>,
+    origin: Origin<'_>,
+) -> Option<Diagnostic> {
+    let above = above?;
+    if level <= above + 1 {
+        return None;
+    }
+    let line = source.lines().next().unwrap_or_default().trim();
+    let message = format!("heading `{line}` skips from level {above} to level {level}");
+    let hint = if line.starts_with('#') {
+        format!("use {} here, or add the level between", "#".repeat(usize::from(above) + 1))
+    } else {
+        "use a heading one level below the one above it".to_string()
+    };
+    let span = origin.span(range.start..range.start + line.len(), line);
+    Some(Diagnostic::warning(span, message).with_hint(hint).with_code("heading-skip"))
 }
 
 fn checkbox(checked: bool, label: &str) -> String {

@@ -300,3 +300,26 @@ fn every_problem_is_reported_in_one_run() {
     assert!(run.stderr.contains("partners/research.yaml:2:7"), "{}", run.stderr);
     assert!(run.stderr.trim_end().ends_with("2 errors, 0 warnings; nothing was written"), "{}", run.stderr);
 }
+
+/// A playbook that goes from its title straight to `###` is built (a warning,
+/// not an error), `check` names the heading's line and column with a hint, and
+/// the page draws it as an h2 so that its outline has no gap.
+#[test]
+fn a_skipped_heading_level_is_a_warning_with_its_position() {
+    let t = GuideTest::empty();
+    t.file("site.yaml", "title: Outreach\n").file(
+        "playbooks/send-the-agenda.md",
+        "---\ntitle: Send the agenda\nsummary: Two days ahead.\nstage: meet\n---\n\nIntro.\n\n### Why it works\n\n## What to send\n",
+    );
+    let run = t.run(&["check"]).success();
+    assert!(run.stderr.contains("warning: heading `### Why it works` skips from level 1 to level 3"), "{}", run.stderr);
+    assert!(run.stderr.contains(" --> playbooks/send-the-agenda.md:9:1"), "{}", run.stderr);
+    assert!(run.stderr.contains("help: use ## here"), "{}", run.stderr);
+    let json = t.run(&["check", "--format", "json"]).success();
+    assert!(json.stdout.contains("\"heading-skip\""), "{}", json.stdout);
+
+    t.build_ok();
+    let page = t.main_of("playbooks/send-the-agenda/index.html");
+    assert!(page.contains("<h2 id=\"why-it-works\">"), "{page}");
+    assert!(!page.contains("<h3"), "{page}");
+}

@@ -105,3 +105,38 @@ fn raw_html_is_shown_as_text() {
     assert!(!r.html.contains("<b onclick"), "{}", r.html);
     assert!(r.html.contains("&lt;script&gt;"));
 }
+
+#[test]
+fn a_skipped_heading_level_is_reported_and_drawn_one_level_below() {
+    let (r, diags) = run("Intro.\n\n### Straight to three\n\n#### Four\n\n## Two\n\n##### Five\n");
+    let skips: Vec<&Diagnostic> = diags.iter().filter(|d| d.code == Some("heading-skip")).collect();
+    assert_eq!(skips.len(), 2, "{diags:?}");
+    assert!(skips[0].message.contains("skips from level 1 to level 3"), "{}", skips[0].message);
+    assert!(skips[0].hint.as_deref().is_some_and(|h| h.contains("use ##")), "{:?}", skips[0].hint);
+    // The span starts at the heading's `#`, offset 10 into the file.
+    assert_eq!(skips[0].span.as_ref().map(|s| s.bytes.start), Some(10 + "Intro.\n\n".len()));
+    assert!(skips[1].message.contains("skips from level 2 to level 5"), "{}", skips[1].message);
+    // Drawn without a gap: h2, h3, h2, h3.
+    let levels: Vec<&str> = r.html.match_indices("<h").map(|(i, _)| &r.html[i..i + 3]).collect();
+    assert_eq!(levels, ["<h2", "<h3", "<h2", "<h3"], "{}", r.html);
+    assert_eq!(r.toc.iter().map(|t| t.level).collect::<Vec<_>>(), [2, 3, 2, 3]);
+}
+
+#[test]
+fn headings_one_level_apart_are_not_reported() {
+    // A text inside a section (a partner's notes) may start at any level.
+    let (playbooks, partners) = targets();
+    let t = Targets { base: "/", playbooks: &playbooks, partners: &partners };
+    let mut diags = Vec::new();
+    let notes =
+        render_scoped("### Three\n\n#### Four\n", &t, Origin::Body { file: FileId(0), start: 0 }, "notes-", &mut diags);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert!(
+        notes.html.contains("<h3 id=\"notes-three\">") && notes.html.contains("<h4 id=\"notes-four\">"),
+        "{}",
+        notes.html
+    );
+
+    let (_, diags) = run("## Two\n\n### Three\n\n# One\n\n## Two again\n\nSetext\n------\n");
+    assert!(diags.iter().all(|d| d.code != Some("heading-skip")), "{diags:?}");
+}

@@ -66,6 +66,7 @@ const FIXTURE_PAGES: PageList = &[
     ("tags", "tags/"),
     ("tag", "tags/templates/"),
     ("page", "about/"),
+    ("page-heading-skip", "contributing/"),
     ("404", "no-such-page/"),
 ];
 
