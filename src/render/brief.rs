@@ -11,12 +11,14 @@ use crate::link::Partner;
 use crate::link::rules::{OpenItem, same_task, task_key};
 use crate::load::partner::Meeting;
 
+/// A past meeting as the brief shows it: when, what and who. Its action
+/// items are not repeated here: the brief lists each open item once, under
+/// "Open action items".
 #[derive(Serialize)]
 struct MeetingBrief<'a> {
     date: String,
     title: Option<&'a str>,
     attendees: &'a [String],
-    action_items: Vec<ItemCtx<'a>>,
 }
 
 /// Context of a brief.
@@ -33,7 +35,14 @@ pub(crate) struct Brief<'a> {
     offers: &'a [String],
     library_offers: &'a [String],
     meetings: Vec<MeetingBrief<'a>>,
+    /// How many older meetings the partner page has beyond those shown.
+    earlier_meetings: usize,
+    /// The most urgent open items, each once.
     open_items: Vec<ItemCtx<'a>>,
+    /// How many more open items the partner page lists.
+    more_items: usize,
+    /// Where the partner page lists every open item.
+    items_url: String,
     agenda: Vec<String>,
     follow_up_subject: String,
     follow_up_body: String,
@@ -44,6 +53,10 @@ pub(crate) struct Brief<'a> {
 /// How many past meetings a brief shows.
 const MEETINGS_SHOWN: usize = 2;
 
+/// How many open items a brief lists, most urgent first; the rest are a link
+/// to the partner page, so that the brief stays one printed page.
+const ITEMS_SHOWN: usize = 8;
+
 /// Builds the brief of a partner.
 pub(crate) fn brief<'a>(guide: &Rcx<'a>, p: &'a Partner) -> Brief<'a> {
     let pr = &p.profile;
@@ -53,9 +66,11 @@ pub(crate) fn brief<'a>(guide: &Rcx<'a>, p: &'a Partner) -> Brief<'a> {
     let last: Option<&Meeting> = pr.meetings.first();
     let (subject, body) = follow_up(p, last, &open);
     let recipients: Vec<&str> = recipients(p, last);
+    let url = partner_url(guide.base(), &p.slug);
     Brief {
         name: &pr.name,
-        url: partner_url(guide.base(), &p.slug),
+        items_url: format!("{url}#action-items"),
+        url,
         kind: pr.kind.map(|k| k.label()),
         status: pr.status.map(|s| s.label()),
         summary: pr.summary.as_deref(),
@@ -68,14 +83,11 @@ pub(crate) fn brief<'a>(guide: &Rcx<'a>, p: &'a Partner) -> Brief<'a> {
             .meetings
             .iter()
             .take(MEETINGS_SHOWN)
-            .map(|m| MeetingBrief {
-                date: m.date.to_string(),
-                title: m.title.as_deref(),
-                attendees: &m.attendees,
-                action_items: m.action_items.iter().map(|a| copy_item(a, &open)).collect(),
-            })
+            .map(|m| MeetingBrief { date: m.date.to_string(), title: m.title.as_deref(), attendees: &m.attendees })
             .collect(),
-        open_items: open.iter().map(|o| open_item(o)).collect(),
+        earlier_meetings: pr.meetings.len().saturating_sub(MEETINGS_SHOWN),
+        open_items: open.iter().take(ITEMS_SHOWN).map(|o| open_item(o)).collect(),
+        more_items: open.len().saturating_sub(ITEMS_SHOWN),
         agenda: agenda(&open),
         mailto: mailto(&recipients_emails(p, &recipients), &subject, &body),
         follow_up_subject: subject,
@@ -84,34 +96,36 @@ pub(crate) fn brief<'a>(guide: &Rcx<'a>, p: &'a Partner) -> Brief<'a> {
     }
 }
 
-/// A proposed agenda: welcome, the next step, a check-in on each other open
-/// item (most urgent first), then owners and the next check-in.
+/// A proposed agenda: welcome, the open items (named by how many, as the
+/// brief lists them just above: each item is written once on the page), then
+/// owners and the next check-in.
 fn agenda(open: &[&OpenItem]) -> Vec<String> {
-    let mut items = vec!["Welcome and introductions; what each side hopes to get from this meeting".to_string()];
-    let (next_step, others): (Vec<&OpenItem>, Vec<&OpenItem>) = open.iter().partition(|o| o.is_next_step());
-    items.extend(next_step.iter().map(|n| format!("{} (our next step)", n.task)));
-    for o in others {
-        let mut line = format!("Check in: {}", o.task);
-        let who = [o.owner.clone(), o.due.map(|d| format!("due {d}"))].into_iter().flatten().collect::<Vec<_>>();
-        if !who.is_empty() {
-            line.push_str(&format!(" ({})", who.join(", ")));
-        }
-        items.push(line);
+    let mut items = vec!["Welcome, and what each side hopes to get from this meeting".to_string()];
+    if open.iter().any(|o| o.is_next_step()) {
+        items.push("Our next step, and what each side needs for it".into());
     }
-    items.push("Agree who owns each next step, and the best person on your team to work with".into());
-    items.push("Set the date of the next check-in".into());
+    let others = open.iter().filter(|o| !o.is_next_step()).count();
+    let late = open.iter().filter(|o| !o.is_next_step() && o.when.overdue()).count();
+    match (others, late) {
+        (0, _) => {}
+        (n, 0) => items.push(format!("Where the open action items stand ({n} open)")),
+        (n, l) => items.push(format!("Where the open action items stand ({n} open, {l} past due)")),
+    }
+    items.push("Who owns each next step, and who on your team to work with".into());
+    items.push("The date of the next check-in".into());
     items
 }
 
-/// The follow-up message after the last meeting: thanks, then each action
-/// item agreed there (or, without one, each open item) with its owner and
-/// date as the partner's `open` items give them, the question of who to work
-/// with, and the next step when the recap does not already name it.
+/// The follow-up message after the last meeting, written to the partner:
+/// thanks, then each action item agreed there (or, without one, each open
+/// item) with its owner and date as the partner's `open` items give them, or
+/// "done", the question of who to work with, and the next step when the recap
+/// does not already name it. No status words meant for staff ("overdue").
 fn follow_up(p: &Partner, last: Option<&Meeting>, open: &[&OpenItem]) -> (String, String) {
     let pr = &p.profile;
     let greeting = match recipients(p, last).as_slice() {
         [one] => format!("Dear {},", first_name(one)),
-        _ => format!("Dear colleagues at {},", pr.name),
+        _ => format!("Dear colleagues at {},", with_article(&pr.name)),
     };
     let items: Vec<ItemCtx<'_>> = match last {
         Some(m) if !m.action_items.is_empty() => {
@@ -132,21 +146,7 @@ fn follow_up(p: &Partner, last: Option<&Meeting>, open: &[&OpenItem]) -> (String
     if items.is_empty() {
         body.push("- No action items were recorded; please tell me if I missed one.".into());
     }
-    for a in &items {
-        let mut line = format!("- {}", a.task);
-        match (a.owner, &a.due) {
-            (Some(o), Some(d)) => line.push_str(&format!(" (owner: {o}, by {d})")),
-            (Some(o), None) => line.push_str(&format!(" (owner: {o})")),
-            (None, Some(d)) => line.push_str(&format!(" (by {d})")),
-            (None, None) => {}
-        }
-        if a.done {
-            line.push_str(" [done]");
-        } else if a.overdue {
-            line.push_str(" [overdue]");
-        }
-        body.push(line);
-    }
+    body.extend(items.iter().map(recap_line));
     body.push(String::new());
     body.push(
         "Could you let me know who on your team is the best person to work with on each of these, so that I contact the right people?"
@@ -167,6 +167,79 @@ fn follow_up(p: &Partner, last: Option<&Meeting>, open: &[&OpenItem]) -> (String
         None => format!("{} and the library: where our action items stand", pr.name),
     };
     (subject, body.join("\n"))
+}
+
+/// One item of the follow-up's recap, as the partner reads it: the task, then
+/// "done", or who does it and by when.
+fn recap_line(a: &ItemCtx<'_>) -> String {
+    let about = match (a.done, a.owner, &a.due) {
+        (true, _, _) => " (done)".to_string(),
+        (false, Some(o), Some(d)) => format!(" (owner: {o}, by {d})"),
+        (false, Some(o), None) => format!(" (owner: {o})"),
+        (false, None, Some(d)) => format!(" (by {d})"),
+        (false, None, None) => String::new(),
+    };
+    format!("- {}{about}", a.task)
+}
+
+/// A unit's name as it reads after "at": with "the" when the name is a
+/// description built on a common noun ("the Department of History", "the
+/// Office of Research", "the Writing Center", "the History Department"), as
+/// written when it is a proper name, a plural or an acronym ("Information
+/// Technology Services", "Campus IT", "Northfield State University") or
+/// already starts with "the".
+pub(crate) fn with_article(name: &str) -> String {
+    /// Nouns that name a unit: "the" before "<noun> of/for ..." and before a
+    /// name that ends with one.
+    const UNITS: &[&str] = &[
+        "department",
+        "office",
+        "school",
+        "center",
+        "centre",
+        "division",
+        "institute",
+        "library",
+        "lab",
+        "laboratory",
+        "program",
+        "programme",
+        "unit",
+        "committee",
+        "council",
+        "board",
+        "faculty",
+        "team",
+        "group",
+        "museum",
+        "press",
+        "studio",
+        "hub",
+        "clinic",
+        "bureau",
+        "commons",
+        "service",
+        "desk",
+        "college",
+    ];
+    /// Nouns that take "the" only as "<noun> of ...": "the University of
+    /// Michigan", but "Northfield State University".
+    const OF_ONLY: &[&str] = &["university", "ministry", "academy"];
+    let words: Vec<String> = name
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_lowercase())
+        .collect();
+    let (Some(first), Some(last)) = (words.first(), words.last()) else { return name.to_string() };
+    if first == "the" {
+        return name.to_string();
+    }
+    let second = words.get(1).map(String::as_str);
+    let of_form = matches!(second, Some("of" | "for" | "on"))
+        && (UNITS.contains(&first.as_str()) || OF_ONLY.contains(&first.as_str()));
+    // "College" ends many proper names ("Dartmouth College"); after another
+    // word it is a description only in the "of" form.
+    let ends_in_unit = words.len() > 1 && UNITS.contains(&last.as_str()) && last != "college";
+    if of_form || ends_in_unit { format!("the {name}") } else { name.to_string() }
 }
 
 /// Who the follow-up goes to: the last meeting's attendees who are contacts,
@@ -227,6 +300,65 @@ mod tests {
             m,
             "mailto:ana@example.edu,bo+x@example.edu?subject=Thanks%20%26%20next%20steps&body=Dear%20Ana%2C%0D%0A%0D%0A-%20Send%2050%25%20of%20it%3F"
         );
+    }
+
+    #[test]
+    fn unit_names_take_the_article_that_english_gives_them() {
+        let table = [
+            // "<unit> of/for ...": a description, with "the".
+            ("Department of History", "the Department of History"),
+            ("Department of Art & Design", "the Department of Art & Design"),
+            ("Office of Research and Sponsored Programs", "the Office of Research and Sponsored Programs"),
+            ("School of Music", "the School of Music"),
+            ("Center for Teaching and Learning Technology", "the Center for Teaching and Learning Technology"),
+            ("Division of Student Affairs", "the Division of Student Affairs"),
+            ("College of Engineering", "the College of Engineering"),
+            ("University of Michigan", "the University of Michigan"),
+            // A name that ends with the unit's noun: also a description.
+            ("History Department", "the History Department"),
+            ("Writing Center", "the Writing Center"),
+            ("Graduate School", "the Graduate School"),
+            ("Advanced Research Computing Center", "the Advanced Research Computing Center"),
+            ("Dean's Office", "the Dean's Office"),
+            // Proper names, plurals and acronyms read without one.
+            ("Information Technology Services", "Information Technology Services"),
+            ("Campus Media Services", "Campus Media Services"),
+            ("Campus IT", "Campus IT"),
+            ("ITS", "ITS"),
+            ("Research Computing", "Research Computing"),
+            ("Environmental Health, Safety and Risk Management", "Environmental Health, Safety and Risk Management"),
+            ("Northfield State University", "Northfield State University"),
+            ("Dartmouth College", "Dartmouth College"),
+            // Never twice, and a lone word is a name.
+            ("The Learning Commons", "The Learning Commons"),
+            ("the Graduate School", "the Graduate School"),
+            ("Office", "Office"),
+            ("", ""),
+        ];
+        for (name, want) in table {
+            assert_eq!(with_article(name), want, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn the_recap_says_done_or_who_and_when_and_no_status_word() {
+        let item = |done, overdue, owner, due: Option<&str>| ItemCtx {
+            task: "Send the form",
+            owner,
+            due: due.map(String::from),
+            done,
+            overdue,
+            when: None,
+            next_step: false,
+        };
+        assert_eq!(recap_line(&item(true, false, Some("Ana"), Some("2026-01-02"))), "- Send the form (done)");
+        assert_eq!(
+            recap_line(&item(false, true, Some("Ana"), Some("2026-01-02"))),
+            "- Send the form (owner: Ana, by 2026-01-02)"
+        );
+        assert_eq!(recap_line(&item(false, false, None, Some("2026-01-02"))), "- Send the form (by 2026-01-02)");
+        assert_eq!(recap_line(&item(false, false, Some("Ana"), None)), "- Send the form (owner: Ana)");
+        assert_eq!(recap_line(&item(false, false, None, None)), "- Send the form");
     }
 
     #[test]

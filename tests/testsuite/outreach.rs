@@ -55,7 +55,8 @@ fn brief_has_gatekeeper_offers_open_items_and_a_mailto_follow_up() {
     assert!(brief.contains("Lab space") && brief.contains("Data workshops"), "{brief}");
     assert!(brief.contains("Overdue yesterday task") && !brief.contains("Finished overdue task"), "{brief}");
     assert!(brief.contains("Proposed agenda"), "{brief}");
-    let mailto = brief.split("href=\"mailto:").nth(1).expect("a mailto link").split('"').next().unwrap();
+    let follow_up = brief.split("class=\"follow-up\"").nth(1).expect("a follow-up section");
+    let mailto = follow_up.split("href=\"mailto:").nth(1).expect("a mailto link").split('"').next().unwrap();
     assert!(mailto.starts_with("ada.byron@example.edu?subject="), "the attendee who is a contact: {mailto}");
     assert!(mailto.contains("&amp;body=Dear%20Ada%2C"), "{mailto}");
     assert!(
@@ -63,6 +64,65 @@ fn brief_has_gatekeeper_offers_open_items_and_a_mailto_follow_up() {
         "{mailto}"
     );
     assert!(!mailto.contains(' ') && !mailto.contains('\n'), "{mailto}");
+}
+
+/// The brief of the fixture partner with six contacts, twelve meetings and
+/// fifteen open items (the one the browser tests print).
+fn full_brief() -> String {
+    let t = GuideTest::from_dir("browser_fixtures/brief");
+    t.build_ok();
+    t.main_of("partners/history-of-science/brief/index.html")
+}
+
+#[test]
+fn a_full_brief_bounds_its_lists_and_names_the_rest() {
+    let brief = full_brief();
+    let items = brief.split("id=\"open-h\"").nth(1).unwrap().split("</section>").next().unwrap();
+    assert_eq!(items.matches("<li class=\"item").count(), 8, "the eight most urgent: {items}");
+    assert!(items.contains("And 7 more on the partner page</a>"), "{items}");
+    assert!(items.contains("href=\"/partners/history-of-science/#action-items\""), "{items}");
+    let meetings = brief.split("id=\"last-h\"").nth(1).unwrap().split("</section>").next().unwrap();
+    assert_eq!(meetings.matches("<li>").count(), 2, "{meetings}");
+    assert!(meetings.contains("10 earlier meetings on the partner page"), "{meetings}");
+}
+
+#[test]
+fn a_full_brief_shows_each_action_once_outside_its_follow_up() {
+    let brief = full_brief();
+    let page = brief.split("class=\"follow-up\"").next().unwrap();
+    // Every open item shown, and the tasks the meetings agreed, which used to
+    // be listed under each meeting, in the agenda and in the item list.
+    for task in [
+        "Agree the handling rules for lantern slides with Dr. Moreau",
+        "Book the foyer for the spring exhibition",
+        "Share last year&#39;s instruction statistics for history seminars",
+        "Send the draft data management plan for the lantern-slide digitisation grant to Prof. Ferreira",
+    ] {
+        assert_eq!(page.matches(task).count(), 1, "{task} once:\n{page}");
+    }
+    assert!(!page.contains("Send the list of seminar assignments"), "a done item is not an open one:\n{page}");
+}
+
+#[test]
+fn a_full_brief_links_every_contact_and_writes_to_the_partner() {
+    let brief = full_brief();
+    assert!(
+        brief.contains("<a href=\"mailto:miriam.albrecht@example.edu\">miriam.albrecht@example.edu</a>"),
+        "{brief}"
+    );
+    assert!(brief.contains("<a href=\"tel:+15550120\">+1-555-0120</a>"), "{brief}");
+    assert_eq!(brief.matches("href=\"tel:").count(), 6, "{brief}");
+    let message = brief.split("id=\"follow-up-body\"><code>").nth(1).unwrap().split("</code>").next().unwrap();
+    assert!(
+        message.starts_with("Dear colleagues at the Department of History and Philosophy of Science,\n"),
+        "{message}"
+    );
+    assert!(!message.contains('[') && !message.contains(']'), "no bracketed status words:\n{message}");
+    assert!(message.contains("- Send the list of seminar assignments (done)\n"), "{message}");
+    assert!(
+        message.contains("- Book the foyer for the spring exhibition (owner: Aisha Rahman, by 2026-11-20)\n"),
+        "an overdue item is recapped without saying so:\n{message}"
+    );
 }
 
 #[test]

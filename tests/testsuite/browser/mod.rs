@@ -30,6 +30,7 @@
 //! ```
 
 mod a11y;
+mod brief;
 mod injection;
 mod live_reload;
 mod outreach;

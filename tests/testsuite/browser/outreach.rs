@@ -22,7 +22,7 @@ use super::{Browser, Site, js_string, wait_value};
 /// How long a page may take to show up after `goto`.
 const PAGE: Duration = Duration::from_secs(5);
 /// How long the page may take to react to a click.
-const REACT: Duration = Duration::from_secs(3);
+pub(super) const REACT: Duration = Duration::from_secs(3);
 /// How long a "Copied" label may stay (the script says two seconds).
 const LABEL_BACK: Duration = Duration::from_secs(4);
 
@@ -32,11 +32,14 @@ const MARKER: &str = "window.__partnerbookTestMarker";
 /// The email block of `playbooks/first-contact.md`, as the code element holds it.
 const EMAIL: &str = "Dear Ana,\n\nThe library would like to meet your team for half an hour.\n\
                      Would Tuesday at 10:00 suit you? Q&A <optional>, \"quotes\" too.\n\nBest wishes,\nLee\n";
+/// The same email as it is copied: the paragraph's wrapped line joined.
+const EMAIL_COPIED: &str = "Dear Ana,\n\nThe library would like to meet your team for half an hour. \
+                            Would Tuesday at 10:00 suit you? Q&A <optional>, \"quotes\" too.\n\nBest wishes,\nLee\n";
 /// The template block of `playbooks/run-the-meeting.md`.
 const TEMPLATE: &str = "Thank you for meeting us today.\nWe agreed on: {{ actions }}\n";
 
 /// A page is ready when it is loaded and partnerbook.js has set up its announcer.
-const READY: &str = "document.readyState === 'complete' && document.getElementById('partnerbook-announcer')";
+pub(super) const READY: &str = "document.readyState === 'complete' && document.getElementById('partnerbook-announcer')";
 
 /// Serves the fixture guide and opens `path` in a fresh browser.
 async fn open_site(path: &str) -> Site {
@@ -45,7 +48,7 @@ async fn open_site(path: &str) -> Site {
 
 /// Scrolls the element that `css` selects into view at once, then clicks it
 /// like a person (a trusted click with user activation).
-async fn click(browser: &Browser, css: &str) {
+pub(super) async fn click(browser: &Browser, css: &str) {
     let found = browser
         .execute(&format!(
             "const e = document.querySelector({}); if (!e) return false; \
@@ -59,7 +62,7 @@ async fn click(browser: &Browser, css: &str) {
 }
 
 /// Runs an asynchronous script whose last argument is its callback, bounded in time.
-async fn execute_async(browser: &Browser, script: &str) -> Value {
+pub(super) async fn execute_async(browser: &Browser, script: &str) -> Value {
     match tokio::time::timeout(REACT, browser.client().execute_async(script, vec![])).await {
         Ok(Ok(v)) => v,
         Ok(Err(e)) => panic!("async script failed: {e}\n--- script ---\n{script}"),
@@ -69,7 +72,7 @@ async fn execute_async(browser: &Browser, script: &str) -> Value {
 
 /// A POST with a JSON body to this session on chromedriver, for the WebDriver
 /// commands that fantoccini does not wrap. Gives the HTTP status and body.
-fn post_to_session(browser: &Browser, path: &str, body: &str) -> (u16, String) {
+pub(super) fn post_to_session(browser: &Browser, path: &str, body: &str) -> (u16, String) {
     use std::io::{BufRead, BufReader, Read, Write};
     let timeout = Duration::from_secs(10);
     let stream = std::net::TcpStream::connect_timeout(&([127, 0, 0, 1], browser.driver.port).into(), timeout).unwrap();
@@ -107,7 +110,7 @@ fn post_to_session(browser: &Browser, path: &str, body: &str) -> (u16, String) {
 
 /// Lets the page's origin read and write the clipboard (WebDriver's Set
 /// Permission; it applies to the origin of the page open now).
-fn grant_clipboard(browser: &Browser) {
+pub(super) fn grant_clipboard(browser: &Browser) {
     for name in ["clipboard-read", "clipboard-write"] {
         let body = json!({ "descriptor": { "name": name }, "state": "granted" }).to_string();
         let (status, answer) = post_to_session(browser, "permissions", &body);
@@ -116,7 +119,7 @@ fn grant_clipboard(browser: &Browser) {
 }
 
 /// What the browser's clipboard holds now.
-async fn clipboard(browser: &Browser) -> String {
+pub(super) async fn clipboard(browser: &Browser) -> String {
     let v = execute_async(
         browser,
         "const done = arguments[arguments.length - 1]; \
@@ -130,7 +133,7 @@ async fn clipboard(browser: &Browser) -> String {
 }
 
 /// Puts `text` on the clipboard, so that a copy that does nothing shows.
-async fn fill_clipboard(browser: &Browser, text: &str) {
+pub(super) async fn fill_clipboard(browser: &Browser, text: &str) {
     let v = execute_async(
         browser,
         &format!(
@@ -152,7 +155,7 @@ const TICKS: &str = "[...document.querySelectorAll('.prose input[type=checkbox]'
 /// What the page remembers, parsed (null when nothing).
 const STORED: &str = "JSON.parse(localStorage.getItem('partnerbook:checklist:' + location.pathname))";
 /// The text of the live region.
-const ANNOUNCED: &str = "document.getElementById('partnerbook-announcer').textContent";
+pub(super) const ANNOUNCED: &str = "document.getElementById('partnerbook-announcer').textContent";
 
 /// The CSS selector of the page's `i`-th checklist box.
 fn task(i: usize) -> String {
@@ -281,7 +284,7 @@ async fn each_playbook_keeps_its_own_checklist() {
 // ---------------------------------------------------------------------------
 
 /// The label of the button that `css` selects.
-fn label_of(css: &str) -> String {
+pub(super) fn label_of(css: &str) -> String {
     format!("document.querySelector({}).textContent", js_string(css))
 }
 
@@ -289,11 +292,11 @@ fn label_of(css: &str) -> String {
 async fn the_email_copy_button_puts_the_exact_email_on_the_clipboard() {
     let site = open_site("playbooks/first-contact/").await;
     grant_clipboard(&site);
-    let button = "pre + button.copy-button";
+    let button = "pre + .copy-row button.copy-button";
     assert_eq!(
         site.eval(&format!(
-            "(b => [b.type, b.textContent, b.getAttribute('aria-controls') === b.previousElementSibling.id, \
-             b.previousElementSibling.textContent])(document.querySelector({}))",
+            "(b => [b.type, b.textContent, b.getAttribute('aria-controls') === b.parentElement.previousElementSibling.id, \
+             b.parentElement.previousElementSibling.textContent])(document.querySelector({}))",
             js_string(button)
         ))
         .await,
@@ -306,7 +309,7 @@ async fn the_email_copy_button_puts_the_exact_email_on_the_clipboard() {
     wait_value(&site, &label_of(button), json!("Copied"), REACT).await;
     wait_value(&site, ANNOUNCED, json!("Copied to the clipboard"), REACT).await;
     assert_eq!(site.eval("document.getElementById('partnerbook-announcer').getAttribute('aria-live')").await, "polite");
-    assert_eq!(clipboard(&site).await, EMAIL);
+    assert_eq!(clipboard(&site).await, EMAIL_COPIED);
 
     // A second click while it says "Copied" copies again, and the label comes
     // back for good: still there once the second click's two seconds are over.
@@ -320,7 +323,7 @@ async fn the_email_copy_button_puts_the_exact_email_on_the_clipboard() {
            if (t !== 'nothing copied yet' || Date.now() > until) done(t); else setTimeout(poll, 25); }); })();",
     )
     .await;
-    assert_eq!(copied_again, EMAIL);
+    assert_eq!(copied_again, EMAIL_COPIED);
     let label_after = format!("performance.now() - window.__secondClick > 2300 ? {} : 'too early'", label_of(button));
     wait_value(&site, &label_after, json!("Copy this email"), LABEL_BACK).await;
 }
@@ -329,7 +332,7 @@ async fn the_email_copy_button_puts_the_exact_email_on_the_clipboard() {
 async fn the_template_copy_button_falls_back_when_the_clipboard_api_refuses() {
     let site = open_site("playbooks/run-the-meeting/").await;
     grant_clipboard(&site);
-    let button = "pre + button.copy-button";
+    let button = "pre + .copy-row button.copy-button";
     assert_eq!(site.eval(&label_of(button)).await, "Copy this template");
     fill_clipboard(&site, "nothing copied yet").await;
 
@@ -361,7 +364,7 @@ async fn the_brief_copies_its_follow_up_message() {
     // The message as the mail link carries it, with plain line ends.
     let mailto = site
         .eval(
-            "decodeURIComponent(document.querySelector('a[href^=\"mailto:\"]').getAttribute('href')\
+            "decodeURIComponent(document.querySelector('.follow-up a[href^=\"mailto:\"]').getAttribute('href')\
              .split('&body=')[1]).replaceAll('\\r\\n', '\\n')",
         )
         .await;

@@ -39,11 +39,62 @@
     }
     return copyByCommand(text);
   }
-  function wireCopy(button, source) {
+  /* A message as it is pasted into a mail program: the source keeps the
+     Markdown's hard-wrapped lines, and a mail program would keep each break.
+     A break is a wrap when the line was (nearly) full: the next line's first
+     word would not have fitted on it, or it is at least three quarters of
+     the widest line (hand-wrapped text breaks early); a break after a short
+     line ("Best wishes,", a signature, an address) is the writer's and stays. List items
+     start their own line (their wrapped continuations join them), blank
+     lines stay, and a line ending in two spaces or a backslash (Markdown's
+     hard break) keeps its break. Emails only: a template (a memorandum, a
+     note with columns) is copied as written. */
+  var LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s/;
+  /* Columns lined up with spaces ("Hours:   9 to 5"): a layout, never wrapped. */
+  var ALIGNED = /\S {2,}\S/;
+  function asParagraphs(text) {
+    var lines = text.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n");
+    /* The width the writer wrapped at: the longest line, but at least 60
+       characters, so that a block of short lines is never taken as wrapped. */
+    var width = 60;
+    lines.forEach(function (l) { width = Math.max(width, l.trimEnd().length); });
+    var out = [];
+    /* The length of the source line before, while the line out may take the
+       next one; widths are judged on the source's lines, not joined ones. */
+    var before = -1;
+    lines.forEach(function (raw) {
+      var hard = /( {2,}|\\)$/.test(raw);
+      var line = raw.replace(/( {2,}|\\)$/, "").trimEnd();
+      if (line === "") { out.push(""); before = -1; return; }
+      var first = line.trim().split(/\s+/)[0];
+      var full = before + 1 + first.length > width || before >= width * 0.75;
+      if (before >= 0 && !LIST_ITEM.test(line) && !ALIGNED.test(line) && full) {
+        out[out.length - 1] += " " + line.trim();
+      } else {
+        out.push(LIST_ITEM.test(line) ? line : line.trim());
+      }
+      before = hard || ALIGNED.test(line) ? -1 : line.length;
+    });
+    return out.join("\n") + "\n";
+  }
+  /* An email template: its "Subject: ..." first line apart from the body. */
+  function splitSubject(text) {
+    var m = /^Subject:[ \t]*(.*)\n(?:[ \t]*\n)*/.exec(text);
+    return m ? { subject: m[1].trim(), body: text.slice(m[0].length) } : { subject: null, body: text };
+  }
+  /* A mailto: link with the subject and body filled (RFC 6068: percent-encoded, CRLF line ends). */
+  function mailtoHref(subject, body) {
+    var parts = [];
+    if (subject) parts.push("subject=" + encodeURIComponent(subject));
+    parts.push("body=" + encodeURIComponent(body.replace(/\n/g, "\r\n")));
+    return "mailto:?" + parts.join("&");
+  }
+  function wireCopy(button, read) {
     var label = button.textContent;
     var timer = null;
+    button.hidden = false;
     button.addEventListener("click", function () {
-      copyText(source.textContent).then(function () {
+      copyText(read()).then(function () {
         /* A second click within two seconds must not make "Copied" the label for good. */
         clearTimeout(timer);
         button.textContent = "Copied";
@@ -52,22 +103,46 @@
       }, function () { announce("Could not copy; select the text and copy it by hand"); });
     });
   }
+  function makeButton(label, controls) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button copy-button";
+    button.textContent = label;
+    button.setAttribute("aria-controls", controls);
+    return button;
+  }
   function setupCopy() {
     document.querySelectorAll("pre > code.language-email, pre > code.language-template").forEach(function (code, i) {
       var pre = code.parentElement;
       if (!pre.id) pre.id = "template-" + (i + 1);
-      var label = code.classList.contains("language-email") ? "Copy this email" : "Copy this template";
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "button copy-button";
-      button.textContent = label;
-      button.setAttribute("aria-controls", pre.id);
-      pre.insertAdjacentElement("afterend", button);
-      wireCopy(button, code);
+      var email = code.classList.contains("language-email");
+      /* Read when clicked: the page keeps the source as written. */
+      var parts = function () { return email ? splitSubject(code.textContent) : { subject: null, body: code.textContent }; };
+      var row = document.createElement("p");
+      row.className = "actions-row copy-row";
+      var copyBody = makeButton(email ? "Copy this email" : "Copy this template", pre.id);
+      wireCopy(copyBody, function () { return email ? asParagraphs(parts().body) : parts().body; });
+      row.appendChild(copyBody);
+      if (parts().subject !== null) {
+        var copySubject = makeButton("Copy the subject", pre.id);
+        wireCopy(copySubject, function () { return parts().subject; });
+        row.appendChild(copySubject);
+      }
+      if (email) {
+        var mail = document.createElement("a");
+        mail.className = "button mail-link";
+        mail.textContent = "Open in your mail program";
+        mail.href = mailtoHref(parts().subject, asParagraphs(parts().body));
+        row.appendChild(mail);
+      }
+      pre.insertAdjacentElement("afterend", row);
     });
     document.querySelectorAll("[data-copy-target]").forEach(function (button) {
       var target = document.getElementById(button.getAttribute("data-copy-target"));
-      if (target) wireCopy(button, target);
+      /* A message (a pre) is copied as paragraphs; a one-line field (the subject) as it reads. */
+      if (target) wireCopy(button, function () {
+        return target.tagName === "PRE" ? asParagraphs(target.textContent) : target.textContent.trim();
+      });
     });
   }
 
