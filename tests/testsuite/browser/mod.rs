@@ -30,6 +30,7 @@
 //! ```
 
 mod a11y;
+mod glance;
 mod injection;
 mod live_reload;
 mod outreach;
