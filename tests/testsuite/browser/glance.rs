@@ -152,14 +152,18 @@ async fn without_javascript_the_whose_control_is_not_shown() {
     assert!(html.contains("<div class=\"whose\" data-whose hidden>"), "hidden until the script shows it");
 }
 
-/// On a 390 × 844 screen: the first item of `list` is visible without
+/// On a 390 × 844 screen: the first item of `list` is wholly visible without
 /// scrolling, the filters are folded, and opening them shows `facet`.
 async fn first_item_visible_and_filters_open(site: &Site, path: &str, list: &str, facet: &str) {
     site.goto(path).await;
     assert_eq!(site.eval("innerWidth").await, 390, "a phone-wide window");
-    let top = format!("document.querySelector({}).getBoundingClientRect().top", js_string(list));
-    let (top, height) = (site.eval(&top).await, site.eval("innerHeight").await);
-    assert!(top.as_f64().unwrap() < height.as_f64().unwrap(), "{path}: first item at {top}, window {height} high");
+    // The whole of the first item, not only its top edge.
+    let bottom = format!("document.querySelector({}).getBoundingClientRect().bottom", js_string(list));
+    let (bottom, height) = (site.eval(&bottom).await, site.eval("innerHeight").await);
+    assert!(
+        bottom.as_f64().unwrap() <= height.as_f64().unwrap(),
+        "{path}: first item ends at {bottom}, window {height} high"
+    );
     assert_eq!(site.eval("document.querySelector('[data-filter-panel]').open").await, false, "{path}");
     // A closed disclosure keeps its content laid out but not rendered (content-visibility).
     let shown = format!("document.querySelector({}).checkVisibility()", js_string(facet));
@@ -178,6 +182,17 @@ async fn first_item_visible_and_filters_open(site: &Site, path: &str, list: &str
 #[tokio::test]
 async fn on_a_phone_the_first_action_and_partner_show_and_filters_fold() {
     let site = open_site("").await;
+    phone(&site);
+    first_item_visible_and_filters_open(&site, "actions/", "[data-group] tbody > tr", "[data-filter-scope] a").await;
+    first_item_visible_and_filters_open(&site, "partners/", "[data-directory] > li", "[data-directory-filters] a")
+        .await;
+}
+
+#[tokio::test]
+async fn on_a_phone_the_shipped_guide_shows_its_first_action_and_partner() {
+    let shipped =
+        crate::support::GuideTest::from_path(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content"));
+    let site = Site::open_guide(shipped, READY, "").await;
     phone(&site);
     first_item_visible_and_filters_open(&site, "actions/", "[data-group] tbody > tr", "[data-filter-scope] a").await;
     first_item_visible_and_filters_open(&site, "partners/", "[data-directory] > li", "[data-directory-filters] a")
