@@ -162,3 +162,36 @@ fn dated_items_say_how_late_or_soon_and_no_badge_repeats_its_group() {
         "the week's count links its group:\n{attention}"
     );
 }
+
+#[test]
+fn directory_tags_are_named_as_their_pages_name_them_with_an_all_on_every_facet() {
+    let t = GuideTest::from_dir("outreach/basic");
+    // The playbook writes the tag first, in words; the partner writes its slug.
+    t.file(
+        "playbooks/data.md",
+        "---\ntitle: Data help\nstage: prepare\ntags: [Research Data]\n---\nHow to help with research data.\n",
+    );
+    let dept = std::fs::read_to_string(t.guide().join("partners/stale-dept.yaml")).unwrap();
+    t.save("partners/stale-dept.yaml", &format!("{dept}tags: [research-data]\n"));
+    t.build_ok();
+    let tag_page = t.main_of("tags/research-data/index.html");
+    assert!(tag_page.contains("Tagged “Research Data”"), "{tag_page}");
+    let dir = t.main_of("partners/index.html");
+    assert!(
+        dir.contains(
+            "<a href=\"/outreach/partners/tag/research-data/\">Research Data <span class=\"count\">(1)</span>"
+        ),
+        "{dir}"
+    );
+    // Kind, status and tag each have an "All", current on the full directory only.
+    for facet in ["kinds", "statuses", "tags"] {
+        let all = format!(
+            "<a href=\"/outreach/partners/\" aria-current=\"page\">All <span class=\"visually-hidden\">{facet}</span></a>"
+        );
+        assert!(dir.contains(&all), "{facet}:\n{dir}");
+        let filtered = t.main_of("partners/status/contacted/index.html");
+        assert!(filtered.contains(&format!(
+            "<a href=\"/outreach/partners/\">All <span class=\"visually-hidden\">{facet}</span></a>"
+        )));
+    }
+}
