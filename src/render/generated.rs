@@ -124,3 +124,27 @@ fn make(g: Generated, guide: &Guide, pages: &[Route]) -> Vec<Made> {
     let file = g.file().unwrap_or_default().to_string();
     vec![Made { file, text }]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owners_calendars_are_made_on_request_and_other_paths_are_not() {
+        for (path, want) in [
+            ("calendar.ics", true),
+            ("calendar/owner/ana-ruiz.ics", true),
+            ("partners.json", true),
+            ("robots.txt", false),
+            ("calendar/owner/a/b.ics", false),
+            ("calendar/owner/.ics", false),
+            ("actions/index.html", false),
+        ] {
+            assert_eq!(is_on_request(path), want, "{path}");
+        }
+        // A build makes every file serve would make on request, and robots.txt besides.
+        let build = wanted(false);
+        assert!(build.contains(&Generated::OwnerCalendars) && build.contains(&Generated::Robots));
+        assert_eq!(wanted(true).iter().filter(|g| g.on_request()).count(), 0);
+    }
+}
