@@ -102,6 +102,43 @@ impl Route {
     }
 }
 
+/// A calendar subscription of the guide's open dated items.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Calendar {
+    /// `/calendar.ics`: every dated open item and every meeting.
+    All,
+    /// `/calendar/owner/SLUG.ics`: the dated open items of one owner (by owner slug).
+    Owner(String),
+}
+
+impl Calendar {
+    /// Where the calendars of single owners live, below the site root.
+    const OWNER_DIR: &'static str = "calendar/owner/";
+
+    /// The calendar's file below the output folder.
+    pub(crate) fn file(&self) -> String {
+        match self {
+            Calendar::All => "calendar.ics".into(),
+            Calendar::Owner(o) => format!("{}{o}.ics", Self::OWNER_DIR),
+        }
+    }
+
+    /// The calendar's URL under `base` (the site's base path, ending in `/`).
+    pub(crate) fn url(&self, base: &str) -> String {
+        url_of(base, &self.file())
+    }
+
+    /// The calendar whose file is `file` (unencoded, as [`Calendar::file`] gives it).
+    pub(crate) fn from_file(file: &str) -> Option<Calendar> {
+        if file == "calendar.ics" {
+            return Some(Calendar::All);
+        }
+        let owner = file.strip_prefix(Self::OWNER_DIR)?.strip_suffix(".ics")?;
+        // An owner slug is one path segment.
+        (!owner.is_empty() && !owner.contains('/')).then(|| Calendar::Owner(owner.to_string()))
+    }
+}
+
 /// The URL under `base` of a file or folder below the site root (`feed.xml`,
 /// `playbooks/a/`), encoded by [`encode_path`].
 pub(crate) fn url_of(base: &str, path: &str) -> String {
@@ -180,6 +217,23 @@ mod tests {
         for (route, file, url) in cases {
             assert_eq!(route.file(), file, "{route:?}");
             assert_eq!(route.url("/o/"), url, "{route:?}");
+        }
+    }
+
+    #[test]
+    fn calendars_have_a_file_and_a_url_and_are_found_by_their_file() {
+        let cases = [
+            (Calendar::All, "calendar.ics", "/o/calendar.ics"),
+            (Calendar::Owner("ana-ruiz".into()), "calendar/owner/ana-ruiz.ics", "/o/calendar/owner/ana-ruiz.ics"),
+            (Calendar::Owner("zoë".into()), "calendar/owner/zoë.ics", "/o/calendar/owner/zo%C3%AB.ics"),
+        ];
+        for (calendar, file, url) in cases {
+            assert_eq!(calendar.file(), file);
+            assert_eq!(calendar.url("/o/"), url);
+            assert_eq!(Calendar::from_file(file), Some(calendar));
+        }
+        for not in ["calendar/owner/.ics", "calendar/owner/a/b.ics", "calendar/owner/a.ical", "feed.xml", "calendar"] {
+            assert_eq!(Calendar::from_file(not), None, "{not}");
         }
     }
 

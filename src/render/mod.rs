@@ -29,7 +29,7 @@ use crate::link::Guide;
 use crate::routes::Route;
 use cards::Draw;
 use draw::Job;
-pub(crate) use generated::{ON_REQUEST, on_request};
+pub(crate) use generated::{is_on_request, on_request};
 pub(crate) use incremental::{Cache, rerender};
 use page_context::{SiteCtx, site_value};
 use site::pass;
@@ -59,7 +59,7 @@ pub fn render_to(guide: &Guide, theme: &Theme, sink: &Sink<'_>) -> Result<usize,
 
 /// `serve`'s full run: every page's context is built again, and only the pages
 /// whose context changed since the run that filled `cache` are drawn again.
-/// The search index and the [`ON_REQUEST`] files are left out.
+/// The search index and the files `serve` makes on request ([`is_on_request`]) are left out.
 pub fn render_with(guide: &Guide, theme: &Theme, cache: &mut Cache) -> Result<Site, RenderError> {
     full(guide, theme, Some(cache), None)
 }
@@ -88,8 +88,10 @@ fn full(guide: &Guide, theme: &Theme, cache: Option<&mut Cache>, sink: Option<&S
     let drawn = drawn?;
     let mut site = Site::default();
     for file in &generated {
-        site.pages
-            .insert(file.file.into(), Output { bytes: pass(sink, file.file, Bytes::Shared(file.bytes.clone()))? });
+        site.pages.insert(
+            file.file.as_str().into(),
+            Output { bytes: pass(sink, &file.file, Bytes::Shared(file.bytes.clone()))? },
+        );
     }
     for (path, bytes) in &theme.assets {
         let path = format!("assets/{path}");

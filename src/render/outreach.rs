@@ -11,7 +11,7 @@ use super::view::Rcx;
 use crate::link::rules::{self, Bucket, OpenItem, Place};
 use crate::link::{Guide, Partner};
 use crate::load::fields::{Kind, Status};
-use crate::routes::{ActionFilter, DirectoryFilter, Route};
+use crate::routes::{ActionFilter, Calendar, DirectoryFilter, Route};
 
 /// An open item as listed.
 #[derive(Serialize)]
@@ -62,7 +62,7 @@ struct Group {
 /// The groups of an actions page, most urgent first.
 const GROUPS: [Group; 4] = [
     Group { id: "overdue", label: "Overdue", buckets: &[Bucket::Overdue] },
-    Group { id: "this-week", label: "Due within 7 days", buckets: &[Bucket::Today, Bucket::Soon] },
+    Group { id: "this-week", label: "Due within 7 days", buckets: THIS_WEEK },
     Group { id: "later", label: "Later", buckets: &[Bucket::Later] },
     Group { id: "no-date", label: "No due date", buckets: &[Bucket::Undated] },
 ];
@@ -93,9 +93,52 @@ pub(crate) struct ActionsPage {
     total: usize,
     owners: Vec<Facet>,
     partners: Vec<Facet>,
+    /// The "whose items" choice (the full list only).
+    whose: Vec<OwnerChoice>,
     all_url: String,
     filtered: bool,
+    /// The subscription to the whole guide's calendar.
+    calendar_url: String,
+    /// On an owner's page, the subscription to that owner's calendar.
+    owner_calendar_url: Option<String>,
+    /// On an owner's page, the owner's name.
+    owner: Option<String>,
 }
+
+/// An owner in the "whose items" choice, with what the page needs to put
+/// their items first and to say how many they have in all.
+#[derive(Serialize)]
+pub(crate) struct OwnerChoice {
+    slug: String,
+    name: String,
+    /// Their actions page.
+    url: String,
+    /// How many of their items are overdue.
+    overdue: usize,
+    /// How many are due within 7 days (today included), as the actions page groups them.
+    this_week: usize,
+}
+
+/// Every owner of an open item, by name as first written, with their counts.
+fn owner_choices(guide: &Rcx<'_>) -> Vec<OwnerChoice> {
+    let mut by_slug: BTreeMap<&str, OwnerChoice> = BTreeMap::new();
+    for a in guide.actions() {
+        let (Some(slug), Some(name)) = (&a.owner_slug, &a.owner) else { continue };
+        let o = by_slug.entry(slug).or_insert_with(|| OwnerChoice {
+            slug: slug.clone(),
+            name: name.trim().to_string(),
+            url: Route::Actions(ActionFilter::Owner(slug.clone())).url(guide.base()),
+            overdue: 0,
+            this_week: 0,
+        });
+        o.overdue += usize::from(a.when.overdue());
+        o.this_week += usize::from(THIS_WEEK.contains(&a.when.bucket));
+    }
+    by_slug.into_values().collect()
+}
+
+/// The buckets of the "Due within 7 days" group.
+const THIS_WEEK: &[Bucket] = &[Bucket::Today, Bucket::Soon];
 
 /// The owners of open items, by slug, with their display name.
 pub(crate) fn owners(guide: &Guide) -> BTreeMap<String, String> {
@@ -167,12 +210,13 @@ pub(crate) fn actions_page(guide: &Rcx<'_>, filter: &ActionFilter) -> Option<Act
         ActionFilter::All => facets(guide),
         _ => ActionFacets { owners: Vec::new(), partners: Vec::new() },
     };
+    let owner = match filter {
+        ActionFilter::Owner(_) => places.first().and_then(|&i| guide.action(i).owner.as_deref()).map(str::trim),
+        _ => None,
+    };
     let heading = match filter {
         ActionFilter::All => "Open actions".to_string(),
-        ActionFilter::Owner(_) => {
-            let name = places.first().and_then(|&i| guide.action(i).owner.as_deref()).unwrap_or("nobody");
-            format!("Open actions of {name}")
-        }
+        ActionFilter::Owner(_) => format!("Open actions of {}", owner.unwrap_or("nobody")),
         ActionFilter::Partner(p) => format!("Open actions with {}", guide.partner(p)?.profile.name),
     };
     Some(ActionsPage {
@@ -181,8 +225,15 @@ pub(crate) fn actions_page(guide: &Rcx<'_>, filter: &ActionFilter) -> Option<Act
         groups,
         owners,
         partners,
+        whose: if matches!(filter, ActionFilter::All) { owner_choices(guide) } else { Vec::new() },
         all_url: Route::Actions(ActionFilter::All).url(guide.base()),
         filtered: !matches!(filter, ActionFilter::All),
+        calendar_url: Calendar::All.url(guide.base()),
+        owner_calendar_url: match filter {
+            ActionFilter::Owner(o) => Some(Calendar::Owner(o.clone()).url(guide.base())),
+            _ => None,
+        },
+        owner: owner.map(str::to_string),
     })
 }
 
@@ -209,6 +260,10 @@ pub(crate) struct Attention<'a> {
     no_next_step_total: usize,
     stale_after_days: u32,
     actions_url: String,
+    /// The "Due within 7 days" group of the actions page, which `this_week` counts.
+    this_week_url: String,
+    /// The "whose items" choice.
+    whose: Vec<OwnerChoice>,
     empty: bool,
 }
 
@@ -236,13 +291,15 @@ pub(crate) fn attention<'a>(guide: &Rcx<'a>) -> Attention<'a> {
         overdue_total: overdue.len(),
         overdue: overdue.into_iter().take(HOME_LIST).map(|a| action(guide, a)).collect(),
         // What the actions page lists under "Due within 7 days".
-        this_week: guide.actions().iter().filter(|a| matches!(a.when.bucket, Bucket::Today | Bucket::Soon)).count(),
+        this_week: guide.actions().iter().filter(|a| THIS_WEEK.contains(&a.when.bucket)).count(),
         stale_total: stale.len(),
         stale: stale_ctx.collect(),
         no_next_step_total: no_next_step.len(),
         no_next_step: no_next_step.into_iter().take(HOME_LIST).map(|p| partner_card(guide, p)).collect(),
         stale_after_days: days,
+        this_week_url: format!("{}#this-week", Route::Actions(ActionFilter::All).url(guide.base())),
         actions_url: Route::Actions(ActionFilter::All).url(guide.base()),
+        whose: owner_choices(guide),
     }
 }
 
@@ -300,11 +357,13 @@ pub(crate) fn directory(guide: &Rcx<'_>, filter: &DirectoryFilter) -> Directory 
             current: matches!(filter, DirectoryFilter::Status(x) if x == s),
         })
         .collect();
+    // A tag by its name, as its own page titles it (the first way it was written in the guide).
+    let tag_names = guide.tags();
     let tags = guide
         .partner_tags()
         .iter()
         .map(|(slug, (name, n))| Facet {
-            title: name.clone(),
+            title: tag_names.get(slug).map_or_else(|| name.clone(), |t| t.name.clone()),
             url: Route::Partners(DirectoryFilter::Tag(slug.clone())).url(guide.base()),
             count: *n,
             current: matches!(filter, DirectoryFilter::Tag(x) if x == slug),

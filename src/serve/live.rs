@@ -55,7 +55,7 @@ pub(crate) struct Live {
     clients: Mutex<Vec<Sender<String>>>,
     /// The search index files of a build, made when first asked for.
     search: Mutex<Option<(u64, Arc<SearchFiles>)>>,
-    /// The other files made when first asked for (`render::ON_REQUEST`), by build.
+    /// The other files made when first asked for (`render::is_on_request`), by build.
     on_request: Mutex<Option<(u64, SearchFiles)>>,
 }
 
@@ -73,10 +73,13 @@ impl Live {
         }
     }
 
-    /// One of `render::ON_REQUEST`'s files of the site being served, made now
-    /// if this build has not made it yet; `None` for any other path.
+    /// One of the files `render::is_on_request` names (`path` as a URL writes
+    /// it, below the root), of the site being served, made now if this build
+    /// has not made it yet; `None` for any other path.
     pub(crate) fn on_request(&self, path: &str) -> Option<Arc<[u8]>> {
-        if !crate::render::ON_REQUEST.contains(&path) {
+        let path = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
+        let path = path.as_ref();
+        if !crate::render::is_on_request(path) {
             return None;
         }
         let (build, guide) = self.current().guide.clone()?;

@@ -1,6 +1,8 @@
 //! The outreach tools on a small guide with a fixed today (2026-11-29) and a
 //! 30-day staleness threshold: needs attention, actions, briefs, calendar, JSON.
 
+use icalendar::Component;
+
 use crate::support::GuideTest;
 
 fn built() -> GuideTest {
@@ -158,4 +160,98 @@ fn directory_filters_and_pipeline_work_without_javascript() {
     let contacted_col = board.find("id=\"col-contacted\"").unwrap();
     assert!(contacted_col < active, "the pipeline runs prospect → contacted → meeting → active");
     assert!(board.contains("Paused and ended") && board.contains("Old Ended Unit"));
+}
+
+#[test]
+fn each_owner_has_a_calendar_of_their_dated_items_linked_from_their_page() {
+    let t = built();
+    let whole: icalendar::Calendar = t.read_output("calendar.ics").parse().expect("calendar.ics parses");
+    let uid_of = |summary: &str, cal: &icalendar::Calendar| {
+        cal.components.iter().find_map(|c| match c {
+            icalendar::CalendarComponent::Event(e) if e.get_summary().is_some_and(|s| s.contains(summary)) => {
+                e.get_uid().map(str::to_string)
+            }
+            _ => None,
+        })
+    };
+    let lee: icalendar::Calendar =
+        t.read_output("calendar/owner/lee-librarian.ics").parse().expect("the owner's calendar parses");
+    let summaries: Vec<&str> = lee
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            icalendar::CalendarComponent::Event(e) => e.get_summary(),
+            _ => None,
+        })
+        .collect();
+    // Lee's dated items only: no meeting, nobody else's item, no undated or done one.
+    assert!(summaries.iter().any(|s| s.contains("Due today task")), "{summaries:?}");
+    assert!(summaries.iter().all(|s| !s.starts_with("Meeting")), "{summaries:?}");
+    assert!(summaries.iter().all(|s| !s.contains("Overdue yesterday task")), "not Lee's: {summaries:?}");
+    for s in &summaries {
+        let task = s.split_once(": ").unwrap().1.rsplit_once(" (").unwrap().0;
+        assert_eq!(uid_of(task, &lee), uid_of(task, &whole), "the same UID as in calendar.ics for {task}");
+    }
+    let name = lee.property_value("X-WR-CALNAME").unwrap_or_default();
+    assert!(name.ends_with(": Lee Librarian"), "{name}");
+    // Linked from the owner's page and, with the whole guide's, from /actions/.
+    let page = t.main_of("actions/owner/lee-librarian/index.html");
+    assert!(page.contains("href=\"/outreach/calendar/owner/lee-librarian.ics\""), "{page}");
+    assert!(page.contains("href=\"/outreach/calendar.ics\""), "{page}");
+    assert!(t.main_of("actions/index.html").contains("href=\"/outreach/calendar.ics\""));
+    // Nobody owns nothing: there is no calendar for a name without open items.
+    assert!(!t.public().join("calendar/owner/nobody.ics").exists());
+}
+
+#[test]
+fn dated_items_say_how_late_or_soon_and_no_badge_repeats_its_group() {
+    let t = built();
+    let page = t.main_of("actions/index.html");
+    assert!(!page.contains("badge-overdue"), "no Overdue badge inside the Overdue group:\n{page}");
+    assert!(
+        page.contains("<time datetime=\"2026-11-28\">2026-11-28</time> <span class=\"when\">1 day late</span>"),
+        "{page}"
+    );
+    assert!(page.contains("<span class=\"when\">due today</span>"), "{page}");
+    let home = t.main_of("index.html");
+    let attention = home.split("id=\"attention-h\"").nth(1).unwrap().split("class=\"stage-nav\"").next().unwrap();
+    assert!(!attention.contains("badge-overdue"), "{attention}");
+    assert!(attention.contains("<strong class=\"when\">1 day late</strong>"), "{attention}");
+    assert!(
+        attention.contains("<a href=\"/outreach/actions/#this-week\">"),
+        "the week's count links its group:\n{attention}"
+    );
+}
+
+#[test]
+fn directory_tags_are_named_as_their_pages_name_them_with_an_all_on_every_facet() {
+    let t = GuideTest::from_dir("outreach/basic");
+    // The playbook writes the tag first, in words; the partner writes its slug.
+    t.file(
+        "playbooks/data.md",
+        "---\ntitle: Data help\nstage: prepare\ntags: [Research Data]\n---\nHow to help with research data.\n",
+    );
+    let dept = std::fs::read_to_string(t.guide().join("partners/stale-dept.yaml")).unwrap();
+    t.save("partners/stale-dept.yaml", &format!("{dept}tags: [research-data]\n"));
+    t.build_ok();
+    let tag_page = t.main_of("tags/research-data/index.html");
+    assert!(tag_page.contains("Tagged “Research Data”"), "{tag_page}");
+    let dir = t.main_of("partners/index.html");
+    assert!(
+        dir.contains(
+            "<a href=\"/outreach/partners/tag/research-data/\">Research Data <span class=\"count\">(1)</span>"
+        ),
+        "{dir}"
+    );
+    // Kind, status and tag each have an "All", current on the full directory only.
+    for facet in ["kinds", "statuses", "tags"] {
+        let all = format!(
+            "<a href=\"/outreach/partners/\" aria-current=\"page\">All <span class=\"visually-hidden\">{facet}</span></a>"
+        );
+        assert!(dir.contains(&all), "{facet}:\n{dir}");
+        let filtered = t.main_of("partners/status/contacted/index.html");
+        assert!(filtered.contains(&format!(
+            "<a href=\"/outreach/partners/\">All <span class=\"visually-hidden\">{facet}</span></a>"
+        )));
+    }
 }

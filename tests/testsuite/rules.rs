@@ -1,8 +1,9 @@
 //! The outreach model's rules as every output shows them: on guides where
 //! items are written twice with other capitals, only under meetings, done in
 //! one place and open in another, the actions pages, the partner pages, the
-//! briefs, the warnings of `check`, `calendar.ics` and `partners.json` list
-//! the same open items, as often and in the same order. Today is 2026-11-29.
+//! briefs, the warnings of `check`, `calendar.ics`, each owner's calendar and
+//! `partners.json` list the same open items, as often and in the same order.
+//! Today is 2026-11-29.
 
 use std::collections::BTreeMap;
 
@@ -156,7 +157,7 @@ fn every_output_lists_the_same_open_items_once_in_the_same_order() {
     assert_outputs_agree(&t, &items);
     let owner = t.main_of("actions/owner/ana-ruiz/index.html");
     let ana = ["Confirm the ArcGIS licence count", "Return the borrowed 3D printer", "Send the data agreement"];
-    assert_eq!(listed_tasks(&owner), ana, "an owner's actions");
+    assert_eq!(action_rows(&owner), ana, "an owner's actions");
 
     // The partner page shows each meeting's copy as its item: owner and date of the winning copy, done when done.
     let gis = t.main_of("partners/gis/index.html");
@@ -209,7 +210,7 @@ fn assert_outputs_agree(t: &GuideTest, items: &[Want]) {
 
     // The actions page, with its count, and the home page's overdue count.
     let actions = t.main_of("actions/index.html");
-    assert_eq!(listed_tasks(&actions), tasks(&|_| true), "/actions/");
+    assert_eq!(action_rows(&actions), tasks(&|_| true), "/actions/");
     let total = items.len();
     assert!(actions.contains(&format!("{total} open item{}", if total == 1 { "" } else { "s" })), "{actions}");
     let overdue = items.iter().filter(|w| w.overdue).count();
@@ -225,7 +226,7 @@ fn assert_outputs_agree(t: &GuideTest, items: &[Want]) {
         let all = tasks(&mine);
 
         let page = t.main_of(&format!("actions/partner/{slug}/index.html"));
-        assert_eq!(listed_tasks(&page), all, "/actions/partner/{slug}/");
+        assert_eq!(action_rows(&page), all, "/actions/partner/{slug}/");
 
         // The partner page: the next step in its own place, the other open items once.
         let partner = t.main_of(&format!("partners/{slug}/index.html"));
@@ -261,6 +262,35 @@ fn assert_outputs_agree(t: &GuideTest, items: &[Want]) {
         assert_eq!(in_calendar, tasks(&|w| mine(w) && w.due.is_some()), "calendar.ics of {slug}");
     }
 
+    // Each owner's calendar: exactly the dated items of the owner's actions page, as
+    // calendar.ics has them (same UIDs and text); with the items nobody owns, every item
+    // event of calendar.ics, each once.
+    let whole = item_events(&t.read_output("calendar.ics"));
+    let owners_dir = t.public().join("calendar/owner");
+    let mut in_owner_calendars: Vec<ItemEvent> = Vec::new();
+    for entry in std::fs::read_dir(&owners_dir).expect("the owners' calendars") {
+        let path = entry.unwrap().path();
+        let owner = path.file_stem().unwrap().to_str().unwrap().to_string();
+        let mine = item_events(&std::fs::read_to_string(&path).unwrap());
+        assert!(!mine.is_empty(), "a calendar for {owner}, who has dated items");
+        let page = t.main_of(&format!("actions/owner/{owner}/index.html"));
+        let dated: Vec<&str> = action_rows(&page)
+            .into_iter()
+            .filter(|task| items.iter().any(|w| w.task == *task && w.due.is_some()))
+            .collect();
+        let mut tasks: Vec<&str> = mine.iter().map(|e| e.task.as_str()).collect();
+        tasks.sort_unstable();
+        let mut dated = dated;
+        dated.sort_unstable();
+        assert_eq!(tasks, dated, "{owner}'s calendar holds the dated items of their page");
+        for e in &mine {
+            assert!(whole.contains(e), "{owner}'s event {e:?} is calendar.ics's, with the same UID");
+        }
+        in_owner_calendars.extend(mine);
+    }
+    let unowned: Vec<&ItemEvent> = whole.iter().filter(|e| e.owner == "not assigned").collect();
+    assert_eq!(in_owner_calendars.len() + unowned.len(), whole.len(), "each item event in one owner's calendar");
+
     // check: one overdue-item warning per overdue open item, at the winning copy's date.
     let mut want_warned: Vec<(String, String, String)> = items
         .iter()
@@ -286,6 +316,40 @@ fn listed_tasks(html: &str) -> Vec<&str> {
             text.split('\n').next().unwrap_or_default().trim_end()
         })
         .collect()
+}
+
+/// The tasks of the rows of the actions tables of an HTML fragment, in order.
+fn action_rows(html: &str) -> Vec<&str> {
+    html.split("<span class=\"task-text\">")
+        .skip(1)
+        .map(|row| row.split("</span>").next().unwrap_or_default())
+        .collect()
+}
+
+/// An event of a next step or an action item in a calendar.
+#[derive(Debug, PartialEq)]
+struct ItemEvent {
+    uid: String,
+    task: String,
+    /// The owner as the description names them.
+    owner: String,
+}
+
+/// The item events of a calendar (meetings left out), in the order written.
+fn item_events(ics: &str) -> Vec<ItemEvent> {
+    let calendar: icalendar::Calendar = ics.parse().expect("a calendar that parses");
+    let mut out = Vec::new();
+    for c in &calendar.components {
+        let CalendarComponent::Event(e) = c else { continue };
+        let uid = e.get_uid().unwrap();
+        if !uid.contains("-next-step-") && !uid.contains("-action-") {
+            continue; // a meeting
+        }
+        let task = e.get_summary().unwrap().split_once(": ").unwrap().1.rsplit_once(" (").unwrap().0;
+        let owner = e.get_description().unwrap().lines().next().unwrap().trim_start_matches("Owner: ");
+        out.push(ItemEvent { uid: uid.to_string(), task: task.to_string(), owner: owner.to_string() });
+    }
+    out
 }
 
 /// The text of `html` after `from` up to `to` (empty when `from` is missing).

@@ -1,7 +1,9 @@
 //! `/calendar.ics`: every dated open item and every meeting as an RFC 5545
-//! calendar, folded and escaped by hand (see the module above for why).
+//! calendar, folded and escaped by hand (see the module above for why); and
+//! `/calendar/owner/SLUG.ics`, one owner's dated open items, made from the
+//! same events with the same UIDs, so a person can subscribe to their own.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
 use xxhash_rust::xxh3::xxh3_64;
@@ -18,7 +20,10 @@ pub(super) const PRODID: &str = "-//partnerbook//outreach guide//EN";
 pub(super) const FOLD_AT: usize = 75;
 
 /// One all-day event.
-struct Event {
+struct Event<'a> {
+    /// The slug of the owner of the item it stands for; `None` for a meeting
+    /// or an item nobody owns.
+    owner: Option<&'a str>,
     /// Unique within the calendar before `@partnerbook` is added.
     uid: String,
     date: NaiveDate,
@@ -35,7 +40,7 @@ pub(super) fn text_hash(text: &str) -> String {
 /// The events of one partner: its open dated items (each once, the next
 /// step's as such), most urgent first, then its meetings. Urgency in words is
 /// left out: a subscribed calendar keeps an event for weeks, and shows the date.
-fn events(guide: &Guide, p: &Partner) -> Vec<Event> {
+fn events<'a>(guide: &'a Guide, p: &Partner) -> Vec<Event<'a>> {
     let pr = &p.profile;
     let name = pr.name.trim();
     let slug = &p.slug;
@@ -53,6 +58,7 @@ fn events(guide: &Guide, p: &Partner) -> Vec<Event> {
             ("action", "Action item", format!("Action: {} ({name})", o.task.trim()))
         };
         out.push(Event {
+            owner: o.owner_slug.as_deref(),
             uid: format!("{slug}-{kind}-{}", text_hash(&o.task)),
             date: due.0,
             category,
@@ -63,6 +69,7 @@ fn events(guide: &Guide, p: &Partner) -> Vec<Event> {
     for (i, m) in pr.meetings.iter().enumerate() {
         let n = 1 + pr.meetings[..i].iter().filter(|x| x.date == m.date).count();
         out.push(Event {
+            owner: None,
             uid: format!("{slug}-meeting-{}-{n}", m.date),
             date: m.date.0,
             category: "Meeting",
@@ -134,25 +141,22 @@ fn ical_date(d: NaiveDate) -> String {
     d.format("%Y%m%d").to_string()
 }
 
-/// Every open dated item (the partners' open items of `rules::open_items`,
-/// each once) and every meeting, as all-day events of an RFC 5545 calendar.
-/// Done items are left out. UIDs derive from the partner
-/// slug, the kind of item and its text (or a meeting's date), so a calendar
-/// subscribed to the feed updates events in place from build to build;
-/// `DTSTAMP` is the guide's "today" at midnight UTC.
-pub(crate) fn calendar(guide: &Guide) -> String {
-    let mut out = String::new();
-    for line in ["BEGIN:VCALENDAR", &format!("PRODID:{PRODID}"), "VERSION:2.0", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
-    {
-        push_line(&mut out, line);
-    }
-    push_line(&mut out, &format!("X-WR-CALNAME:{}", escape_text(&guide.settings.title)));
-    let stamp = format!("{}T000000Z", ical_date(guide.today));
-    // The events of each partner are made on any core; their UIDs are made
-    // unique in order, on one; then each partner's lines are written on any core.
+/// Every partner's events with their UIDs, unique across the guide. Every
+/// calendar is written from these, so an item keeps its UID in each.
+struct Numbered<'a> {
+    partners: Vec<&'a Partner>,
+    /// Each partner's events, in the order of `partners`.
+    events: Vec<Vec<Event<'a>>>,
+    /// Each event's UID (without `@partnerbook`), in the same order.
+    uids: Vec<Vec<String>>,
+}
+
+/// The events of every partner, made on any core; their UIDs are made
+/// unique in order, on one.
+fn numbered(guide: &Guide) -> Numbered<'_> {
     use rayon::prelude::*;
     let partners: Vec<&Partner> = guide.partners.values().map(|p| &**p).collect();
-    let events: Vec<Vec<Event>> = partners.par_iter().map(|p| events(guide, p)).collect();
+    let events: Vec<Vec<Event<'_>>> = partners.par_iter().map(|p| events(guide, p)).collect();
     let mut seen: HashSet<String> = HashSet::new();
     let uids: Vec<Vec<String>> = events
         .iter()
@@ -170,15 +174,79 @@ pub(crate) fn calendar(guide: &Guide) -> String {
                 .collect()
         })
         .collect();
+    Numbered { partners, events, uids }
+}
+
+/// Every open dated item (the partners' open items of `rules::open_items`,
+/// each once) and every meeting, as all-day events of an RFC 5545 calendar.
+/// Done items are left out. UIDs derive from the partner
+/// slug, the kind of item and its text (or a meeting's date), so a calendar
+/// subscribed to the feed updates events in place from build to build;
+/// `DTSTAMP` is the guide's "today" at midnight UTC.
+pub(crate) fn calendar(guide: &Guide) -> String {
+    write(guide, &numbered(guide), &guide.settings.title, |_| true)
+}
+
+/// The calendar of one owner (by owner slug): their dated open items, as in
+/// [`calendar`] with the same UIDs, and no meetings (a meeting has no owner).
+/// `None` when the owner has no open item.
+pub(crate) fn owner_calendar(guide: &Guide, owner: &str) -> Option<String> {
+    let name = owner_names(guide).remove(owner)?;
+    Some(write(guide, &numbered(guide), &calendar_name(guide, name), |e| e.owner == Some(owner)))
+}
+
+/// The calendar of every owner of an open item, by owner slug (see [`owner_calendar`]).
+pub(crate) fn owner_calendars(guide: &Guide) -> Vec<(String, String)> {
+    use rayon::prelude::*;
+    let numbered = numbered(guide);
+    let owners: Vec<(&str, &str)> = owner_names(guide).into_iter().collect();
+    owners
+        .par_iter()
+        .map(|&(slug, name)| {
+            (slug.to_string(), write(guide, &numbered, &calendar_name(guide, name), |e| e.owner == Some(slug)))
+        })
+        .collect()
+}
+
+/// The owners of open items: slug -> name as first written (the guide's order).
+fn owner_names(guide: &Guide) -> BTreeMap<&str, &str> {
+    let mut names = BTreeMap::new();
+    for a in guide.actions.all() {
+        if let (Some(slug), Some(name)) = (&a.owner_slug, &a.owner) {
+            names.entry(slug.as_str()).or_insert(name.trim());
+        }
+    }
+    names
+}
+
+/// The name a calendar app shows for an owner's calendar.
+fn calendar_name(guide: &Guide, owner: &str) -> String {
+    format!("{}: {owner}", guide.settings.title)
+}
+
+/// Writes the events of `numbered` that `keep` keeps as a calendar named `name`.
+fn write(guide: &Guide, numbered: &Numbered<'_>, name: &str, keep: impl Fn(&Event<'_>) -> bool + Sync) -> String {
+    let mut out = String::new();
+    for line in ["BEGIN:VCALENDAR", &format!("PRODID:{PRODID}"), "VERSION:2.0", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    {
+        push_line(&mut out, line);
+    }
+    push_line(&mut out, &format!("X-WR-CALNAME:{}", escape_text(name)));
+    let stamp = format!("{}T000000Z", ical_date(guide.today));
+    // Each partner's lines are written on any core.
+    use rayon::prelude::*;
+    let Numbered { partners, events, uids } = numbered;
     let chunks: Vec<String> = partners
         .par_iter()
-        .zip(&events)
-        .zip(&uids)
+        .zip(events)
+        .zip(uids)
         .map(|((p, events), uids)| {
-            let url =
-                guide.settings.base_url.as_ref().map(|_| absolute(&guide.settings, &partner_path(guide, &p.slug)));
             let mut out = String::new();
-            for (e, uid) in events.iter().zip(uids) {
+            let mut url = None;
+            for (e, uid) in events.iter().zip(uids).filter(|(e, _)| keep(e)) {
+                let url = url.get_or_insert_with(|| {
+                    guide.settings.base_url.as_ref().map(|_| absolute(&guide.settings, &partner_path(guide, &p.slug)))
+                });
                 push_line(&mut out, "BEGIN:VEVENT");
                 push_line(&mut out, &format!("UID:{}", escape_text(&format!("{uid}@partnerbook"))));
                 push_line(&mut out, &format!("DTSTAMP:{stamp}"));
@@ -190,7 +258,7 @@ pub(crate) fn calendar(guide: &Guide) -> String {
                     push_line(&mut out, &format!("DESCRIPTION:{}", escape_text(d)));
                 }
                 push_line(&mut out, &format!("CATEGORIES:{}", escape_text(e.category)));
-                if let Some(u) = &url {
+                if let Some(u) = url {
                     push_line(&mut out, &format!("URL:{u}"));
                 }
                 // A due date or a meeting of unknown hours does not block the whole day.

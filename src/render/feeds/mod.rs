@@ -13,7 +13,7 @@ mod json;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use calendar::calendar;
+pub(crate) use calendar::{calendar, owner_calendar, owner_calendars};
 pub(crate) use json::partners_json;
 
 use crate::link::Guide;

@@ -444,3 +444,34 @@ fn inline_safe_escapes_only_what_html_cares_about() {
     assert!(safe.contains("é—’…\u{2027}\u{202a}"), "{safe}");
     assert_eq!(serde_json::from_str::<Value>(&safe).unwrap(), value);
 }
+
+#[test]
+fn an_owners_calendar_holds_their_dated_items_as_the_whole_calendar_writes_them() {
+    let g = guide();
+    let whole = calendar(&g);
+    let blocks = |ics: &str| -> Vec<String> {
+        ics.split("BEGIN:VEVENT\r\n").skip(1).map(|b| b.split("END:VEVENT").next().unwrap().to_string()).collect()
+    };
+    let all = blocks(&whole);
+    let mara = owner_calendar(&g, "mara").expect("Mara owns the next step");
+    let ines = owner_calendar(&g, "ines").expect("Ines owns the room booking");
+    for (ics, owner, want) in [
+        (&mara, "Mara", vec!["Next step: Send the storage FAQ draft (Lab, Ops; Data \\ Science)"]),
+        (&ines, "Ines", vec!["Action: Book a room for the workshop (Lab, Ops; Data \\ Science)"]),
+    ] {
+        let events = parsed_events(ics);
+        let summaries: Vec<&str> = events.iter().map(|e| e.get_summary().unwrap()).collect();
+        assert_eq!(summaries, want, "{owner}: their items only, no meeting");
+        for b in blocks(ics) {
+            assert!(all.contains(&b), "{owner}'s event is written as in calendar.ics, UID included:\n{b}");
+        }
+        let name: icalendar::Calendar = ics.parse().unwrap();
+        assert_eq!(name.get_name(), Some(format!("Outreach, Guide; Test: {owner}").as_str()));
+    }
+    // Nobody else, and the same calendars when all are made at once (as `build` does).
+    assert_eq!(owner_calendar(&g, "nobody"), None);
+    let made: BTreeMap<String, String> = owner_calendars(&g).into_iter().collect();
+    assert_eq!(made.keys().collect::<Vec<_>>(), ["ada-byron", "ines", "mara"]);
+    assert_eq!(made["mara"], mara);
+    assert_eq!(made["ines"], ines);
+}

@@ -31,6 +31,7 @@
 
 mod a11y;
 mod brief;
+mod glance;
 mod injection;
 mod live_reload;
 mod outreach;

@@ -232,6 +232,82 @@
     return m ? { facet: m[1], value: decodeURIComponent(m[2]) } : null;
   }
 
+  /* Filter panels: closed in the page, so that on a phone the list comes first; opened at once
+     where the screen is wide enough to show the facets beside little else. */
+  function setupFilterPanels() {
+    if (!window.matchMedia("(min-width: 48rem)").matches) return;
+    document.querySelectorAll("[data-filter-panel]").forEach(function (d) { d.open = true; });
+  }
+
+  /* "Whose items": a person picks their name once (remembered in this browser), and the lists of
+     open items put theirs first, marked "Yours". The counts come from the page (made by the same
+     rules as the lists); the owner's own page lists them all. Without JavaScript the control stays
+     hidden and the owner pages do the job. */
+  var WHOSE_KEY = "partnerbook:whose";
+  function setupWhose() {
+    var box = document.querySelector("[data-whose]");
+    if (!box) return;
+    var select = box.querySelector("[data-whose-select]");
+    var summary = box.querySelector("[data-whose-summary]");
+    var lists = Array.prototype.slice.call(document.querySelectorAll("[data-group] tbody, [data-whose-list]"));
+    /* Each list's own order, to go back to when the choice changes. */
+    var orders = lists.map(function (l) { return Array.prototype.slice.call(l.children); });
+    var saved = "";
+    try { saved = localStorage.getItem(WHOSE_KEY) || ""; } catch (e) { saved = ""; }
+    var known = Array.prototype.some.call(select.options, function (o) { return o.value === saved; });
+    select.value = known ? saved : "";
+    box.hidden = false;
+    function mark(row, mine) {
+      row.classList.toggle("mine", mine);
+      var tag = row.querySelector(".mine-tag");
+      if (mine && !tag) {
+        tag = document.createElement("span");
+        tag.className = "badge badge-mine mine-tag";
+        tag.textContent = "Yours";
+        var cell = row.querySelector(".owner");
+        if (cell) { cell.appendChild(document.createTextNode(" ")); cell.appendChild(tag); }
+        else row.insertBefore(tag, row.firstChild);
+      } else if (!mine && tag) {
+        if (tag.previousSibling && tag.previousSibling.nodeType === 3) tag.parentNode.removeChild(tag.previousSibling);
+        tag.parentNode.removeChild(tag);
+      }
+    }
+    function describe(option) {
+      summary.textContent = "";
+      if (!option || !option.value) { summary.hidden = true; return ""; }
+      var overdue = Number(option.getAttribute("data-overdue"));
+      var week = Number(option.getAttribute("data-this-week"));
+      var text = option.textContent + ": " + overdue + " overdue, " + week + " due within 7 days. ";
+      summary.appendChild(document.createTextNode(text));
+      var link = document.createElement("a");
+      link.href = option.getAttribute("data-url");
+      link.textContent = "All open actions of " + option.textContent;
+      summary.appendChild(link);
+      summary.hidden = false;
+      return text;
+    }
+    function apply() {
+      var me = select.value;
+      lists.forEach(function (list, i) {
+        var rows = orders[i];
+        var isMine = function (r) { return me !== "" && r.getAttribute("data-owner") === me; };
+        rows.filter(isMine).concat(rows.filter(function (r) { return !isMine(r); }))
+          .forEach(function (r) { list.appendChild(r); });
+        rows.forEach(function (r) { mark(r, isMine(r)); });
+      });
+      return describe(select.options[select.selectedIndex]);
+    }
+    select.addEventListener("change", function () {
+      try {
+        if (select.value) localStorage.setItem(WHOSE_KEY, select.value);
+        else localStorage.removeItem(WHOSE_KEY);
+      } catch (e) { /* private mode: the choice lasts for this page */ }
+      var text = apply();
+      announce(select.value ? "Your items are listed first. " + text : "Items are in the usual order");
+    });
+    apply();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setupCopy();
     setupChecklists();
@@ -241,11 +317,13 @@
       if (f.facet === "tag") return (" " + item.getAttribute("data-tags") + " ").indexOf(" " + f.value + " ") >= 0;
       return item.getAttribute("data-" + f.facet) === f.value;
     });
-    setupFilters("[data-filter-scope]", ".items", "[data-group] .items > li", "owner|partner", function (item, href) {
+    setupFilters("[data-filter-scope]", ".actions-table", "[data-group] tbody > tr", "owner|partner", function (item, href) {
       var f = facetOf(href, "owner|partner");
       if (!f) return true;
       return item.getAttribute("data-" + f.facet) === f.value;
     });
+    setupFilterPanels();
+    setupWhose();
     document.querySelectorAll("[data-print]").forEach(function (b) {
       b.addEventListener("click", function () { window.print(); });
     });
