@@ -152,7 +152,7 @@ pub(super) fn tags(
     for (of_playbook, items) in [(true, playbook_tags), (false, partner_tags)] {
         for (item, names) in items {
             for (tag, name) in names {
-                let t = tags.entry(tag).or_insert_with(|| Tag { name: name.trim().to_string(), ..Tag::default() });
+                let t = tags.entry(tag).or_insert_with(|| Tag { name: super::tag_name(name), ..Tag::default() });
                 if of_playbook { &mut t.playbooks } else { &mut t.partners }.push(item.clone());
             }
         }

@@ -103,6 +103,15 @@ pub fn tag_slug(tag: &str) -> String {
     cap_slug(heading_id(tag))
 }
 
+/// A tag as readers see it: a tag written as a slug (`research-data`, all
+/// lower case, no spaces) shows as words (`research data`); any other is shown
+/// as written. Its slug, and so its page, is the same either way.
+pub(crate) fn tag_name(written: &str) -> String {
+    let written = written.trim();
+    let slug_like = !written.contains(char::is_whitespace) && !written.chars().any(char::is_uppercase);
+    if slug_like { written.replace('-', " ") } else { written.to_string() }
+}
+
 /// `slug` cut to [`MAX_TEXT_SLUG`] bytes, with a hash of the whole at the end
 /// when it is longer, so that two long texts keep apart.
 pub(crate) fn cap_slug(slug: String) -> String {
@@ -214,6 +223,21 @@ mod tests {
         assert_eq!(tag_slug(&a), tag_slug(&a.to_uppercase()), "the slug still ignores case");
         assert!(tag_slug(&"é".repeat(200)).len() <= MAX_TEXT_SLUG);
         assert!(rules::owner_slug(&a).len() <= MAX_TEXT_SLUG);
+    }
+
+    #[test]
+    fn tags_written_as_slugs_show_as_words_on_the_same_page() {
+        for (written, shown) in [
+            ("research-data", "research data"),
+            ("memorandum-of-understanding", "memorandum of understanding"),
+            ("templates", "templates"),
+            ("Grant Writing", "Grant Writing"),
+            ("GIS", "GIS"),
+            ("e-Learning", "e-Learning"),
+        ] {
+            assert_eq!(tag_name(written), shown);
+            assert_eq!(tag_slug(&tag_name(written)), tag_slug(written), "{written} keeps its page");
+        }
     }
 
     #[test]

@@ -222,5 +222,5 @@ async fn every_directory_facet_has_an_all_and_tags_show_their_names() {
     site.client().find(Locator::Css("nav[aria-label='Filter by status'] li a")).await.unwrap().click().await.unwrap();
     wait_value(&site, "document.querySelectorAll('[data-directory] > li:not([hidden])').length", json!(3), REACT).await;
     let tags = "[...document.querySelectorAll('nav[aria-label=\"Filter by tag\"] li a')].slice(1).map(a => a.firstChild.textContent.trim())";
-    assert_eq!(site.eval(tags).await, json!(["infrastructure", "research", "research-data", "spaces"]));
+    assert_eq!(site.eval(tags).await, json!(["infrastructure", "research", "research data", "spaces"]));
 }
