@@ -131,6 +131,35 @@ mod tests {
         assert!(theme.assets.iter().any(|(p, _)| p == "style.css"));
     }
 
+    /// A lost `}` is no CSS error to a browser or the HTML checker: the rest of
+    /// the file silently goes inside the open block (a print-only rule, say).
+    #[test]
+    fn the_embedded_style_sheet_closes_every_block() {
+        let theme = Theme::load(None, &[]).unwrap();
+        let (_, css) = theme.assets.iter().find(|(p, _)| p == "style.css").unwrap();
+        let css = std::str::from_utf8(css).unwrap();
+        let mut depth = 0i32;
+        let mut rest = css;
+        while let Some(i) = rest.find(['{', '}', '/', '"']) {
+            let (c, after) = (rest.as_bytes()[i], &rest[i + 1..]);
+            rest = match c {
+                b'/' if after.starts_with('*') => &after[after.find("*/").expect("an unclosed comment") + 2..],
+                b'"' => &after[after.find('"').expect("an unclosed string") + 1..],
+                b'{' => {
+                    depth += 1;
+                    after
+                }
+                b'}' => {
+                    depth -= 1;
+                    assert!(depth >= 0, "a `}}` closes nothing at byte {}", css.len() - after.len());
+                    after
+                }
+                _ => after,
+            };
+        }
+        assert_eq!(depth, 0, "style.css leaves {depth} block(s) open");
+    }
+
     #[test]
     fn a_guide_template_overrides_the_theme() {
         let theme = Theme::load(None, &[("404.html".into(), "gone".into())]).unwrap();
