@@ -19,6 +19,7 @@ mod outreach;
 mod page;
 mod page_context;
 mod pages;
+mod pipeline;
 pub mod search_index;
 mod site;
 mod syndication;

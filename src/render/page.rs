@@ -9,7 +9,7 @@ use super::context::{self, Link, tag_url};
 use super::page_context::{PageContext, SiteValue};
 use super::theme::{self, Theme};
 use super::view::Rcx;
-use super::{brief, outreach, pages, syndication};
+use super::{brief, outreach, pages, pipeline, syndication};
 use std::collections::BTreeSet;
 
 use crate::link::Guide;
@@ -110,7 +110,7 @@ pub(crate) fn context(guide: &Rcx<'_>, site: &SiteValue, route: &Route, hashed: 
             ("partners.html", meta(title, about, "partners"))
         }
         Route::Pipeline => {
-            let pipeline = outreach::pipeline(guide);
+            let pipeline = pipeline::pipeline(guide);
             ctx.insert("flow", &pipeline.flow);
             ctx.insert("apart", &pipeline.apart);
             (
