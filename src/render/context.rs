@@ -192,6 +192,16 @@ pub(crate) fn date(d: Option<Date>) -> Option<String> {
     d.map(|d| d.to_string())
 }
 
+/// A channel as words: a profile writes channels as free slugs
+/// ("department-meeting"), pages show them as a phrase ("Department
+/// meeting"): hyphens and underscores become spaces, the first letter is
+/// upper case, the rest stays as written.
+pub(crate) fn channel_label(channel: &str) -> String {
+    let words = channel.trim().replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
 /// The edit link of a source file, when `edit_url` is set.
 pub(crate) fn edit_url(settings: &Settings, path: &str) -> Option<String> {
     settings.edit_url.as_ref().map(|u| u.replace("{path}", path))

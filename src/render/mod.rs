@@ -14,6 +14,7 @@ mod context;
 mod draw;
 mod feeds;
 mod generated;
+mod history;
 mod incremental;
 mod outreach;
 mod page;

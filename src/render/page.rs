@@ -113,6 +113,9 @@ pub(crate) fn context(guide: &Rcx<'_>, site: &SiteValue, route: &Route, hashed: 
             let pipeline = pipeline::pipeline(guide);
             ctx.insert("flow", &pipeline.flow);
             ctx.insert("apart", &pipeline.apart);
+            ctx.insert("counts", &pipeline.counts);
+            ctx.insert("total", &pipeline.total);
+            ctx.insert("stale_after_days", &pipeline.stale_after_days);
             (
                 "pipeline.html",
                 meta("Partnership pipeline", "Every partner by the stage of the relationship.", "partners"),
