@@ -285,4 +285,19 @@ mod tests {
         assert_eq!(contact(&odd).mailto, None);
         assert_eq!(contact(&odd).tel, None);
     }
+
+    #[test]
+    fn channels_read_as_words() {
+        let cases = [
+            ("department-meeting", "Department meeting"),
+            ("email", "Email"),
+            ("office_hours", "Office hours"),
+            (" IT-help-desk ", "IT help desk"),
+            ("élan", "Élan"),
+            ("", ""),
+        ];
+        for (channel, words) in cases {
+            assert_eq!(channel_label(channel), words, "{channel:?}");
+        }
+    }
 }

@@ -253,16 +253,18 @@ pub(crate) fn partner<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
     // The partner's open items, each once (the next step has its own place on the page).
     let open = guide.partner_actions(&p.slug);
     let next_step = open.iter().find(|o| o.is_next_step());
-    // Each item is listed once with an anchor; meetings point to it by task.
-    let mut anchors: HashMap<String, String> = HashMap::new();
+    // Each item is listed once with an anchor; meetings point to it, by the
+    // text it is listed with.
+    let mut anchors: HashMap<String, Pointer<'a>> = HashMap::new();
     if let Some(n) = next_step {
-        anchors.insert(rules::task_key(&n.task), "#next-step".into());
+        anchors.insert(rules::task_key(&n.task), Pointer { task: &n.task, href: "#next-step".into() });
     }
     let mut count = 0;
     let mut listed = |item: ItemCtx<'a>, meeting: Option<Date>| {
         count += 1;
         let id = format!("item-{count}");
-        anchors.entry(rules::task_key(item.task)).or_insert_with(|| format!("#{id}"));
+        let task = item.task;
+        anchors.entry(rules::task_key(task)).or_insert_with(|| Pointer { task, href: format!("#{id}") });
         let meeting = meeting.map(|d| MeetingLink { date: d.to_string(), href: format!("#{}", meeting_id(d)) });
         ListedItem { item, id, meeting }
     };
@@ -304,7 +306,8 @@ pub(crate) fn partner<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
                     .action_items
                     .iter()
                     .filter_map(|a| {
-                        Some(Pointer { task: &a.task, href: anchors.get(&rules::task_key(&a.task))?.clone() })
+                        let to = anchors.get(&rules::task_key(&a.task))?;
+                        Some(Pointer { task: to.task, href: to.href.clone() })
                     })
                     .collect(),
             })
