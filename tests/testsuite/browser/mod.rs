@@ -33,6 +33,7 @@ mod a11y;
 mod injection;
 mod live_reload;
 mod outreach;
+mod partner;
 mod search;
 
 use std::io::{BufRead, BufReader, Read, Write};
