@@ -43,6 +43,8 @@ pub(crate) struct History<'a> {
 struct Tick {
     x: String,
     label: String,
+    /// The first month of a quarter: its label stays on a narrow screen.
+    major: bool,
 }
 
 /// A contact on the chart.
@@ -107,17 +109,21 @@ pub(crate) fn history(pr: &PartnerProfile, today: NaiveDate, stale_after_days: u
     let mut first = from.with_day(1).and_then(|d| d.checked_add_months(Months::new(1)));
     while let Some(m) = first.filter(|m| *m <= today) {
         let label = if m.month() == 1 { m.format("%b %Y").to_string() } else { m.format("%b").to_string() };
-        months.push(Tick { x: x(m), label });
+        months.push(Tick { x: x(m), label, major: m.month() % 3 == 1 });
         first = m.checked_add_months(Months::new(1));
     }
 
     let meetings = pr.meetings.iter().filter(|m| shown(m.date.0));
-    let mut marks: Vec<Mark<'_>> = meetings
-        .clone()
-        .map(|m| Mark { x: x(m.date.0), kind: "meeting", date: m.date.to_string(), title: m.title.as_deref() })
-        .collect();
+    // The last contact first, so that a meeting the same day is drawn inside its diamond.
     let last = pr.last_contact.filter(|d| shown(d.0));
-    marks.extend(last.map(|d| Mark { x: x(d.0), kind: "last-contact", date: d.to_string(), title: None }));
+    let mut marks: Vec<Mark<'_>> =
+        last.map(|d| Mark { x: x(d.0), kind: "last-contact", date: d.to_string(), title: None }).into_iter().collect();
+    marks.extend(meetings.clone().map(|m| Mark {
+        x: x(m.date.0),
+        kind: "meeting",
+        date: m.date.to_string(),
+        title: m.title.as_deref(),
+    }));
 
     let contact = |kind, d: Date, title| Entry {
         kind,
