@@ -1,6 +1,7 @@
 //! The context of each kind of page, built from the linked guide.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use serde::Serialize;
 
@@ -216,30 +217,36 @@ pub(crate) struct PartnerPage<'a> {
     actions_url: Option<String>,
 }
 
+/// A done action item and the first meeting that holds a copy of it.
+struct DoneItem<'a> {
+    item: ItemCtx<'a>,
+    meeting: Option<Date>,
+}
+
 /// The written copies of a partner's action items that are done, each task
 /// once as its first copy writes it (profile first, then each meeting's),
 /// with the first meeting that holds a copy.
-fn done_items<'a>(pr: &'a PartnerProfile, open: &[&'a OpenItem]) -> Vec<(ItemCtx<'a>, Option<Date>)> {
+fn done_items<'a>(pr: &'a PartnerProfile, open: &[&'a OpenItem]) -> Vec<DoneItem<'a>> {
     let written = pr
         .action_items
         .iter()
         .map(|a| (a, None))
         .chain(pr.meetings.iter().flat_map(|m| m.action_items.iter().map(move |a| (a, Some(m.date)))));
-    let mut out: Vec<(ItemCtx<'a>, Option<Date>)> = Vec::new();
-    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut out: Vec<DoneItem<'a>> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
     for (a, meeting) in written {
         let item = copy_item(a, open);
         if !item.done {
             continue;
         }
         match at.entry(rules::task_key(item.task)) {
-            std::collections::hash_map::Entry::Occupied(e) => {
-                let first = &mut out[*e.get()].1;
+            Entry::Occupied(e) => {
+                let first = &mut out[*e.get()].meeting;
                 *first = first.or(meeting);
             }
-            std::collections::hash_map::Entry::Vacant(e) => {
+            Entry::Vacant(e) => {
                 e.insert(out.len());
-                out.push((item, meeting));
+                out.push(DoneItem { item, meeting });
             }
         }
     }
@@ -270,7 +277,7 @@ pub(crate) fn partner<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
     };
     let open_items: Vec<ListedItem<'a>> =
         open.iter().filter(|o| !o.is_next_step()).map(|o| listed(open_item(o), o.agreed_at)).collect();
-    let done: Vec<ListedItem<'a>> = done_items(pr, &open).into_iter().map(|(i, m)| listed(i, m)).collect();
+    let done: Vec<ListedItem<'a>> = done_items(pr, &open).into_iter().map(|d| listed(d.item, d.meeting)).collect();
     let PlaybookLists { named, general } = playbook_lists(guide, p);
     PartnerPage {
         card: partner_card(guide, p),
