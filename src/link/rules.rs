@@ -5,6 +5,9 @@
 //! - [`open_items`]: which items of a partner are open, each listed once;
 //! - [`when`]: how urgent a due date is, and how to say it in words;
 //! - [`stale_days`]: whether a partner has gone too long without contact;
+//! - [`ago`]: how long ago a contact was, in words;
+//! - [`contacts`] and [`contact_gaps`]: a partner's dated contacts, and the
+//!   stretches between them that [`stale_days`] would have called stale;
 //! - [`Actions::of_partner`] and [`Actions::of_owner`]: what a partner's and
 //!   an owner's list of actions holds.
 //!
@@ -115,6 +118,82 @@ pub(crate) fn stale_days(
     }
     let days = today.signed_duration_since(last_contact?.0).num_days();
     (days > i64::from(after_days)).then_some(days)
+}
+
+/// How long ago `date` was, seen from `today`, in words to show beside the
+/// date: "today", "yesterday", days up to two weeks ("12 days ago"), then
+/// weeks up to nine, then calendar months, then years, rounded down, as
+/// [`when`] counts ahead. A date after today says "on a later date".
+pub(crate) fn ago(date: Date, today: NaiveDate) -> String {
+    let days = today.signed_duration_since(date.0).num_days();
+    let plural = |n: i64, unit: &str| if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") };
+    match days {
+        i64::MIN..=-1 => "on a later date".into(),
+        0 => "today".into(),
+        1 => "yesterday".into(),
+        2..=13 => format!("{days} days ago"),
+        14..=62 => format!("{} ago", plural(days / 7, "week")),
+        _ => {
+            let months = whole_months(date.0, today);
+            if months < 24 {
+                format!("{} ago", plural(months, "month"))
+            } else {
+                format!("{} ago", plural(months / 12, "year"))
+            }
+        }
+    }
+}
+
+/// A partner's contacts up to `today`, oldest first, each day once: the
+/// dates of its meetings and its `last_contact`. A meeting dated after today
+/// is planned, not yet a contact.
+pub(crate) fn contacts(profile: &PartnerProfile, today: NaiveDate) -> Vec<NaiveDate> {
+    let mut days: Vec<NaiveDate> = profile
+        .meetings
+        .iter()
+        .map(|m| m.date.0)
+        .chain(profile.last_contact.map(|d| d.0))
+        .filter(|d| *d <= today)
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    days
+}
+
+/// A stretch without contact that was stale (see [`contact_gaps`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Gap {
+    /// The contact it starts after.
+    pub(crate) from: NaiveDate,
+    /// The next contact, or today when there is none yet.
+    pub(crate) to: NaiveDate,
+    /// Days from `from` to `to`.
+    pub(crate) days: i64,
+    /// It runs to today: the partner is stale now.
+    pub(crate) ongoing: bool,
+}
+
+/// The stretches between a partner's `contacts` (oldest first, see
+/// [`contacts`]), and from the last of them to today, that [`stale_days`]
+/// calls stale when seen from their end: longer than `after_days`, for a
+/// partnership that contact keeps going. A paused or ended partner has none;
+/// the time before the first contact is not a gap (there was no relationship
+/// to keep).
+pub(crate) fn contact_gaps(
+    contacts: &[NaiveDate],
+    status: Option<Status>,
+    today: NaiveDate,
+    after_days: u32,
+) -> Vec<Gap> {
+    let ends = contacts.iter().skip(1).copied().map(|to| (to, false)).chain(std::iter::once((today, true)));
+    contacts
+        .iter()
+        .zip(ends)
+        .filter_map(|(&from, (to, ongoing))| {
+            let days = stale_days(Some(Date(from)), status, to, after_days)?;
+            Some(Gap { from, to, days, ongoing })
+        })
+        .collect()
 }
 
 /// Partners talking with the library (contacted, or a meeting under way) but with no next step written down.

@@ -192,6 +192,16 @@ pub(crate) fn date(d: Option<Date>) -> Option<String> {
     d.map(|d| d.to_string())
 }
 
+/// A channel as words: a profile writes channels as free slugs
+/// ("department-meeting"), pages show them as a phrase ("Department
+/// meeting"): hyphens and underscores become spaces, the first letter is
+/// upper case, the rest stays as written.
+pub(crate) fn channel_label(channel: &str) -> String {
+    let words = channel.trim().replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
 /// The edit link of a source file, when `edit_url` is set.
 pub(crate) fn edit_url(settings: &Settings, path: &str) -> Option<String> {
     settings.edit_url.as_ref().map(|u| u.replace("{path}", path))
@@ -274,5 +284,20 @@ mod tests {
         let odd = c("javascript:alert(1)//@x.org", "ask the desk");
         assert_eq!(contact(&odd).mailto, None);
         assert_eq!(contact(&odd).tel, None);
+    }
+
+    #[test]
+    fn channels_read_as_words() {
+        let cases = [
+            ("department-meeting", "Department meeting"),
+            ("email", "Email"),
+            ("office_hours", "Office hours"),
+            (" IT-help-desk ", "IT help desk"),
+            ("élan", "Élan"),
+            ("", ""),
+        ];
+        for (channel, words) in cases {
+            assert_eq!(channel_label(channel), words, "{channel:?}");
+        }
     }
 }

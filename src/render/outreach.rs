@@ -1,6 +1,6 @@
 //! Contexts of the outreach tools: "needs attention" on the home page, the
 //! actions list and its filters, the meeting brief, the partner directory's
-//! facets and the pipeline board.
+//! facets. The pipeline board is in [`super::pipeline`].
 
 use std::collections::BTreeMap;
 
@@ -409,34 +409,6 @@ fn directory_members<'a>(guide: &Rcx<'a>, filter: &DirectoryFilter) -> Vec<&'a P
             listed.iter().filter_map(|s| guide.partner(s)).collect()
         }
     }
-}
-
-/// One column of the pipeline board.
-#[derive(Serialize)]
-pub(crate) struct Column<'a> {
-    id: &'static str,
-    label: &'static str,
-    partners: Vec<PartnerCard<'a>>,
-}
-
-/// The pipeline board.
-pub(crate) struct Pipeline<'a> {
-    /// Prospect → contacted → meeting → active.
-    pub(crate) flow: Vec<Column<'a>>,
-    /// Paused and ended, those that have partners.
-    pub(crate) apart: Vec<Column<'a>>,
-}
-
-/// The pipeline: prospect → contacted → meeting → active, then paused and ended apart.
-pub(crate) fn pipeline<'a>(guide: &Rcx<'a>) -> Pipeline<'a> {
-    let column = |s: Status| Column {
-        id: s.as_str(),
-        label: s.label(),
-        partners: guide.partners().filter(|p| p.profile.status == Some(s)).map(|p| partner_card(guide, p)).collect(),
-    };
-    let flow = [Status::Prospect, Status::Contacted, Status::Meeting, Status::Active].map(column).into();
-    let apart = [Status::Paused, Status::Ended].map(column).into_iter().filter(|c| !c.partners.is_empty()).collect();
-    Pipeline { flow, apart }
 }
 
 /// Links of the directory's filters, for the route list.

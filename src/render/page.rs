@@ -9,7 +9,7 @@ use super::context::{self, Link, tag_url};
 use super::page_context::{PageContext, SiteValue};
 use super::theme::{self, Theme};
 use super::view::Rcx;
-use super::{brief, outreach, pages, syndication};
+use super::{brief, outreach, pages, pipeline, syndication};
 use std::collections::BTreeSet;
 
 use crate::link::Guide;
@@ -110,9 +110,12 @@ pub(crate) fn context(guide: &Rcx<'_>, site: &SiteValue, route: &Route, hashed: 
             ("partners.html", meta(title, about, "partners"))
         }
         Route::Pipeline => {
-            let pipeline = outreach::pipeline(guide);
+            let pipeline = pipeline::pipeline(guide);
             ctx.insert("flow", &pipeline.flow);
             ctx.insert("apart", &pipeline.apart);
+            ctx.insert("counts", &pipeline.counts);
+            ctx.insert("total", &pipeline.total);
+            ctx.insert("stale_after_days", &pipeline.stale_after_days);
             (
                 "pipeline.html",
                 meta("Partnership pipeline", "Every partner by the stage of the relationship.", "partners"),

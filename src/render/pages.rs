@@ -1,12 +1,17 @@
 //! The context of each kind of page, built from the linked guide.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use serde::Serialize;
 
 use super::context::*;
+use super::history::{History, history};
 use super::view::Rcx;
+use crate::link::rules::{self, OpenItem};
 use crate::link::{Guide, Partner, Playbook};
+use crate::load::fields::Date;
+use crate::load::partner::PartnerProfile;
 use crate::routes::{ActionFilter, Route};
 
 /// Context of a playbook page.
@@ -114,7 +119,16 @@ struct MeetingCtx<'a> {
     attendees: &'a [String],
     agenda: &'a [String],
     notes_html: Option<&'a str>,
-    action_items: Vec<ItemCtx<'a>>,
+    /// The action items agreed at the meeting, as links to where each is
+    /// listed with its status: the page shows each item once.
+    agreed: Vec<Pointer<'a>>,
+}
+
+/// A link to an item listed elsewhere on the page.
+#[derive(Serialize)]
+struct Pointer<'a> {
+    task: &'a str,
+    href: String,
 }
 
 #[derive(Serialize)]
@@ -126,6 +140,52 @@ struct NextStepCtx<'a> {
     when: Option<&'a str>,
 }
 
+/// An action item as the partner page lists it: once, with an anchor the
+/// meetings point to, and the meeting it was agreed at.
+#[derive(Serialize)]
+struct ListedItem<'a> {
+    #[serde(flatten)]
+    item: ItemCtx<'a>,
+    id: String,
+    /// The first meeting that holds a copy of it.
+    meeting: Option<MeetingLink>,
+}
+
+/// A link to a meeting on its partner's page.
+#[derive(Serialize)]
+struct MeetingLink {
+    date: String,
+    href: String,
+}
+
+/// The anchor of the meeting of `date` on its partner's page.
+fn meeting_id(date: Date) -> String {
+    format!("meeting-{date}")
+}
+
+/// The partner's playbooks in two lists: those written for it, and the rest.
+struct PlaybookLists {
+    /// Playbook cards of those that name the partner (see [`names_partner`]).
+    named: Vec<tera::Value>,
+    /// Playbook cards of the others the partner relates to.
+    general: Vec<tera::Value>,
+}
+
+/// Whether playbook `pb` is written for partner `slug`: its text links to the
+/// partner, or the partner is the only one it relates to. A playbook that
+/// lists many partners in its front matter but names none of them in its
+/// text is general advice (the shipped guide's relate to up to ten each).
+pub(crate) fn names_partner(pb: &Playbook, slug: &str) -> bool {
+    pb.body.links.iter().any(|l| l.partner && l.slug == slug) || pb.partners.iter().all(|p| p == slug)
+}
+
+fn playbook_lists(guide: &Rcx<'_>, p: &Partner) -> PlaybookLists {
+    let (named, general): (Vec<&Playbook>, Vec<&Playbook>) =
+        p.playbooks.iter().filter_map(|s| guide.playbook(s)).partition(|pb| names_partner(pb, &p.slug));
+    let cards = |list: Vec<&Playbook>| playbook_card_values(guide, list.iter().map(|pb| pb.slug.as_str()));
+    PlaybookLists { named: cards(named), general: cards(general) }
+}
+
 /// Context of a partner page.
 #[derive(Serialize)]
 pub(crate) struct PartnerPage<'a> {
@@ -134,44 +194,100 @@ pub(crate) struct PartnerPage<'a> {
     mission: Option<&'a str>,
     offers: &'a [String],
     library_offers: &'a [String],
-    channels: &'a [String],
+    /// Channels in words ([`channel_label`]).
+    channels: Vec<String>,
     contacts: Vec<ContactCtx<'a>>,
     last_contact: Option<String>,
+    /// How long ago the last contact was, in words ([`rules::ago`]).
+    last_contact_ago: Option<String>,
     updated: Option<String>,
     next_step: Option<NextStepCtx<'a>>,
-    open_items: Vec<ItemCtx<'a>>,
-    done_items: Vec<ItemCtx<'a>>,
+    open_items: Vec<ListedItem<'a>>,
+    done_items: Vec<ListedItem<'a>>,
     meetings: Vec<MeetingCtx<'a>>,
+    history: History<'a>,
     tags: Vec<Link>,
-    /// Playbook cards.
+    /// Cards of the playbooks that name this partner.
     playbooks: Vec<tera::Value>,
+    /// Cards of the other playbooks it relates to.
+    general_playbooks: Vec<tera::Value>,
     notes_html: Option<&'a str>,
     edit_url: Option<String>,
     brief_url: String,
     actions_url: Option<String>,
 }
 
+/// A done action item and the first meeting that holds a copy of it.
+struct DoneItem<'a> {
+    item: ItemCtx<'a>,
+    meeting: Option<Date>,
+}
+
+/// The written copies of a partner's action items that are done, each task
+/// once as its first copy writes it (profile first, then each meeting's),
+/// with the first meeting that holds a copy.
+fn done_items<'a>(pr: &'a PartnerProfile, open: &[&'a OpenItem]) -> Vec<DoneItem<'a>> {
+    let written = pr
+        .action_items
+        .iter()
+        .map(|a| (a, None))
+        .chain(pr.meetings.iter().flat_map(|m| m.action_items.iter().map(move |a| (a, Some(m.date)))));
+    let mut out: Vec<DoneItem<'a>> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for (a, meeting) in written {
+        let item = copy_item(a, open);
+        if !item.done {
+            continue;
+        }
+        match at.entry(rules::task_key(item.task)) {
+            Entry::Occupied(e) => {
+                let first = &mut out[*e.get()].meeting;
+                *first = first.or(meeting);
+            }
+            Entry::Vacant(e) => {
+                e.insert(out.len());
+                out.push(DoneItem { item, meeting });
+            }
+        }
+    }
+    out
+}
+
 /// Builds a partner page's context.
 pub(crate) fn partner<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
     let pr = &p.profile;
+    let today = guide.today();
     // The partner's open items, each once (the next step has its own place on the page).
     let open = guide.partner_actions(&p.slug);
     let next_step = open.iter().find(|o| o.is_next_step());
-    let mut done_tasks = std::collections::HashSet::new();
-    let done = pr
-        .action_items
-        .iter()
-        .map(|a| copy_item(a, &open))
-        .filter(|i| i.done && done_tasks.insert(crate::link::rules::task_key(i.task)))
-        .collect();
+    // Each item is listed once with an anchor; meetings point to it, by the
+    // text it is listed with.
+    let mut anchors: HashMap<String, Pointer<'a>> = HashMap::new();
+    if let Some(n) = next_step {
+        anchors.insert(rules::task_key(&n.task), Pointer { task: &n.task, href: "#next-step".into() });
+    }
+    let mut count = 0;
+    let mut listed = |item: ItemCtx<'a>, meeting: Option<Date>| {
+        count += 1;
+        let id = format!("item-{count}");
+        let task = item.task;
+        anchors.entry(rules::task_key(task)).or_insert_with(|| Pointer { task, href: format!("#{id}") });
+        let meeting = meeting.map(|d| MeetingLink { date: d.to_string(), href: format!("#{}", meeting_id(d)) });
+        ListedItem { item, id, meeting }
+    };
+    let open_items: Vec<ListedItem<'a>> =
+        open.iter().filter(|o| !o.is_next_step()).map(|o| listed(open_item(o), o.agreed_at)).collect();
+    let done: Vec<ListedItem<'a>> = done_items(pr, &open).into_iter().map(|d| listed(d.item, d.meeting)).collect();
+    let PlaybookLists { named, general } = playbook_lists(guide, p);
     PartnerPage {
         card: partner_card(guide, p),
         mission: pr.mission.as_deref(),
         offers: &pr.offers,
         library_offers: &pr.library_offers,
-        channels: &pr.channels,
+        channels: pr.channels.iter().map(|c| channel_label(c)).collect(),
         contacts: pr.contacts.iter().map(contact).collect(),
         last_contact: date(pr.last_contact),
+        last_contact_ago: pr.last_contact.map(|d| rules::ago(d, today)),
         updated: date(p.updated),
         next_step: next_step.map(|n| NextStepCtx {
             action: &n.task,
@@ -180,24 +296,33 @@ pub(crate) fn partner<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
             overdue: n.when.overdue(),
             when: n.when.beside_date(),
         }),
-        open_items: open.iter().filter(|o| !o.is_next_step()).map(|o| open_item(o)).collect(),
+        open_items,
         done_items: done,
         meetings: pr
             .meetings
             .iter()
             .zip(&p.meeting_notes_html)
             .map(|(m, notes)| MeetingCtx {
-                id: format!("meeting-{}", m.date),
+                id: meeting_id(m.date),
                 date: m.date.to_string(),
                 title: m.title.as_deref(),
                 attendees: &m.attendees,
                 agenda: &m.agenda,
                 notes_html: notes.as_deref(),
-                action_items: m.action_items.iter().map(|a| copy_item(a, &open)).collect(),
+                agreed: m
+                    .action_items
+                    .iter()
+                    .filter_map(|a| {
+                        let to = anchors.get(&rules::task_key(&a.task))?;
+                        Some(Pointer { task: to.task, href: to.href.clone() })
+                    })
+                    .collect(),
             })
             .collect(),
+        history: history(pr, today, guide.settings().stale_after_days),
         tags: pr.tags.iter().map(|t| Link { title: t.clone(), url: tag_url(guide.base(), t) }).collect(),
-        playbooks: playbook_card_values(guide, p.playbooks.iter().map(String::as_str)),
+        playbooks: named,
+        general_playbooks: general,
         notes_html: p.notes_html.as_deref(),
         edit_url: edit_url(guide.settings(), &p.path),
         brief_url: Route::Brief(p.slug.clone()).url(guide.base()),

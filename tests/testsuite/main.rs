@@ -13,6 +13,7 @@ mod hostile;
 mod injection;
 mod install;
 mod outreach;
+mod partner_page;
 mod properties;
 mod render;
 mod rules;

@@ -159,16 +159,19 @@ fn every_output_lists_the_same_open_items_once_in_the_same_order() {
     let ana = ["Confirm the ArcGIS licence count", "Return the borrowed 3D printer", "Send the data agreement"];
     assert_eq!(action_rows(&owner), ana, "an owner's actions");
 
-    // The partner page shows each meeting's copy as its item: owner and date of the winning copy, done when done.
+    // The partner page lists each item once, as its winning copy writes it,
+    // and each meeting points to the items agreed at it by that text.
     let gis = t.main_of("partners/gis/index.html");
     let meeting = between(&gis, "id=\"meeting-2026-11-12\"", "id=\"meeting-2026-10-01\"");
-    assert!(meeting.contains("confirm the ArcGIS licence count\n  <span class=\"meta\">Owner: Ana Ruiz · Due <time datetime=\"2026-11-17\">2026-11-17</time> (12 days late)"), "{meeting}");
-    assert!(
-        meeting.contains(
-            "<li class=\"item item-done\">\n  <span class=\"badge badge-done\">Done</span> Book the map room"
-        ),
-        "{meeting}"
-    );
+    let licence = "<a href=\"#item-1\">Confirm the ArcGIS licence count</a>";
+    assert!(meeting.contains(licence), "{meeting}");
+    assert!(meeting.contains(">Book the map room</a>"), "{meeting}");
+    assert!(meeting.contains("<a href=\"#next-step\">Send the data agreement</a>"), "{meeting}");
+    assert!(!meeting.contains("class=\"item"), "a meeting repeats no item: {meeting}");
+    let item = between(&gis, "id=\"item-1\">", "</li>");
+    assert!(item.contains("Confirm the ArcGIS licence count\n  <span class=\"meta\">Owner: Ana Ruiz · Due <time datetime=\"2026-11-17\">2026-11-17</time> (12 days late)"), "{item}");
+    let done = between(&gis, "<h3>Done</h3>", "</ul>");
+    assert_eq!(listed_tasks(done), ["Book the map room"], "{done}");
     assert!(gis.contains("Due <time datetime=\"2026-12-01\">2026-12-01</time> (due in 2 days)"), "{gis}");
 
     // Stale: the partner without status, not the paused one.

@@ -256,3 +256,54 @@ fn a_partners_and_an_owners_actions_keep_the_guide_order() {
     actions.replace_partner("lab", open_items("lab", &guide.partners["lab"].profile, guide.today));
     assert_eq!(actions.all(), guide.actions.all());
 }
+
+#[test]
+fn ago_says_how_long_since_a_contact_at_every_edge() {
+    let today = day("2028-02-28");
+    let cases = [
+        ("2028-03-01", "on a later date"),
+        ("2028-02-28", "today"),
+        ("2028-02-27", "yesterday"),
+        ("2028-02-26", "2 days ago"),
+        ("2028-02-15", "13 days ago"),
+        ("2028-02-14", "2 weeks ago"),
+        ("2027-12-28", "8 weeks ago"),
+        ("2027-12-27", "2 months ago"),
+        ("2027-03-01", "11 months ago"),
+        ("2027-02-28", "12 months ago"),
+        ("2026-03-01", "23 months ago"),
+        ("2026-02-28", "2 years ago"),
+    ];
+    for (date, words) in cases {
+        assert_eq!(ago(d(date), today), words, "{date}");
+    }
+}
+
+#[test]
+fn contacts_are_meetings_and_the_last_contact_up_to_today_each_once() {
+    let yaml = "name: IT\nlast_contact: 2026-02-01\nmeetings:\n  - date: 2026-02-01\n  - date: 2025-10-01\n  - date: 2026-04-01\n";
+    let guide = guide(&[("it", yaml)], "2026-03-01");
+    let days = contacts(&guide.partners["it"].profile, day("2026-03-01"));
+    assert_eq!(days, [day("2025-10-01"), day("2026-02-01")]);
+}
+
+#[test]
+fn gaps_are_the_stretches_stale_days_would_call_stale() {
+    let today = day("2026-12-01");
+    let contacts = [day("2026-01-01"), day("2026-03-02"), day("2026-06-01"), day("2026-07-15"), day("2026-09-01")];
+    // 60 days (Jan 1 to Mar 2) is not more than 60; 91 days is, and so is the 91 days to today.
+    let gap = |from: &str, to: &str, days, ongoing| Gap { from: day(from), to: day(to), days, ongoing };
+    let want = [gap("2026-03-02", "2026-06-01", 91, false), gap("2026-09-01", "2026-12-01", 91, true)];
+    for status in [None, Some(Status::Prospect), Some(Status::Active)] {
+        assert_eq!(contact_gaps(&contacts, status, today, 60), want, "{status:?}");
+    }
+    // The gap to today is there exactly when stale_days says the partner is stale.
+    assert_eq!(stale_days(Some(Date(contacts[4])), None, today, 60), Some(91));
+    assert_eq!(contact_gaps(&contacts, None, today, 91).len(), 0);
+    // Quiet on purpose: never stale, no gaps.
+    for status in [Status::Paused, Status::Ended] {
+        assert!(contact_gaps(&contacts, Some(status), today, 60).is_empty(), "{status:?}");
+    }
+    // Never contacted: nothing to be stale since.
+    assert!(contact_gaps(&[], None, today, 60).is_empty());
+}

@@ -35,6 +35,7 @@ mod glance;
 mod injection;
 mod live_reload;
 mod outreach;
+mod partner;
 mod search;
 
 use std::io::{BufRead, BufReader, Read, Write};
