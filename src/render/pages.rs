@@ -39,7 +39,7 @@ pub(crate) fn playbook<'a>(guide: &Rcx<'a>, p: &'a Playbook) -> PlaybookPage<'a>
         updated: date(p.updated),
         body_html: &p.body.html,
         toc: &p.body.toc,
-        tags: p.tags.iter().map(|t| Link { title: t.clone(), url: tag_url(guide.base(), t) }).collect(),
+        tags: p.tags.iter().map(|t| Link { title: crate::link::tag_name(t), url: tag_url(guide.base(), t) }).collect(),
         partners: partner_card_values(guide, p.partners.iter().map(String::as_str)),
         related: playbook_card_values(guide, guide.related(&p.slug).iter().map(String::as_str)),
         edit_url: edit_url(guide.settings(), &p.path),
@@ -320,7 +320,7 @@ pub(crate) fn partner<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
             })
             .collect(),
         history: history(pr, today, guide.settings().stale_after_days),
-        tags: pr.tags.iter().map(|t| Link { title: t.clone(), url: tag_url(guide.base(), t) }).collect(),
+        tags: pr.tags.iter().map(|t| Link { title: crate::link::tag_name(t), url: tag_url(guide.base(), t) }).collect(),
         playbooks: named,
         general_playbooks: general,
         notes_html: p.notes_html.as_deref(),
