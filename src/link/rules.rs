@@ -160,6 +160,13 @@ pub(crate) fn contacts(profile: &PartnerProfile, today: NaiveDate) -> Vec<NaiveD
     days
 }
 
+/// A partner's last contact by `today`: the later of its `last_contact` and
+/// its latest meeting held. A meeting is a contact even when `last_contact`
+/// was not moved, so staleness, the pipeline and the contact history agree.
+pub(crate) fn last_contact(profile: &PartnerProfile, today: NaiveDate) -> Option<Date> {
+    contacts(profile, today).last().map(|d| Date(*d))
+}
+
 /// A stretch without contact that was stale (see [`contact_gaps`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Gap {

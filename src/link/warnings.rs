@@ -77,7 +77,8 @@ pub(super) fn check_partner(
         let pr = &partner.profile;
         let name_span = key_span(file, text, whole.clone(), "name");
 
-        if let Some(days) = stale_days(pr.last_contact, pr.status, guide.today, guide.settings.stale_after_days) {
+        let last = super::rules::last_contact(pr, guide.today);
+        if let Some(days) = stale_days(last, pr.status, guide.today, guide.settings.stale_after_days) {
             let span = value_span(file, text, whole.clone(), "last_contact").unwrap_or_else(|| name_span.clone());
             diags.push(
                 Diagnostic::warning(

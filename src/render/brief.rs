@@ -75,7 +75,7 @@ pub(crate) fn brief<'a>(guide: &Rcx<'a>, p: &'a Partner) -> Brief<'a> {
         status: pr.status.map(|s| s.label()),
         summary: pr.summary.as_deref(),
         mission: pr.mission.as_deref(),
-        last_contact: pr.last_contact.map(|d| d.to_string()),
+        last_contact: crate::link::rules::last_contact(pr, guide.today()).map(|d| d.to_string()),
         people: pr.contacts.iter().map(contact).collect(),
         offers: &pr.offers,
         library_offers: &pr.library_offers,

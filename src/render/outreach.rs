@@ -278,13 +278,19 @@ pub(crate) fn attention<'a>(guide: &Rcx<'a>) -> Attention<'a> {
     // Cards only for the few listed: a large guide has thousands of partners.
     let mut stale: Vec<(i64, &Partner)> = guide
         .partners()
-        .filter(|p| p.profile.last_contact.is_some())
-        .filter_map(|p| Some((rules::stale_days(p.profile.last_contact, p.profile.status, guide.today(), days)?, p)))
+        .filter_map(|p| {
+            let last = rules::last_contact(&p.profile, guide.today());
+            Some((rules::stale_days(last, p.profile.status, guide.today(), days)?, p))
+        })
         .collect();
     stale.sort_by(|(da, a), (db, b)| db.cmp(da).then(a.profile.name.cmp(&b.profile.name)));
     let no_next_step: Vec<&Partner> = guide.partners().filter(|p| rules::without_next_step(&p.profile)).collect();
     let stale_ctx = stale.iter().take(HOME_LIST).filter_map(|&(d, p)| {
-        Some(StaleCtx { card: partner_card(guide, p), days: d, last_contact: p.profile.last_contact?.to_string() })
+        Some(StaleCtx {
+            card: partner_card(guide, p),
+            days: d,
+            last_contact: rules::last_contact(&p.profile, guide.today())?.to_string(),
+        })
     });
     Attention {
         empty: overdue.is_empty() && stale.is_empty() && no_next_step.is_empty(),

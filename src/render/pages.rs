@@ -286,8 +286,8 @@ pub(crate) fn partner<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
         library_offers: &pr.library_offers,
         channels: pr.channels.iter().map(|c| channel_label(c)).collect(),
         contacts: pr.contacts.iter().map(contact).collect(),
-        last_contact: date(pr.last_contact),
-        last_contact_ago: pr.last_contact.map(|d| rules::ago(d, today)),
+        last_contact: date(rules::last_contact(pr, today)),
+        last_contact_ago: rules::last_contact(pr, today).map(|d| rules::ago(d, today)),
         updated: date(p.updated),
         next_step: next_step.map(|n| NextStepCtx {
             action: &n.task,

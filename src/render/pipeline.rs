@@ -84,12 +84,13 @@ fn card<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PipelineCard<'a> {
         due: n.due.and_then(|d| Some(Dated { date: d.to_string(), words: n.when.beside_date()?.to_string() })),
         overdue: n.when.overdue(),
     });
+    let last = rules::last_contact(pr, today);
     PipelineCard {
         name: &pr.name,
         url: partner_url(guide.base(), &p.slug),
         kind_label: pr.kind.map(|k| k.label()),
-        last_contact: pr.last_contact.map(|d| Dated { date: d.to_string(), words: rules::ago(d, today) }),
-        stale: rules::stale_days(pr.last_contact, pr.status, today, guide.settings().stale_after_days).is_some(),
+        last_contact: last.map(|d| Dated { date: d.to_string(), words: rules::ago(d, today) }),
+        stale: rules::stale_days(last, pr.status, today, guide.settings().stale_after_days).is_some(),
         next_step,
     }
 }

@@ -230,3 +230,32 @@ fn pipeline_cards_show_last_contact_and_next_step_in_words_under_a_bar_of_counts
     let paused = between(&page, "Paused Office</a>", "</li>");
     assert!(paused.contains("when-overdue\">10 days late"), "{paused}");
 }
+
+/// A meeting held after the written `last_contact` is a contact: `check`, the
+/// home page, the pipeline, the profile and partners.json all take its date.
+#[test]
+fn a_meeting_after_the_written_last_contact_keeps_the_partner_fresh() {
+    let t = GuideTest::empty();
+    t.file("site.yaml", SITE).file(
+        "partners/lab.yaml",
+        "name: Lab\nstatus: active\nlast_contact: 2026-06-01\nmeetings:\n  - date: 2026-11-02\n    title: Check-in\n",
+    );
+    let run = t.run(&["check"]).success();
+    assert!(!run.stderr.contains("stale-partner") && !run.stderr.contains("no contact with"), "{}", run.stderr);
+    t.build_ok();
+    assert!(!t.main_of("index.html").contains("No contact for more than"), "the home page lists it as stale");
+    let profile = t.main_of("partners/lab/index.html");
+    assert!(profile.contains("2026-11-02"), "{profile}");
+    let pipeline = t.main_of("partners/pipeline/index.html");
+    assert!(pipeline.contains("datetime=\"2026-11-02\"") && !pipeline.contains("over 60 days"), "{pipeline}");
+    let json = t.read_output("partners.json");
+    assert!(json.contains("\"stale\": false"), "{json}");
+
+    // Without the meeting, the same partner is stale everywhere.
+    t.file("partners/lab.yaml", "name: Lab\nstatus: active\nlast_contact: 2026-06-01\n");
+    let run = t.run(&["check"]).success();
+    assert!(run.stderr.contains("no contact with `lab` for 181 days"), "{}", run.stderr);
+    t.build_ok();
+    assert!(t.main_of("index.html").contains("No contact for more than 60 days"));
+    assert!(t.read_output("partners.json").contains("\"stale\": true"));
+}

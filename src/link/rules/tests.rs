@@ -307,3 +307,15 @@ fn gaps_are_the_stretches_stale_days_would_call_stale() {
     // Never contacted: nothing to be stale since.
     assert!(contact_gaps(&[], None, today, 60).is_empty());
 }
+
+#[test]
+fn a_meeting_held_after_the_written_last_contact_is_the_last_contact() {
+    let yaml = "name: IT\nstatus: active\nlast_contact: 2026-01-05\nmeetings:\n  - date: 2026-02-20\n    title: Check-in\n  - date: 2026-04-01\n    title: Planned\n";
+    let guide = guide(&[("it", yaml)], "2026-03-01");
+    let pr = &guide.partners["it"].profile;
+    // The meeting of 2026-02-20 counts; the one planned for April does not yet.
+    assert_eq!(last_contact(pr, day("2026-03-01")), Some(d("2026-02-20")));
+    assert_eq!(stale_days(last_contact(pr, day("2026-03-01")), pr.status, day("2026-03-01"), 60), None);
+    // The written date alone would have been stale (55 days is not, 115 is).
+    assert_eq!(stale_days(pr.last_contact, pr.status, day("2026-04-30"), 60), Some(115));
+}

@@ -142,7 +142,13 @@ fn partner_json<'a>(guide: &'a Guide, p: &'a Partner) -> PartnerJson<'a> {
         channels: &pr.channels,
         contacts: pr.contacts.iter().map(contact).collect(),
         last_contact: date(pr.last_contact),
-        stale: stale_days(pr.last_contact, pr.status, guide.today, s.stale_after_days).is_some(),
+        stale: stale_days(
+            crate::link::rules::last_contact(pr, guide.today),
+            pr.status,
+            guide.today,
+            s.stale_after_days,
+        )
+        .is_some(),
         next_step: pr.next_step.as_ref().map(|n| NextStepJson {
             action: &n.action,
             due: date(n.due_date()),

@@ -337,7 +337,8 @@ fn partners_json_has_every_profile_field() {
     );
     assert_eq!(lab["contacts"][0]["gatekeeper"], false);
     assert_eq!(lab["last_contact"], "2026-01-10");
-    assert_eq!(lab["stale"], true, "50 days without contact, 30 allowed");
+    // `last_contact` was 50 days ago, but the meeting of 2026-02-01 (28 days ago) is the last contact.
+    assert_eq!(lab["stale"], false, "28 days since the last meeting, 30 allowed");
     assert_eq!(
         lab["next_step"],
         serde_json::json!({"action": "Send the storage FAQ draft", "due": "2026-03-10", "owner": "Mara", "overdue": false})
