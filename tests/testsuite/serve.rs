@@ -307,6 +307,7 @@ fn html_urls(site: &Tree) -> Vec<String> {
 /// `</body>`; panics if that script is not there exactly once.
 #[track_caller]
 fn without_live_script(html: &str) -> String {
+    let html = &without_edit_data(html);
     let end = html.rfind("</body>").unwrap_or_else(|| panic!("no </body> in:\n{html}"));
     let before = &html[..end];
     assert!(before.ends_with("</script>"), "the live-reload script is not right before </body>:\n{html}");
@@ -315,6 +316,17 @@ fn without_live_script(html: &str) -> String {
     assert_eq!(before[start..].matches("</script>").count(), 1, "the injected script is not one element:\n{html}");
     assert!(before[start..].contains(&format!("new EventSource(\"{EVENTS}\")")), "script lacks the events URL");
     format!("{}{}", &html[..start], &html[end..])
+}
+
+/// A served page without the editing data and script that serve injects
+/// right before `</body>` while editing is on (see `edit.rs`); as it is when they are not there.
+pub(crate) fn without_edit_data(html: &str) -> String {
+    const START: &str = r#"<script type="application/json" id="partnerbook-edit">"#;
+    const END: &str = r#"<script src="/_partnerbook/edit.js" defer></script></body>"#;
+    match (html.rfind(START), html.rfind(END)) {
+        (Some(start), Some(end)) if start < end => format!("{}</body>{}", &html[..start], &html[end + END.len()..]),
+        _ => html.to_string(),
+    }
 }
 
 /// The generation a served page was rendered for (`var g=N` of the live-reload script).
