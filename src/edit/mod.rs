@@ -13,6 +13,8 @@
 mod doc;
 mod markdown;
 mod partner;
+#[cfg(test)]
+mod proptests;
 mod scalar;
 #[cfg(test)]
 mod tests;
