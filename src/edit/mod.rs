@@ -12,6 +12,8 @@
 
 mod doc;
 mod markdown;
+#[cfg(test)]
+mod markdown_props;
 mod partner;
 #[cfg(test)]
 mod proptests;

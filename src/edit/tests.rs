@@ -233,3 +233,30 @@ fn markdown_refusals_name_the_problem() {
     };
     assert!(edit_markdown(anchored, &edit).unwrap_err().message.contains("anchor"));
 }
+
+#[test]
+fn values_written_as_nothing_are_filled_in() {
+    let text = "name: X\nstatus:\nnext_step: # soon\n# none yet\n";
+    assert_eq!(
+        ok(text, &PartnerEdit::Status("active".into())),
+        "name: X\nstatus: active\nnext_step: # soon\n# none yet\n"
+    );
+    let step = NewNextStep { action: "Call".into(), owner: None, due: Some(day("2026-03-04")) };
+    assert_eq!(
+        ok(text, &PartnerEdit::NextStep(step)),
+        "name: X\nstatus:\nnext_step:\n  action: Call\n  due: 2026-03-04\n# none yet\n"
+    );
+}
+
+#[test]
+fn a_folded_summary_is_replaced_whole() {
+    let text = "---\ntitle: A\nsummary: >\n  folded\n  text\n\nstage: meet\n---\nbody\n";
+    let edit = MarkdownEdit {
+        fields: vec![FieldChange { key: "summary".into(), value: FieldValue::Text("Two\nlines".into()) }],
+        body: "body\n".into(),
+    };
+    assert_eq!(
+        edit_markdown(text, &edit).unwrap(),
+        "---\ntitle: A\nsummary: \"Two\\nlines\"\n\nstage: meet\n---\nbody\n"
+    );
+}
