@@ -260,3 +260,23 @@ fn a_folded_summary_is_replaced_whole() {
         "---\ntitle: A\nsummary: \"Two\\nlines\"\n\nstage: meet\n---\nbody\n"
     );
 }
+
+#[test]
+fn a_block_list_stays_a_block_list() {
+    let text = "---\ntitle: A\ntags:\n    -   one   # first\n    - two\nstage: meet\n---\n";
+    let edit = |tags: Vec<&str>| MarkdownEdit {
+        fields: vec![FieldChange {
+            key: "tags".into(),
+            value: FieldValue::List(tags.into_iter().map(Into::into).collect()),
+        }],
+        body: String::new(),
+    };
+    assert_eq!(
+        edit_markdown(text, &edit(vec!["x, y", "z"])).unwrap(),
+        "---\ntitle: A\ntags:\n    -   x, y\n    -   z\nstage: meet\n---\n"
+    );
+    assert_eq!(edit_markdown(text, &edit(vec![])).unwrap(), "---\ntitle: A\ntags: []\nstage: meet\n---\n");
+    // A list holding an anchor is not replaced.
+    let anchored = "---\ntitle: A\ntags:\n  - &t one\n---\n";
+    assert!(edit_markdown(anchored, &edit(vec!["x"])).unwrap_err().message.contains("anchor"));
+}
