@@ -163,17 +163,23 @@ impl EditRequest {
 
 /// The front matter keys the Markdown form edits.
 const FIELDS: &[&str] = &["title", "summary", "stage", "partners", "tags"];
+/// What the form may change in a free page's front matter (a page has no stage, partners or tags).
+const PAGE_FIELDS: &[&str] = &["title", "summary"];
 
 /// The front matter changes of a Markdown request: a string, a list of
-/// strings, or `null` to remove; only the form's keys.
-pub(crate) fn field_changes(fields: &serde_json::Map<String, serde_json::Value>) -> Result<Vec<FieldChange>, Refusal> {
+/// strings, or `null` to remove; only the form's keys (fewer for a free `page`).
+pub(crate) fn field_changes(
+    fields: &serde_json::Map<String, serde_json::Value>,
+    page: bool,
+) -> Result<Vec<FieldChange>, Refusal> {
     use serde_json::Value;
+    let allowed = if page { PAGE_FIELDS } else { FIELDS };
     let mut out = Vec::new();
     for (key, value) in fields {
-        if !FIELDS.contains(&key.as_str()) {
+        if !allowed.contains(&key.as_str()) {
             return Err(Refusal::invalid(
                 format!("`{key}` cannot be changed from the form"),
-                Some(format!("the form changes {}; edit other keys in the file", FIELDS.join(", "))),
+                Some(format!("the form changes {}; edit other keys in the file", allowed.join(", "))),
             ));
         }
         let value = match value {
@@ -204,4 +210,27 @@ pub(crate) fn field_changes(fields: &serde_json::Map<String, serde_json::Value>)
         out.push(FieldChange { key: key.clone(), value });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(json: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+        json.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn a_page_takes_only_the_fields_a_page_has() {
+        let playbook =
+            fields(serde_json::json!({"title": "Run it", "stage": "meet", "tags": ["a", " "], "summary": ""}));
+        let changes = field_changes(&playbook, false).unwrap();
+        assert_eq!(changes.len(), 4);
+        assert!(matches!(&changes[1].value, FieldValue::Remove), "an empty summary is removed");
+        let refused = field_changes(&playbook, true).err().expect("a page has no stage or tags");
+        assert!(refused.message.contains("cannot be changed"), "{}", refused.message);
+        assert!(field_changes(&fields(serde_json::json!({"title": "About", "summary": "Us."})), true).is_ok());
+        assert!(field_changes(&fields(serde_json::json!({"title": ""})), true).is_err(), "a title is required");
+        assert!(field_changes(&fields(serde_json::json!({"stage": "later"})), false).is_err(), "unknown stage");
+    }
 }

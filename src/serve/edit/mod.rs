@@ -224,7 +224,8 @@ fn edit_partner(editing: &Editing, req: PartnerRequest) -> Result<Answer, Refusa
 
 fn edit_markdown(editing: &Editing, req: MarkdownRequest) -> Result<Answer, Refusal> {
     guard::check_path(&req.file, Editable::Markdown)?;
-    let edit = crate::edit::MarkdownEdit { fields: api::field_changes(&req.fields)?, body: req.body };
+    let page = req.file.starts_with("pages/");
+    let edit = crate::edit::MarkdownEdit { fields: api::field_changes(&req.fields, page)?, body: req.body };
     write_checked(
         editing,
         &req.file,
