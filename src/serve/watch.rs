@@ -145,21 +145,28 @@ impl Watch {
         }
     }
 
-    /// Blocks for the first relevant event, then drains until the folder has
-    /// been quiet for [`QUIET`] (mdBook's way); `None` when notify is gone.
+    /// Blocks for the first relevant event, then drains until no relevant
+    /// event has come for [`QUIET`] (mdBook's way); `None` when notify is gone.
+    /// Only relevant events keep the burst open: files being read (serve's
+    /// editing reads a page's file for each request) must not delay a rebuild.
     fn gather(&self, raw: &Receiver<notify::Result<notify::Event>>) -> Option<Gathered> {
         let mut gathered = Gathered::default();
         while gathered.files.is_empty() && !gathered.root {
             self.relevant(&raw.recv().ok()?, &mut gathered);
         }
         let started = Instant::now();
+        let mut last = started;
         loop {
-            match raw.recv_timeout(QUIET) {
-                Ok(event) => self.relevant(&event, &mut gathered),
+            match raw.recv_timeout(QUIET.saturating_sub(last.elapsed())) {
+                Ok(event) => {
+                    if self.relevant(&event, &mut gathered) {
+                        last = Instant::now();
+                    }
+                }
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return None,
             }
-            if started.elapsed() > MAX_WAIT {
+            if started.elapsed() > MAX_WAIT || last.elapsed() >= QUIET {
                 break;
             }
         }
@@ -168,18 +175,27 @@ impl Watch {
         Some(gathered)
     }
 
-    fn relevant(&self, event: &notify::Result<notify::Event>, out: &mut Gathered) {
-        let Ok(event) = event else { return };
+    /// Adds what `event` changed to `out`; true when it changed anything.
+    fn relevant(&self, event: &notify::Result<notify::Event>, out: &mut Gathered) -> bool {
+        let Ok(event) = event else { return false };
         if matches!(event.kind, EventKind::Access(_)) {
-            return;
+            return false;
         }
+        let mut any = false;
         for path in &event.paths {
             match self.roots.iter().find_map(|root| classify(path, root)) {
-                Some(Change::File(rel)) => out.files.push(rel),
-                Some(Change::Root) => out.root |= moves_root(&event.kind),
-                None => {}
+                Some(Change::File(rel)) => {
+                    out.files.push(rel);
+                    any = true;
+                }
+                Some(Change::Root) if moves_root(&event.kind) => {
+                    out.root = true;
+                    any = true;
+                }
+                Some(Change::Root) | None => {}
             }
         }
+        any
     }
 
     /// After an event on the guide folder itself: drops the watch on the
@@ -216,6 +232,48 @@ impl Watch {
 mod tests {
     use super::*;
     use notify::event::{AccessKind, CreateKind, DataChange, MetadataKind, RemoveKind, RenameMode};
+
+    /// A file read again and again while a save is gathered (serve's editing
+    /// reads a page's file for each request) must not hold the rebuild back
+    /// until [`MAX_WAIT`]: only changes keep a burst open.
+    #[test]
+    fn reads_do_not_keep_a_burst_of_changes_open() {
+        let dir = std::env::temp_dir().join(format!("pb-watch-reads-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (tx, _) = std::sync::mpsc::channel();
+        let watch = Watch {
+            watcher: notify::recommended_watcher(tx).unwrap(),
+            roots: [dir.clone(), dir.clone()],
+            parent: None,
+            gone: false,
+        };
+        let (raw_tx, raw_rx) = std::sync::mpsc::channel();
+        let event = {
+            let dir = dir.clone();
+            move |kind: EventKind, rel: &str| Ok(notify::Event::new(kind).add_path(dir.join(rel)))
+        };
+        raw_tx.send(event(EventKind::Modify(ModifyKind::Data(DataChange::Any)), "partners/a.yaml")).unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let reader = {
+            let (stop, raw_tx, event) = (stop.clone(), raw_tx.clone(), event.clone());
+            std::thread::spawn(move || {
+                // Reads every 2 ms for up to twice MAX_WAIT, or until the burst is gathered.
+                let until = Instant::now() + 2 * MAX_WAIT;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) && Instant::now() < until {
+                    let _ = raw_tx.send(event(EventKind::Access(AccessKind::Any), "partners/a.yaml"));
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+            })
+        };
+        let started = Instant::now();
+        let gathered = watch.gather(&raw_rx).expect("a burst");
+        let took = started.elapsed();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        reader.join().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(gathered.files, ["partners/a.yaml"]);
+        assert!(took < MAX_WAIT, "the reads held the burst open for {took:?}");
+    }
 
     #[test]
     fn classify_keeps_guide_files_and_drops_noise() {
