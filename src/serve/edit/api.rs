@@ -227,7 +227,7 @@ mod tests {
         let changes = field_changes(&playbook, false).unwrap();
         assert_eq!(changes.len(), 4);
         assert!(matches!(&changes[1].value, FieldValue::Remove), "an empty summary is removed");
-        let refused = field_changes(&playbook, true).err().expect("a page has no stage or tags");
+        let Err(refused) = field_changes(&playbook, true) else { panic!("a page has no stage or tags") };
         assert!(refused.message.contains("cannot be changed"), "{}", refused.message);
         assert!(field_changes(&fields(serde_json::json!({"title": "About", "summary": "Us."})), true).is_ok());
         assert!(field_changes(&fields(serde_json::json!({"title": ""})), true).is_err(), "a title is required");
