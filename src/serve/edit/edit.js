@@ -1,0 +1,677 @@
+// partnerbook's editing controls. `partnerbook serve` serves this script at
+// /_partnerbook/edit.js and links it from every page it serves while editing
+// is on; a built site never has it. It reads the page data serve puts in
+// <script type="application/json" id="partnerbook-edit">, adds the buttons and
+// forms, and talks to serve's POST endpoints under /_partnerbook/edit/ with the
+// per-process token. After a save, serve's live reload (or this script, if no
+// reload comes) shows the new page, and this script shows what changed.
+// No dependencies: plain DOM, fetch and <dialog>.
+(function () {
+  'use strict';
+
+  var dataElement = document.getElementById('partnerbook-edit');
+  if (!dataElement || !window.fetch) return;
+  var config;
+  try {
+    config = JSON.parse(dataElement.textContent);
+  } catch (e) {
+    return;
+  }
+  var page = config.page || { kind: 'other' };
+  var API = '/_partnerbook/edit/';
+  // What the last save changed, kept across the reload that follows it.
+  var SAVED_KEY = 'partnerbook-edit-saved';
+  // How long to wait for serve's live reload before reloading by hand.
+  var RELOAD_FALLBACK_MS = 4000;
+  // How long to wait for a new page to be built before going to it anyway.
+  var NEW_PAGE_WAIT_MS = 10000;
+  // Typing pause before the preview is asked for.
+  var PREVIEW_DEBOUNCE_MS = 250;
+
+  var STYLE = [
+    '.pb-edit{margin:1rem 0;padding:.75rem 1rem;border:1px dashed var(--border-strong);border-radius:var(--radius,8px);background:var(--surface-2);color:var(--text)}',
+    '.pb-edit-row{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:0}',
+    '.pb-edit-label{margin:0 .25rem 0 0;font-size:.875rem;color:var(--muted)}',
+    '.pb-primary{background:var(--link);color:var(--on-accent);border-color:var(--link)}',
+    '.pb-primary:hover{background:var(--link-hover);color:var(--on-accent)}',
+    '.pb-mark-done{margin-left:.5rem;padding:.15em .6em;font-size:.8125rem}',
+    'dialog.pb-dialog{width:min(40rem,calc(100vw - 2rem));max-height:calc(100vh - 2rem);padding:1.25rem 1.5rem;border:1px solid var(--border-strong);border-radius:var(--radius,8px);background:var(--surface);color:var(--text)}',
+    'dialog.pb-dialog-wide{width:min(80rem,calc(100vw - 2rem))}',
+    'dialog.pb-dialog::backdrop{background:rgb(0 0 0 / .55)}',
+    '.pb-dialog h2{margin:0 0 .5rem;font-size:1.25rem}',
+    '.pb-note,.pb-hint{font-size:.875rem;color:var(--muted);margin:.15rem 0 0}',
+    '.pb-field{margin:.75rem 0}',
+    '.pb-field label{display:block;font-weight:600;margin-bottom:.2rem}',
+    '.pb-field input,.pb-field select,.pb-field textarea{width:100%;padding:.4rem .55rem;border:1px solid var(--border-strong);border-radius:var(--radius,8px);background:var(--bg);color:var(--text);font:inherit}',
+    '.pb-field textarea{min-height:6rem;resize:vertical}',
+    '.pb-body textarea{min-height:22rem;font-family:var(--mono,monospace);font-size:.875rem;line-height:1.45}',
+    '.pb-req{color:var(--red)}',
+    '.pb-dialog fieldset{margin:.75rem 0;padding:.25rem .9rem .5rem;border:1px solid var(--border);border-radius:var(--radius,8px)}',
+    '.pb-dialog legend{font-weight:600;padding:0 .3rem}',
+    '.pb-items-row{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,1fr) minmax(0,1fr);gap:0 .75rem}',
+    '@media (max-width:40rem){.pb-items-row{grid-template-columns:minmax(0,1fr)}}',
+    '.pb-buttons{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:1rem}',
+    '.pb-error{color:var(--red);margin:.5rem 0 0}',
+    '.pb-error:empty{margin:0}',
+    '.pb-error p{margin:.25rem 0}',
+    '.pb-status{color:var(--muted);margin:.5rem 0 0}',
+    '.pb-diff{margin:.5rem 0;padding:.5rem .75rem;max-height:20rem;overflow:auto;background:var(--bg);color:var(--text);border:1px solid var(--border);border-radius:var(--radius,8px);font:.8125rem/1.45 var(--mono,monospace);white-space:pre}',
+    '.pb-diff span{display:block}',
+    '.pb-diff .pb-add{color:var(--green);background:var(--green-bg)}',
+    '.pb-diff .pb-del{color:var(--red);background:var(--red-bg)}',
+    '.pb-diff .pb-hunk{color:var(--blue)}',
+    '.pb-editor{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:0 1.5rem}',
+    '@media (max-width:60rem){.pb-editor{grid-template-columns:minmax(0,1fr)}}',
+    '.pb-preview{border-left:3px solid var(--border);padding-left:1rem;min-width:0}',
+    '.pb-preview h3{margin:.75rem 0 .25rem;font-size:1rem}',
+    '.pb-problems{margin:.25rem 0;padding-left:1.25rem}',
+    '.pb-problem-error{color:var(--red)}',
+    '.pb-problem-warning{color:var(--amber)}',
+    '.pb-preview-html{max-height:32rem;overflow:auto}',
+    '.pb-saved{margin:1rem 0;padding:.75rem 1rem;border:1px solid var(--green);border-left-width:4px;border-radius:var(--radius,8px);background:var(--surface);color:var(--text)}',
+    '.pb-saved-title{margin:0;font-weight:600}',
+    '.pb-commit{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.5rem 0}',
+    '.pb-commit .pb-field{margin:0;flex:1 1 18rem}'
+  ].join('\n');
+
+  // ---- Small DOM helpers ----
+
+  var idCounter = 0;
+  function uid(prefix) {
+    idCounter += 1;
+    return 'pb-' + prefix + '-' + idCounter;
+  }
+
+  // An element with attributes (`text` sets its text, `class` its class) and children.
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === null || value === undefined || value === false) return;
+      if (name === 'text') node.textContent = value;
+      else if (name === 'class') node.className = value;
+      else node.setAttribute(name, value === true ? '' : value);
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function button(text, attrs) {
+    var b = el('button', Object.assign({ type: 'button', class: 'button' }, attrs || {}));
+    b.textContent = text;
+    return b;
+  }
+
+  // Today in the browser's time zone, as <input type="date"> writes it.
+  function today() {
+    var d = new Date();
+    var pad = function (n) { return (n < 10 ? '0' : '') + n; };
+    return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate());
+  }
+
+  // A labelled form control. `spec`: name, label, type ('text', 'date',
+  // 'textarea', 'select'), value, required, options ([value, text] pairs), hint.
+  function field(spec) {
+    var id = uid(spec.name);
+    var control;
+    if (spec.type === 'textarea') {
+      control = el('textarea', { id: id, name: spec.name, rows: spec.rows || 4 });
+      control.value = spec.value || '';
+    } else if (spec.type === 'select') {
+      control = el('select', { id: id, name: spec.name });
+      spec.options.forEach(function (o) {
+        var option = el('option', { value: o[0], text: o[1] });
+        if (o[0] === (spec.value || '')) option.selected = true;
+        control.appendChild(option);
+      });
+    } else {
+      control = el('input', { id: id, name: spec.name, type: spec.type || 'text', autocomplete: 'off' });
+      control.value = spec.value || '';
+    }
+    if (spec.required) control.required = true;
+    var label = el('label', { for: id }, [spec.label, spec.required ? el('span', { class: 'pb-req', 'aria-hidden': 'true', text: ' *' }) : null]);
+    var wrap = el('div', { class: 'pb-field' + (spec.className ? ' ' + spec.className : '') }, [label, control]);
+    if (spec.hint) {
+      var hint = el('p', { class: 'pb-hint', id: id + '-hint', text: spec.hint });
+      control.setAttribute('aria-describedby', hint.id);
+      wrap.appendChild(hint);
+    }
+    return { wrap: wrap, control: control };
+  }
+
+  function listText(list) {
+    return (list || []).join(', ');
+  }
+
+  function splitList(text) {
+    return text.split(',').map(function (s) { return s.trim(); }).filter(function (s) { return s !== ''; });
+  }
+
+  // ---- Talking to serve ----
+
+  // POSTs `body` as JSON to an edit endpoint; resolves to {status, data}.
+  function post(endpoint, body) {
+    return fetch(API + endpoint, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-Partnerbook-Token': config.token },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.text().then(function (text) {
+        var data = null;
+        try { data = JSON.parse(text); } catch (e) { data = { message: text || response.statusText }; }
+        return { status: response.status, data: data || {} };
+      });
+    }, function () {
+      return { status: 0, data: { message: 'partnerbook serve did not answer.', hint: 'Is it still running? Nothing was saved.' } };
+    });
+  }
+
+  // A <pre> showing a unified diff, added and removed lines marked.
+  function diffBlock(diff, label) {
+    var pre = el('pre', { class: 'pb-diff', tabindex: '0', role: 'region', 'aria-label': label });
+    String(diff || '').replace(/\n$/, '').split('\n').forEach(function (line) {
+      var cls = null;
+      if (/^@@/.test(line)) cls = 'pb-hunk';
+      else if (/^\+(?!\+\+ )/.test(line)) cls = 'pb-add';
+      else if (/^-(?!-- )/.test(line)) cls = 'pb-del';
+      pre.appendChild(el('span', { class: cls, text: line }));
+    });
+    return pre;
+  }
+
+  // Shows a refused save in `box` (a role="alert" element): the message and
+  // hint, and for a conflict what changed on disk and a way to reload.
+  function showRefusal(box, answer) {
+    box.textContent = '';
+    var data = answer.data || {};
+    if (answer.status === 409) {
+      box.appendChild(el('p', { text: 'Not saved: the file changed on disk since this page was loaded. ' + (data.message || '') }));
+      box.appendChild(el('p', { text: 'What you typed is still here. What changed on disk:' }));
+      box.appendChild(diffBlock(data.disk_diff, 'What changed on disk'));
+      var reload = button('Reload the page (what you typed is lost)');
+      reload.addEventListener('click', function () { location.reload(); });
+      box.appendChild(reload);
+      return;
+    }
+    var message = data.message || ('The save failed (HTTP ' + answer.status + ').');
+    box.appendChild(el('p', { text: 'Not saved: ' + message }));
+    if (data.hint) box.appendChild(el('p', { text: 'Hint: ' + data.hint }));
+  }
+
+  // ---- After a save: reload, then say what changed ----
+
+  function remember(saved) {
+    try {
+      sessionStorage.setItem(SAVED_KEY, JSON.stringify(saved));
+    } catch (e) { /* storage off: the page still reloads, without the diff */ }
+  }
+
+  // An edit was written: keep its diff and wait for serve's live reload.
+  function savedThenReload(answer, status) {
+    remember({ path: location.pathname, file: answer.file, diff: answer.diff || '', git: !!answer.git });
+    if (status) status.textContent = 'Saved. The page reloads…';
+    setTimeout(function () { location.reload(); }, RELOAD_FALLBACK_MS);
+  }
+
+  // A file was created: go to its page once serve has built it.
+  function createdThenGo(answer, status) {
+    var url = answer.url || '/';
+    remember({ path: url, file: answer.file, diff: '', git: !!config.git, created: true });
+    if (status) status.textContent = 'Created ' + answer.file + '. Opening its page…';
+    var deadline = Date.now() + NEW_PAGE_WAIT_MS;
+    (function poll() {
+      fetch(url, { cache: 'no-store' }).then(function (r) { return r.ok; }, function () { return false; }).then(function (ok) {
+        if (ok || Date.now() > deadline) location.href = url;
+        else setTimeout(poll, 150);
+      });
+    })();
+  }
+
+  // The region at the top of the page that says what the last save changed.
+  function showSaved() {
+    var saved;
+    try { saved = JSON.parse(sessionStorage.getItem(SAVED_KEY) || 'null'); } catch (e) { saved = null; }
+    if (!saved) return;
+    if (saved.path !== location.pathname) {
+      sessionStorage.removeItem(SAVED_KEY);
+      return;
+    }
+    var titleId = uid('saved-title');
+    var region = el('section', { class: 'pb-saved', 'aria-labelledby': titleId, tabindex: '-1', id: 'partnerbook-saved' });
+    region.appendChild(el('p', { class: 'pb-saved-title', id: titleId, text: (saved.created ? 'Created ' : 'Saved ') + saved.file }));
+    if (saved.diff) {
+      region.appendChild(el('p', { class: 'pb-note', text: 'What changed:' }));
+      region.appendChild(diffBlock(saved.diff, 'What changed in ' + saved.file));
+    } else if (!saved.created) {
+      region.appendChild(el('p', { class: 'pb-note', text: 'Nothing changed in the file.' }));
+    }
+    var result = el('p', { class: 'pb-status', role: 'status' });
+    if (saved.git && !saved.commit) {
+      var message = field({ name: 'commit-message', label: 'Commit message', value: 'Update ' + saved.file + ' from the browser', required: true });
+      var commit = button('Commit', { type: 'submit', class: 'button pb-primary' });
+      var form = el('form', { class: 'pb-commit' }, [message.wrap, commit]);
+      var error = el('div', { class: 'pb-error', role: 'alert' });
+      form.addEventListener('submit', function (event) {
+        event.preventDefault();
+        commit.disabled = true;
+        error.textContent = '';
+        post('commit', { file: saved.file, message: message.control.value }).then(function (answer) {
+          commit.disabled = false;
+          if (answer.status === 200 && answer.data.ok) {
+            saved.commit = answer.data.commit;
+            remember(saved);
+            form.remove();
+            result.textContent = 'Committed ' + saved.file + ' as ' + answer.data.commit + '.';
+          } else {
+            showRefusal(error, answer);
+            error.firstChild.textContent = error.firstChild.textContent.replace(/^Not saved/, 'Not committed');
+          }
+        });
+      });
+      region.appendChild(form);
+      region.appendChild(error);
+    } else if (saved.commit) {
+      result.textContent = 'Committed ' + saved.file + ' as ' + saved.commit + '.';
+    }
+    region.appendChild(result);
+    var close = button('Close');
+    close.addEventListener('click', function () {
+      sessionStorage.removeItem(SAVED_KEY);
+      region.remove();
+      var main = document.getElementById('main');
+      if (main) main.focus();
+    });
+    region.appendChild(el('p', { class: 'pb-buttons' }, [close]));
+    var wrap = document.querySelector('main .wrap') || document.querySelector('main') || document.body;
+    wrap.insertBefore(region, wrap.firstChild);
+    region.focus({ preventScroll: false });
+  }
+
+  // ---- Dialogs ----
+
+  // Opens a modal form. `spec`: title, build(form) adding the fields and
+  // returning a function that gives the request (or throws an Error to show),
+  // send(request) giving a Promise of the answer, done(answer, status), wide,
+  // submitText. Focus goes into the form and back to `opener` on close.
+  function openForm(opener, spec) {
+    var titleId = uid('dialog-title');
+    var dialog = el('dialog', { class: 'pb-dialog' + (spec.wide ? ' pb-dialog-wide' : ''), 'aria-labelledby': titleId });
+    var form = el('form', { method: 'dialog' });
+    dialog.appendChild(el('h2', { id: titleId, text: spec.title }));
+    form.appendChild(el('p', { class: 'pb-note', text: 'Fields marked * are required.' }));
+    var request = spec.build(form);
+    var error = el('div', { class: 'pb-error', role: 'alert' });
+    var status = el('p', { class: 'pb-status', role: 'status' });
+    var save = button(spec.submitText || 'Save', { type: 'submit', class: 'button pb-primary' });
+    var cancel = button('Cancel');
+    form.appendChild(error);
+    form.appendChild(status);
+    form.appendChild(el('div', { class: 'pb-buttons' }, [save, cancel]));
+    dialog.appendChild(form);
+    cancel.addEventListener('click', function () { dialog.close(); });
+    dialog.addEventListener('close', function () {
+      dialog.remove();
+      if (opener && opener.isConnected) opener.focus();
+    });
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      error.textContent = '';
+      var body;
+      try {
+        body = request();
+      } catch (e) {
+        error.appendChild(el('p', { text: e.message }));
+        return;
+      }
+      save.disabled = true;
+      status.textContent = 'Saving…';
+      spec.send(body).then(function (answer) {
+        if (answer.status === 200 && answer.data.ok) {
+          spec.done(answer.data, status);
+          return;
+        }
+        save.disabled = false;
+        status.textContent = '';
+        showRefusal(error, answer);
+      });
+    });
+    document.body.appendChild(dialog);
+    dialog.showModal();
+    var first = form.querySelector('input, select, textarea');
+    if (first) first.focus();
+    return dialog;
+  }
+
+  // A form that edits the partner profile of this page.
+  function partnerForm(opener, title, build) {
+    openForm(opener, {
+      title: title,
+      build: build,
+      send: function (edit) { return post('partner', { file: page.file, hash: page.hash, edit: edit }); },
+      done: savedThenReload
+    });
+  }
+
+  // Task, Owner and Due fields of an action item, appended to `parent`.
+  function itemFields(parent, values, taskRequired) {
+    var row = el('div', { class: 'pb-items-row' });
+    var task = field({ name: 'task', label: 'Task', value: values.task, required: taskRequired });
+    var owner = field({ name: 'owner', label: 'Owner', value: values.owner });
+    var due = field({ name: 'due', label: 'Due', type: 'date', value: values.due });
+    row.appendChild(task.wrap);
+    row.appendChild(owner.wrap);
+    row.appendChild(due.wrap);
+    parent.appendChild(row);
+    return function () {
+      return { task: task.control.value.trim(), owner: owner.control.value.trim(), due: due.control.value };
+    };
+  }
+
+  function logMeeting(opener) {
+    partnerForm(opener, 'Log a meeting', function (form) {
+      var date = field({ name: 'date', label: 'Date', type: 'date', value: today(), required: true });
+      var title = field({ name: 'title', label: 'Title' });
+      var attendees = field({ name: 'attendees', label: 'Attendees', hint: 'Names separated by commas.' });
+      var notes = field({ name: 'notes', label: 'Notes', type: 'textarea', hint: 'Markdown.' });
+      [date, title, attendees, notes].forEach(function (f) { form.appendChild(f.wrap); });
+      var items = el('fieldset', {}, [el('legend', { text: 'Action items agreed' })]);
+      var readers = [];
+      var addItem = function () {
+        var group = el('fieldset', {}, [el('legend', { text: 'Action item ' + (readers.length + 1) })]);
+        readers.push(itemFields(group, {}, false));
+        items.insertBefore(group, more.parentNode);
+        return group;
+      };
+      var more = button('Add another action item');
+      items.appendChild(el('p', {}, [more]));
+      more.addEventListener('click', function () {
+        addItem().querySelector('input').focus();
+      });
+      addItem();
+      form.appendChild(items);
+      return function () {
+        var list = [];
+        readers.forEach(function (read, i) {
+          var item = read();
+          if (!item.task && !item.owner && !item.due) return;
+          if (!item.task) throw new Error('Action item ' + (i + 1) + ' has an owner or a due date but no task: write its task, or clear it.');
+          list.push(item);
+        });
+        return {
+          kind: 'log-meeting',
+          date: date.control.value,
+          title: title.control.value.trim(),
+          attendees: splitList(attendees.control.value),
+          notes: notes.control.value,
+          items: list
+        };
+      };
+    });
+  }
+
+  function addItem(opener) {
+    partnerForm(opener, 'Add action item', function (form) {
+      var read = itemFields(form, {}, true);
+      return function () {
+        var item = read();
+        return { kind: 'add-item', task: item.task, owner: item.owner, due: item.due };
+      };
+    });
+  }
+
+  function changeNextStep(opener) {
+    var current = (page.partner && page.partner.next_step) || {};
+    partnerForm(opener, 'Change next step', function (form) {
+      var action = field({ name: 'action', label: 'Action', value: current.action, required: true });
+      var owner = field({ name: 'owner', label: 'Owner', value: current.owner });
+      var due = field({ name: 'due', label: 'Due', type: 'date', value: current.due });
+      [action, owner, due].forEach(function (f) { form.appendChild(f.wrap); });
+      return function () {
+        return { kind: 'next-step', action: action.control.value.trim(), owner: owner.control.value.trim(), due: due.control.value };
+      };
+    });
+  }
+
+  function changeStatus(opener) {
+    var p = page.partner || {};
+    partnerForm(opener, 'Change status', function (form) {
+      var options = (p.statuses || []).map(function (s) { return [s, s]; });
+      var status = field({ name: 'status', label: 'Status', type: 'select', options: options, value: p.status || (options[0] || [''])[0], required: true });
+      form.appendChild(status.wrap);
+      return function () { return { kind: 'status', status: status.control.value }; };
+    });
+  }
+
+  function logContact(opener) {
+    partnerForm(opener, 'Log a contact', function (form) {
+      var date = field({ name: 'date', label: 'Date', type: 'date', value: today(), required: true, hint: 'Sets the last contact.' });
+      form.appendChild(date.wrap);
+      return function () { return { kind: 'log-contact', date: date.control.value }; };
+    });
+  }
+
+  // The text of an item row, without its badges, details and our buttons.
+  function rowTask(row) {
+    var copy = row.cloneNode(true);
+    copy.querySelectorAll('.badge, .meta, button, .pb-error').forEach(function (n) { n.remove(); });
+    return copy.textContent.replace(/\s+/g, ' ').trim();
+  }
+
+  function sameTask(a, b) {
+    return a.replace(/\s+/g, ' ').trim().toLowerCase() === b.replace(/\s+/g, ' ').trim().toLowerCase();
+  }
+
+  // A Mark done button at the end of `row`, for `task`, described by `describedBy`.
+  function markDoneButton(row, task, describedBy) {
+    var b = button('Mark done', { class: 'button pb-mark-done', 'aria-describedby': describedBy });
+    var error = el('div', { class: 'pb-error', role: 'alert' });
+    b.addEventListener('click', function () {
+      b.disabled = true;
+      error.textContent = '';
+      post('partner', { file: page.file, hash: page.hash, edit: { kind: 'mark-done', task: task } }).then(function (answer) {
+        if (answer.status === 200 && answer.data.ok) {
+          savedThenReload(answer.data, null);
+          return;
+        }
+        b.disabled = false;
+        showRefusal(error, answer);
+      });
+    });
+    row.appendChild(b);
+    row.appendChild(error);
+  }
+
+  function markDoneButtons() {
+    var p = page.partner || {};
+    var open = p.open_items || [];
+    var next = document.getElementById('next-step');
+    if (p.next_step && next) {
+      var action = next.querySelector('p');
+      if (action) {
+        action.id = action.id || uid('next-step-action');
+        markDoneButton(action, p.next_step.action, action.id);
+      }
+    }
+    var list = document.querySelector('#action-items ul.items');
+    if (!list) return;
+    Array.prototype.forEach.call(list.children, function (row) {
+      if (row.tagName !== 'LI' || row.classList.contains('item-done')) return;
+      var text = rowTask(row);
+      var known = open.filter(function (i) { return sameTask(i.task, text); })[0];
+      if (!row.id) row.id = uid('item');
+      markDoneButton(row, known ? known.task : text, row.id);
+    });
+  }
+
+  // ---- Playbooks and pages ----
+
+  function editMarkdown(opener) {
+    var md = page.markdown || { fields: {}, body: '' };
+    var f = md.fields || {};
+    var isPlaybook = page.kind === 'playbook';
+    openForm(opener, {
+      title: isPlaybook ? 'Edit this playbook' : 'Edit this page',
+      wide: true,
+      build: function (form) {
+        var grid = el('div', { class: 'pb-editor' });
+        var left = el('div');
+        var controls = {};
+        controls.title = field({ name: 'title', label: 'Title', value: f.title, required: true });
+        controls.summary = field({ name: 'summary', label: 'Summary', value: f.summary });
+        if (isPlaybook) {
+          var stages = [['', 'No stage']].concat((f.stages || []).map(function (s) { return [s, s]; }));
+          controls.stage = field({ name: 'stage', label: 'Stage', type: 'select', options: stages, value: f.stage || '' });
+          controls.partners = field({ name: 'partners', label: 'Partners', value: listText(f.partners), hint: 'Partner slugs separated by commas, such as campus-it.' });
+          controls.tags = field({ name: 'tags', label: 'Tags', value: listText(f.tags), hint: 'Separated by commas.' });
+        }
+        Object.keys(controls).forEach(function (k) { left.appendChild(controls[k].wrap); });
+        var body = field({ name: 'body', label: 'Body', type: 'textarea', value: md.body, rows: 20, className: 'pb-body', hint: 'Markdown. The preview follows as you type.' });
+        left.appendChild(body.wrap);
+
+        var previewTitle = uid('preview-title');
+        var preview = el('section', { class: 'pb-preview', 'aria-labelledby': previewTitle });
+        preview.appendChild(el('h3', { id: previewTitle, text: 'Preview' }));
+        var problems = el('div', { 'aria-live': 'polite' });
+        var html = el('div', { class: 'prose pb-preview-html', tabindex: '0', role: 'region', 'aria-label': 'Rendered preview' });
+        preview.appendChild(problems);
+        preview.appendChild(html);
+        grid.appendChild(left);
+        grid.appendChild(preview);
+        form.appendChild(grid);
+
+        var asked = 0;
+        var timer = null;
+        var refresh = function () {
+          asked += 1;
+          var mine = asked;
+          post('preview', { file: page.file, body: body.control.value }).then(function (answer) {
+            if (mine !== asked) return;
+            problems.textContent = '';
+            if (answer.status !== 200) {
+              problems.appendChild(el('p', { class: 'pb-problem-error', text: 'No preview: ' + (answer.data.message || ('HTTP ' + answer.status)) }));
+              return;
+            }
+            var list = answer.data.problems || [];
+            problems.appendChild(el('p', { class: 'pb-note', text: list.length ? list.length + (list.length === 1 ? ' problem:' : ' problems:') : 'No problems.' }));
+            if (list.length) {
+              var ul = el('ul', { class: 'pb-problems' });
+              list.forEach(function (p) {
+                var text = 'Line ' + p.line + ', column ' + p.column + ': ' + p.severity + ': ' + p.message + (p.hint ? ' (hint: ' + p.hint + ')' : '');
+                ul.appendChild(el('li', { class: 'pb-problem-' + (p.severity === 'error' ? 'error' : 'warning'), text: text }));
+              });
+              problems.appendChild(ul);
+            }
+            // The HTML comes from serve's own Markdown pipeline, as the page itself would show it.
+            html.innerHTML = answer.data.html || '';
+          });
+        };
+        body.control.addEventListener('input', function () {
+          clearTimeout(timer);
+          timer = setTimeout(refresh, PREVIEW_DEBOUNCE_MS);
+        });
+        refresh();
+
+        return function () {
+          var fields = {};
+          ['title', 'summary', 'stage'].forEach(function (k) {
+            if (!controls[k]) return;
+            var now = controls[k].control.value.trim();
+            if (now === (f[k] || '')) return;
+            fields[k] = now === '' ? null : now;
+          });
+          ['partners', 'tags'].forEach(function (k) {
+            if (!controls[k]) return;
+            var now = splitList(controls[k].control.value);
+            if (now.join('\n') === (f[k] || []).join('\n')) return;
+            fields[k] = now.length ? now : null;
+          });
+          return { file: page.file, hash: page.hash, fields: fields, body: body.control.value };
+        };
+      },
+      send: function (request) { return post('markdown', request); },
+      done: savedThenReload
+    });
+  }
+
+  // ---- New playbook, new partner ----
+
+  function newPlaybook(opener) {
+    openForm(opener, {
+      title: 'New playbook',
+      submitText: 'Create',
+      build: function (form) {
+        var title = field({ name: 'title', label: 'Title', required: true });
+        var stages = [['', 'No stage yet']].concat(((config.new || {}).stages || []).map(function (s) { return [s, s]; }));
+        var stage = field({ name: 'stage', label: 'Stage', type: 'select', options: stages });
+        form.appendChild(title.wrap);
+        form.appendChild(stage.wrap);
+        return function () { return { what: 'playbook', title: title.control.value.trim(), stage: stage.control.value }; };
+      },
+      send: function (request) { return post('new', request); },
+      done: createdThenGo
+    });
+  }
+
+  function newPartner(opener) {
+    openForm(opener, {
+      title: 'New partner',
+      submitText: 'Create',
+      build: function (form) {
+        var name = field({ name: 'name', label: 'Name', required: true });
+        var kinds = [['', 'Not set yet']].concat(((config.new || {}).kinds || []).map(function (k) { return [k, k]; }));
+        var kind = field({ name: 'kind', label: 'Kind', type: 'select', options: kinds });
+        form.appendChild(name.wrap);
+        form.appendChild(kind.wrap);
+        return function () { return { what: 'partner', name: name.control.value.trim(), kind: kind.control.value }; };
+      },
+      send: function (request) { return post('new', request); },
+      done: createdThenGo
+    });
+  }
+
+  // ---- The controls on the page ----
+
+  function toolButton(row, text, open) {
+    var b = button(text, { 'aria-haspopup': 'dialog' });
+    b.addEventListener('click', function () { open(b); });
+    row.appendChild(b);
+  }
+
+  function setUp() {
+    var style = el('style', { id: 'partnerbook-edit-style' });
+    style.textContent = STYLE;
+    document.head.appendChild(style);
+
+    var tools = el('section', { class: 'pb-edit', 'aria-label': 'Editing (partnerbook serve)' });
+    var row = el('p', { class: 'pb-edit-row' });
+    tools.appendChild(row);
+    if (page.kind === 'partner' && page.file && page.partner) {
+      toolButton(row, 'Log a meeting', logMeeting);
+      toolButton(row, 'Add action item', addItem);
+      toolButton(row, 'Change next step', changeNextStep);
+      toolButton(row, 'Change status', changeStatus);
+      toolButton(row, 'Log a contact', logContact);
+      markDoneButtons();
+    } else if ((page.kind === 'playbook' || page.kind === 'page') && page.file && page.markdown) {
+      toolButton(row, page.kind === 'playbook' ? 'Edit this playbook' : 'Edit this page', editMarkdown);
+    }
+    toolButton(row, 'New playbook', newPlaybook);
+    toolButton(row, 'New partner', newPartner);
+
+    // On a partner, playbook or page: under its heading. Elsewhere: at the
+    // end of the page, so that the page's own first screen stays as it is.
+    var article = document.querySelector('main article');
+    var header = article && (article.querySelector(':scope > header.page-header') || article.querySelector(':scope > h1'));
+    if (page.kind !== 'other' && header) {
+      header.parentNode.insertBefore(tools, header.nextSibling);
+    } else {
+      (document.querySelector('main .wrap') || document.querySelector('main') || document.body).appendChild(tools);
+    }
+    showSaved();
+  }
+
+  setUp();
+})();
