@@ -201,6 +201,27 @@
     if (data.hint) box.appendChild(el('p', { text: 'Hint: ' + data.hint }));
   }
 
+  // ---- Holding live reload while a form is open ----
+
+  // serve's live-reload script announces each reload with a cancelable
+  // `partnerbook:reload` event. While a form is open the reload waits, so a
+  // change on disk never throws away what is being typed (a save then meets
+  // the conflict and shows it); the page catches up when the form closes.
+  var formsOpen = 0;
+  var reloadWaiting = false;
+  var wrote = false;
+  window.addEventListener('partnerbook:reload', function (event) {
+    if (formsOpen > 0 && !wrote) {
+      event.preventDefault();
+      reloadWaiting = true;
+    }
+  });
+
+  function formClosed() {
+    formsOpen -= 1;
+    if (formsOpen === 0 && reloadWaiting && !wrote) location.reload();
+  }
+
   // ---- After a save: reload, then say what changed ----
 
   function remember(saved) {
@@ -213,13 +234,17 @@
   function savedThenReload(answer, status) {
     remember({ path: location.pathname, file: answer.file, diff: answer.diff || '', git: !!answer.git });
     if (status) status.textContent = 'Saved. The page reloads…';
-    setTimeout(function () { location.reload(); }, RELOAD_FALLBACK_MS);
+    wrote = true;
+    if (reloadWaiting) location.reload();
+    else setTimeout(function () { location.reload(); }, RELOAD_FALLBACK_MS);
   }
 
   // A file was created: go to its page once serve has built it.
   function createdThenGo(answer, status) {
     var url = answer.url || '/';
     remember({ path: url, file: answer.file, diff: '', git: !!config.git, created: true });
+    // This page is left for the new one: no reload of it is needed.
+    window.addEventListener('partnerbook:reload', function (event) { event.preventDefault(); });
     if (status) status.textContent = 'Created ' + answer.file + '. Opening its page…';
     var deadline = Date.now() + NEW_PAGE_WAIT_MS;
     (function poll() {
@@ -314,6 +339,7 @@
     cancel.addEventListener('click', function () { dialog.close(); });
     dialog.addEventListener('close', function () {
       dialog.remove();
+      formClosed();
       if (opener && opener.isConnected) opener.focus();
     });
     form.addEventListener('submit', function (event) {
@@ -339,6 +365,7 @@
       });
     });
     document.body.appendChild(dialog);
+    formsOpen += 1;
     dialog.showModal();
     var first = form.querySelector('input, select, textarea');
     if (first) first.focus();
