@@ -102,6 +102,12 @@ pub struct ServeArgs {
     /// Open the preview in the default browser.
     #[arg(long)]
     pub open: bool,
+    /// Allow editing from the browser on a non-loopback --bind (every write then needs the token printed at start).
+    #[arg(long)]
+    pub allow_edit: bool,
+    /// No editing from the browser, even on loopback.
+    #[arg(long, conflicts_with = "allow_edit")]
+    pub read_only: bool,
 }
 
 impl ServeArgs {
@@ -112,6 +118,12 @@ impl ServeArgs {
         let mut opts = self.common.options(PathBuf::new(), None);
         opts.link.drafts = true;
         opts
+    }
+
+    /// Whether the served pages may edit the guide: on loopback unless
+    /// `--read-only`; elsewhere only with `--allow-edit`.
+    pub fn editing(&self) -> bool {
+        !self.read_only && (self.bind.is_loopback() || self.allow_edit)
     }
 }
 

@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod diag;
+pub(crate) mod edit;
 pub mod fs;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -84,7 +84,12 @@ fn today_of(common: &NewCommonArgs) -> chrono::NaiveDate {
 }
 
 /// Parses a value of a contract enum, with a did-you-mean when it is misspelt.
-fn parse_enum<T: Copy>(what: &str, text: &str, all: &[T], as_str: fn(T) -> &'static str) -> Result<T, String> {
+pub(crate) fn parse_enum<T: Copy>(
+    what: &str,
+    text: &str,
+    all: &[T],
+    as_str: fn(T) -> &'static str,
+) -> Result<T, String> {
     if let Some(v) = all.iter().copied().find(|v| as_str(*v) == text) {
         return Ok(v);
     }

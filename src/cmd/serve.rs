@@ -8,6 +8,7 @@ use std::sync::mpsc::channel;
 use super::{Outcome, describe};
 use crate::cli::ServeArgs;
 use crate::render::Site;
+use crate::serve::edit::Editing;
 use crate::serve::live::{Event, Live, overlay_html, overlay_with};
 use crate::serve::watch::Batch;
 use crate::serve::{self, Session, http, watch};
@@ -30,6 +31,7 @@ pub fn run(args: &ServeArgs) -> Outcome {
     if let Ok(absolute) = std::path::absolute(&guide) {
         opts.guide = absolute;
     }
+    let (abs_guide, today) = (opts.guide.clone(), opts.link.today);
     let mut session = Session::new(opts);
 
     // Watch before the first build, so that no save made while it runs is missed.
@@ -81,8 +83,17 @@ pub fn run(args: &ServeArgs) -> Outcome {
     if addr.ip().is_unspecified() {
         eprintln!("warning: serving on every network interface: anyone on this network can read the preview");
     }
+    let editing = match Editing::new(args.editing(), abs_guide, addr, today) {
+        Ok(e) => Arc::new(e),
+        Err(e) => return Outcome::Environment(format!("error: cannot make an editing token: {e}\n")),
+    };
     println!("serving {} at {url}", guide.display());
-    let _workers = http::spawn_workers(server.clone(), live.clone());
+    if editing.on {
+        eprintln!("editing on: token {}", editing.token());
+    } else {
+        eprintln!("editing off: pages are read-only");
+    }
+    let _workers = http::spawn_workers(server.clone(), live.clone(), editing);
 
     let quit = tx.clone();
     let _ = ctrlc::set_handler(move || {

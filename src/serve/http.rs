@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
+use super::edit::{self, Editing};
 use super::live::{EVENTS_PATH, Live, inject};
 use crate::render::Site;
 
@@ -46,10 +47,14 @@ fn listener(addr: SocketAddr) -> std::io::Result<TcpListener> {
 }
 
 /// Starts answering requests (see [`super::conns`]) until the server is unblocked.
-pub(crate) fn spawn_workers(server: Arc<tiny_http::Server>, live: Arc<Live>) -> std::thread::JoinHandle<()> {
+pub(crate) fn spawn_workers(
+    server: Arc<tiny_http::Server>,
+    live: Arc<Live>,
+    editing: Arc<Editing>,
+) -> std::thread::JoinHandle<()> {
     let addr = server.server_addr().to_ip().expect("a TCP listener");
     let rebind = Arc::new(move || bind(addr.ip(), addr.port()));
-    super::conns::spawn(server, rebind, move |request| handle(request, &live))
+    super::conns::spawn(server, rebind, move |request| handle(request, &live, &editing))
 }
 
 /// What a request path names in the site.
@@ -108,7 +113,11 @@ fn search_path(url: &str) -> Option<&str> {
     (path == SEARCH_INDEX || path.starts_with(SEARCH_SHARDS)).then_some(path)
 }
 
-fn handle(request: Request, live: &Live) {
+fn handle(request: Request, live: &Live, editing: &Editing) {
+    if *request.method() == Method::Post && request.url().starts_with(edit::API) {
+        edit::handle(request, editing, live);
+        return;
+    }
     if !matches!(request.method(), Method::Get | Method::Head) {
         let _ = request.respond(Response::empty(StatusCode(405)).with_header(header("Allow", "GET, HEAD")));
         return;
@@ -120,6 +129,13 @@ fn handle(request: Request, live: &Live) {
             return;
         }
         stream_events(request, live);
+        return;
+    }
+    if editing.on && request.url().split('?').next() == Some(edit::page::SCRIPT_PATH) {
+        let response = Response::from_data(edit::page::SCRIPT.as_bytes().to_vec())
+            .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
+            .with_header(header("Cache-Control", "no-cache"));
+        let _ = request.respond(response);
         return;
     }
     if let Some(path) = search_path(request.url()) {
@@ -155,7 +171,13 @@ fn handle(request: Request, live: &Live) {
         Some(key) => {
             let bytes = &site.pages[key.as_str()].bytes;
             let ctype = content_type(key);
-            if ctype.starts_with("text/html") { (inject(bytes, &current), ctype) } else { (bytes.to_vec(), ctype) }
+            if !ctype.starts_with("text/html") {
+                (bytes.to_vec(), ctype)
+            } else if editing.on {
+                (edit::inject(inject(bytes, &current), key, editing, &current), ctype)
+            } else {
+                (inject(bytes, &current), ctype)
+            }
         }
         // No site yet (the first build failed): an empty page that carries the overlay.
         None => {

@@ -5,6 +5,7 @@
 //! to disk. Watching, HTTP and live reload are in the sub-modules.
 
 mod conns;
+pub(crate) mod edit;
 pub(crate) mod http;
 pub(crate) mod live;
 pub(crate) mod watch;
