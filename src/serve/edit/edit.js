@@ -62,12 +62,12 @@
     '.pb-diff .pb-hunk{color:var(--blue)}',
     '.pb-editor{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:0 1.5rem}',
     '@media (max-width:60rem){.pb-editor{grid-template-columns:minmax(0,1fr)}}',
-    '.pb-preview{border-left:3px solid var(--border);padding-left:1rem;min-width:0}',
+    '.pb-preview{border-left:3px solid var(--border);padding-left:1rem;min-width:0;align-self:start;position:sticky;top:0}',
     '.pb-preview h3{margin:.75rem 0 .25rem;font-size:1rem}',
     '.pb-problems{margin:.25rem 0;padding-left:1.25rem}',
     '.pb-problem-error{color:var(--red)}',
     '.pb-problem-warning{color:var(--amber)}',
-    '.pb-preview-html{max-height:32rem;overflow:auto}',
+    '.pb-preview-html{max-height:calc(100vh - 14rem);overflow:auto}',
     '.pb-saved{margin:1rem 0;padding:.75rem 1rem;border:1px solid var(--green);border-left-width:4px;border-radius:var(--radius,8px);background:var(--surface);color:var(--text)}',
     '.pb-saved-title{margin:0;font-weight:600}',
     '.pb-commit{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.5rem 0}',
@@ -187,7 +187,7 @@
   function showRefusal(box, answer) {
     box.textContent = '';
     var data = answer.data || {};
-    if (answer.status === 409) {
+    if (answer.status === 409 && typeof data.disk_diff === 'string') {
       box.appendChild(el('p', { text: 'Not saved: the file changed on disk since this page was loaded. ' + (data.message || '') }));
       box.appendChild(el('p', { text: 'What you typed is still here. What changed on disk:' }));
       box.appendChild(diffBlock(data.disk_diff, 'What changed on disk'));

@@ -199,6 +199,9 @@ async fn log_a_meeting_with_two_action_items_mark_one_done_and_commit_the_file()
     .await;
     type_in(&site, "Task", 1, "Write the pilot plan").await;
     type_in(&site, "Owner", 1, "Lee Librarian").await;
+    // The README's picture of the form (scripts/screenshots.sh copies it).
+    site.execute(&format!("{DIALOG}.scrollTop = 0; document.activeElement.blur();")).await;
+    site.screenshot("edit-log-a-meeting-form").await;
     mark(&site).await;
     click(&site, "dialog[open]", "Save").await;
 
@@ -378,6 +381,16 @@ async fn create_a_playbook_and_land_on_its_page() {
     )
     .await;
     let md = read(site.guide(), "playbooks/close-the-loop.md");
+
+    // The same title again: refused next to the form, which stays open; nothing is written.
+    click(&site, "section.pb-edit", "New playbook").await;
+    site.wait_for(&format!("{DIALOG} !== null"), REACT).await;
+    type_in(&site, "Title", 0, "Close the loop").await;
+    click(&site, "dialog[open]", "Create").await;
+    let alert = "(document.querySelector('dialog[open] [role=alert]') || {textContent: ''}).textContent";
+    site.wait_for(&format!("{alert}.includes('playbooks/close-the-loop.md already exists')"), REACT).await;
+    assert_eq!(value_of(&site, "Title", 0).await, json!("Close the loop"));
+    assert_eq!(read(site.guide(), "playbooks/close-the-loop.md"), md);
     // The same file as `partnerbook new playbook "Close the loop" --stage follow-up`.
     assert!(md.contains("title: \"Close the loop\"\n") && md.contains("\nstage: follow-up "), "{md}");
     check_passes(site.guide());
