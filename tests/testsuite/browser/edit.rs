@@ -308,6 +308,66 @@ async fn change_the_next_step_from_its_prefilled_form_and_escape_closes_a_form()
 }
 
 #[tokio::test]
+async fn change_the_status_and_log_a_contact() {
+    let site = Site::open_guide(guide(), READY, "partners/campus-it/").await;
+    click(&site, "section.pb-edit", "Change status").await;
+    site.wait_for(&format!("{DIALOG} !== null"), REACT).await;
+    let options = "[...document.querySelectorAll('dialog[open] select option')].map(o => o.value)";
+    assert_eq!(site.eval(options).await, json!(["prospect", "contacted", "meeting", "active", "paused", "ended"]));
+    control(&site, "Status", 0).await.select_by_value("paused").await.unwrap();
+    mark(&site).await;
+    click(&site, "dialog[open]", "Save").await;
+    after_reload(&site, "document.querySelector('.status').textContent.trim() === 'Paused'").await;
+    let yaml = read(site.guide(), "partners/campus-it.yaml");
+    assert!(yaml.contains("\nstatus: paused   # moved to active after the kick-off\n"), "{yaml}");
+
+    click(&site, "section.pb-edit", "Log a contact").await;
+    site.wait_for(&format!("{DIALOG} !== null"), REACT).await;
+    // The date starts as today (the browser's), and is required.
+    let today = site.eval("(d => d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0'))(new Date())").await;
+    assert_eq!(value_of(&site, "Date", 0).await, today);
+    set_date(&site, "Date", 0, "2026-11-28").await;
+    mark(&site).await;
+    click(&site, "dialog[open]", "Save").await;
+    after_reload(&site, "document.querySelector('.facts time[datetime=\"2026-11-28\"]') !== null").await;
+    assert!(read(site.guide(), "partners/campus-it.yaml").contains("\nlast_contact: 2026-11-28\n"));
+    check_passes(site.guide());
+}
+
+#[tokio::test]
+async fn edit_a_page_title_and_body() {
+    let site = Site::open_guide(guide(), READY, "about/").await;
+    click(&site, "section.pb-edit", "Edit this page").await;
+    site.wait_for(&format!("{DIALOG} !== null"), REACT).await;
+    // A page has a title and a summary, and no playbook fields.
+    let labels = "[...document.querySelectorAll('dialog[open] label')].map(l => l.firstChild.textContent)";
+    assert_eq!(site.eval(labels).await, json!(["Title", "Summary", "Body"]));
+    replace_in(&site, "Title", 0, "About the outreach guide").await;
+    let body = control(&site, "Body", 0).await;
+    site.client()
+        .execute(
+            "arguments[0].value = arguments[0].value + '\\nWrite to the library to add a partner.\\n'; \
+             arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![serde_json::to_value(&body).unwrap()],
+        )
+        .await
+        .unwrap();
+    mark(&site).await;
+    click(&site, "dialog[open]", "Save").await;
+    after_reload(
+        &site,
+        "document.querySelector('main h1').textContent === 'About the outreach guide' && \
+         document.querySelector('main').textContent.includes('Write to the library to add a partner.')",
+    )
+    .await;
+    let md = read(site.guide(), "pages/about.md");
+    let (title, rest) = md.strip_prefix("---\n").and_then(|m| m.split_once('\n')).expect("front matter");
+    assert!(title.starts_with("title: ") && title.contains("About the outreach guide"), "{md}");
+    assert_eq!(rest, "---\n\nHow the library works with campus partners.\n\nWrite to the library to add a partner.\n");
+    check_passes(site.guide());
+}
+
+#[tokio::test]
 async fn edit_a_playbook_with_a_live_preview_that_names_problems_by_line_and_column() {
     let site = Site::open_guide(guide(), READY, "playbooks/run-the-meeting/").await;
     click(&site, "section.pb-edit", "Edit this playbook").await;
