@@ -34,6 +34,10 @@ const IDLE: Duration = Duration::from_secs(2);
 /// terabyte would abort the process. The preview takes no bodies at all.
 const MAX_BODY: usize = 1 << 20;
 
+/// Bodies declared up to this size over [`MAX_BODY`] are answered 413 (and
+/// drained when the request is dropped); larger ones get no answer at all.
+const MAX_REFUSED_BODY: usize = 8 << 20;
+
 /// The connections with a thread, by the client's address (one per TCP connection).
 type Threads = Arc<Mutex<HashMap<SocketAddr, Sender<Request>>>>;
 
@@ -186,7 +190,20 @@ fn connection(addr: SocketAddr, rx: &Receiver<Request>, threads: &Threads, handl
                 }
             }
         };
-        if request.body_length().is_some_and(|n| n > MAX_BODY) {
+        if let Some(n) = request.body_length().filter(|n| *n > MAX_BODY) {
+            if n <= MAX_REFUSED_BODY {
+                // Small enough to drain when dropped: the client learns why (the edit API's limit).
+                eprintln!(
+                    "request refused: {} {}: 413 the body is over {MAX_BODY} bytes",
+                    request.method(),
+                    request.url()
+                );
+                let body = format!(
+                    "{{\"error\":\"too-large\",\"message\":\"the request body is over {MAX_BODY} bytes\",\"hint\":null}}"
+                );
+                let _ = request.respond(tiny_http::Response::from_string(body).with_status_code(413));
+                continue;
+            }
             // Never dropped, so never read (see MAX_BODY): the client gets no answer and
             // this connection is given up; it is closed when the process ends.
             std::mem::forget(request);

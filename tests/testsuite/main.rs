@@ -9,6 +9,7 @@ mod check;
 mod ci;
 mod crash;
 mod discovery;
+mod edit;
 mod hostile;
 mod injection;
 mod install;

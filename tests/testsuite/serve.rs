@@ -19,7 +19,7 @@ use crate::support::{GuideTest, TODAY, Tree, copy_dir, tree, urls};
 mod hostile;
 
 /// The longest any test waits for one thing (an event, a line, an exit).
-const WAIT: Duration = Duration::from_secs(10);
+pub(crate) const WAIT: Duration = Duration::from_secs(10);
 
 /// Where the live-reload events are served.
 const EVENTS: &str = "/__partnerbook/events";
@@ -34,9 +34,9 @@ const OVERLAY: &str = r#"<div id="partnerbook-overlay" role="alert""#;
 // The server process
 
 /// A running `partnerbook serve`; killed when dropped, also on panic.
-struct Server {
+pub(crate) struct Server {
     child: Option<Child>,
-    addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
     /// The first line of stdout.
     line: String,
     /// Everything on stdout after the first line.
@@ -49,7 +49,7 @@ impl Server {
     /// Starts `partnerbook serve [ROOT]/guide --port 0 <args> --today 2026-11-29`
     /// from `[ROOT]` (no `--port 0` when `args` has a `--port`), and waits for
     /// the `serving GUIDE at URL` line.
-    fn start(t: &GuideTest, args: &[&str]) -> Server {
+    pub(crate) fn start(t: &GuideTest, args: &[&str]) -> Server {
         Self::start_limited(t, args, None)
     }
 
@@ -144,14 +144,14 @@ impl Server {
     }
 
     /// What the server wrote on stderr so far.
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         // Not poisoned by a failed wait: this also runs when the server is dropped.
         self.stderr.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
     /// Waits until stderr contains `needle`.
     #[track_caller]
-    fn wait_stderr(&self, needle: &str) -> String {
+    pub(crate) fn wait_stderr(&self, needle: &str) -> String {
         let deadline = Instant::now() + WAIT;
         let (text, more) = &*self.stderr;
         let mut guard = text.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -165,7 +165,7 @@ impl Server {
         guard.clone()
     }
 
-    fn get(&self, target: &str) -> Resp {
+    pub(crate) fn get(&self, target: &str) -> Resp {
         request(self.addr, "GET", target)
     }
 
@@ -182,7 +182,7 @@ impl Server {
     }
 
     /// Opens the event stream and reads its `hello`.
-    fn events(&self) -> Events {
+    pub(crate) fn events(&self) -> Events {
         Events::open(self.addr)
     }
 
@@ -307,6 +307,7 @@ fn html_urls(site: &Tree) -> Vec<String> {
 /// `</body>`; panics if that script is not there exactly once.
 #[track_caller]
 fn without_live_script(html: &str) -> String {
+    let html = &without_edit_data(html);
     let end = html.rfind("</body>").unwrap_or_else(|| panic!("no </body> in:\n{html}"));
     let before = &html[..end];
     assert!(before.ends_with("</script>"), "the live-reload script is not right before </body>:\n{html}");
@@ -315,6 +316,17 @@ fn without_live_script(html: &str) -> String {
     assert_eq!(before[start..].matches("</script>").count(), 1, "the injected script is not one element:\n{html}");
     assert!(before[start..].contains(&format!("new EventSource(\"{EVENTS}\")")), "script lacks the events URL");
     format!("{}{}", &html[..start], &html[end..])
+}
+
+/// A served page without the editing data and script that serve injects
+/// right before `</body>` while editing is on (see `edit.rs`); as it is when they are not there.
+pub(crate) fn without_edit_data(html: &str) -> String {
+    const START: &str = r#"<script type="application/json" id="partnerbook-edit">"#;
+    const END: &str = r#"<script src="/_partnerbook/edit.js" defer></script></body>"#;
+    match (html.rfind(START), html.rfind(END)) {
+        (Some(start), Some(end)) if start < end => format!("{}</body>{}", &html[..start], &html[end + END.len()..]),
+        _ => html.to_string(),
+    }
 }
 
 /// The generation a served page was rendered for (`var g=N` of the live-reload script).
@@ -344,8 +356,8 @@ fn first_difference(want: &[u8], got: &[u8]) -> String {
 
 /// One HTTP response.
 #[derive(Debug)]
-struct Resp {
-    status: u16,
+pub(crate) struct Resp {
+    pub(crate) status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
 }
@@ -355,7 +367,7 @@ impl Resp {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
@@ -378,7 +390,7 @@ fn request(addr: SocketAddr, method: &str, target: &str) -> Resp {
     })
 }
 
-fn parse_response(raw: &[u8], head_only: bool) -> Result<Resp, String> {
+pub(crate) fn parse_response(raw: &[u8], head_only: bool) -> Result<Resp, String> {
     let end = find(raw, b"\r\n\r\n").ok_or("no end of headers")?;
     let head = std::str::from_utf8(&raw[..end]).map_err(|_| "headers are not UTF-8")?;
     let mut lines = head.split("\r\n");
@@ -425,7 +437,7 @@ fn dechunk(mut raw: &[u8]) -> Result<Vec<u8>, String> {
     }
 }
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+pub(crate) fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
@@ -434,13 +446,13 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// One Server-Sent Event: its name and its `data:` lines joined by `\n`.
 #[derive(Debug, Clone)]
-struct Event {
+pub(crate) struct Event {
     name: String,
     data: String,
 }
 
 /// A reader of `/__partnerbook/events` that keeps every event it has seen.
-struct Events {
+pub(crate) struct Events {
     stream: TcpStream,
     pending: Vec<u8>,
     seen: Vec<Event>,
@@ -529,7 +541,7 @@ impl Events {
 
     /// Reads until an event named `name` arrives (at most [`WAIT`]).
     #[track_caller]
-    fn expect(&mut self, name: &str) -> Event {
+    pub(crate) fn expect(&mut self, name: &str) -> Event {
         let deadline = Instant::now() + WAIT;
         loop {
             match self.next(deadline) {
