@@ -5,7 +5,7 @@ use serde::Deserialize;
 use crate::source::FileId;
 
 /// Front matter of a free page.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PageMeta {
     /// Title (required).

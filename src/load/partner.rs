@@ -7,7 +7,7 @@ use super::yaml::Spanned;
 use crate::source::FileId;
 
 /// One partner profile.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PartnerProfile {
     /// Name of the unit (required).
@@ -53,7 +53,7 @@ pub(crate) struct PartnerProfile {
 }
 
 /// A person at the partner.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Contact {
     /// Full name.
@@ -72,7 +72,7 @@ pub(crate) struct Contact {
 }
 
 /// The next step with a partner.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NextStep {
     /// What to do.
@@ -91,7 +91,7 @@ impl NextStep {
 }
 
 /// A task agreed with a partner.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ActionItem {
     /// What to do.
@@ -113,7 +113,7 @@ impl ActionItem {
 }
 
 /// A meeting held with a partner.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Meeting {
     /// When (required).

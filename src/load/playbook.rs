@@ -7,7 +7,7 @@ use super::yaml::Spanned;
 use crate::source::FileId;
 
 /// The front matter of `playbooks/<slug>.md`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PlaybookMeta {
     /// Title (required).

@@ -10,8 +10,12 @@ use serde_saphyr::budget::BudgetBreach as Breach;
 use crate::diag::{Diagnostic, Span, suggestion};
 use crate::source::FileId;
 
-/// A value with the byte range where it stands in the YAML text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) mod tree;
+
+/// A value with the byte range where it stands in the YAML text. Two are
+/// equal when their values are: the same profile read from two layouts of a
+/// file is the same profile (the edit engine compares parses so).
+#[derive(Clone, Debug)]
 pub(crate) struct Spanned<T> {
     /// The value itself.
     pub value: T,
@@ -20,6 +24,14 @@ pub(crate) struct Spanned<T> {
     /// Length of the value's text in bytes.
     pub len: usize,
 }
+
+impl<T: PartialEq> PartialEq for Spanned<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl<T: Eq> Eq for Spanned<T> {}
 
 impl<T> Spanned<T> {
     /// A value with no place in any file (for values made in tests).
