@@ -71,7 +71,9 @@
     '.pb-saved{margin:1rem 0;padding:.75rem 1rem;border:1px solid var(--green);border-left-width:4px;border-radius:var(--radius,8px);background:var(--surface);color:var(--text)}',
     '.pb-saved-title{margin:0;font-weight:600}',
     '.pb-commit{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.5rem 0}',
-    '.pb-commit .pb-field{margin:0;flex:1 1 18rem}'
+    '.pb-commit .pb-field{margin:0;flex:1 1 18rem}',
+    // The controls are for the screen: a printed page (a brief) is the page alone.
+    '@media print{.pb-edit,.pb-saved,.pb-mark-done,.pb-dialog{display:none!important}}'
   ].join('\n');
 
   // ---- Small DOM helpers ----
