@@ -1,7 +1,8 @@
 //! Editing the guide from the pages `partnerbook serve` serves, in a real
 //! Chromium: the forms of a partner page (log a meeting with action items,
-//! mark one done, change the next step), the playbook editor with its live
-//! preview, a new playbook; each save shows on the page after the reload,
+//! mark one done and commit, change the next step and mark it done, change
+//! the status, log a contact), the playbook editor with its live preview, a
+//! page's editor, a new playbook; each save shows on the page after the reload,
 //! keeps the file's comments, and leaves a guide that `partnerbook check`
 //! passes. A file changed on disk after the page loaded is a conflict: nothing
 //! is written and the form keeps what was typed. axe-core finds nothing wrong
@@ -197,8 +198,14 @@ async fn log_a_meeting_with_two_action_items_mark_one_done_and_commit_the_file()
         REACT,
     )
     .await;
-    type_in(&site, "Task", 1, "Write the pilot plan").await;
+    // An item with an owner but no task is refused in the form, before anything is sent.
     type_in(&site, "Owner", 1, "Lee Librarian").await;
+    let before = read(site.guide(), "partners/campus-it.yaml");
+    click(&site, "dialog[open]", "Save").await;
+    let alert = "(document.querySelector('dialog[open] [role=alert]') || {textContent: ''}).textContent";
+    site.wait_for(&format!("{alert}.includes('Action item 2 has an owner or a due date but no task')"), REACT).await;
+    assert_eq!(read(site.guide(), "partners/campus-it.yaml"), before);
+    type_in(&site, "Task", 1, "Write the pilot plan").await;
     // The README's picture of the form (scripts/screenshots.sh copies it).
     site.execute(&format!("{DIALOG}.scrollTop = 0; document.activeElement.blur();")).await;
     site.screenshot("edit-log-a-meeting-form").await;
@@ -304,6 +311,13 @@ async fn change_the_next_step_from_its_prefilled_form_and_escape_closes_a_form()
     assert!(step.starts_with("  action: ") && step.contains("Send the revised proposal"), "{yaml}");
     assert!(step.contains("\n  owner: Lee Librarian\n") && step.contains("2026-12-09"), "{yaml}");
     assert!(yaml.starts_with("# Campus IT: the partner these tests edit."), "{yaml}");
+    check_passes(site.guide());
+
+    // Mark done on the next step removes it (a next step has no `done`).
+    mark(&site).await;
+    click(&site, "#next-step", "Mark done").await;
+    after_reload(&site, "document.getElementById('next-step') === null").await;
+    assert!(!read(site.guide(), "partners/campus-it.yaml").contains("next_step:"));
     check_passes(site.guide());
 }
 
