@@ -184,9 +184,10 @@
     return pre;
   }
 
-  // Shows a refused save in `box` (a role="alert" element): the message and
-  // hint, and for a conflict what changed on disk and a way to reload.
-  function showRefusal(box, answer) {
+  // Shows a refused save in `box` (a role="alert" element): `lead` ("Not
+  // saved" unless given), the message and hint, and for a conflict what
+  // changed on disk and a way to reload.
+  function showRefusal(box, answer, lead) {
     box.textContent = '';
     var data = answer.data || {};
     if (answer.status === 409 && typeof data.disk_diff === 'string') {
@@ -199,7 +200,7 @@
       return;
     }
     var message = data.message || ('The save failed (HTTP ' + answer.status + ').');
-    box.appendChild(el('p', { text: 'Not saved: ' + message }));
+    box.appendChild(el('p', { text: (lead || 'Not saved') + ': ' + message }));
     if (data.hint) box.appendChild(el('p', { text: 'Hint: ' + data.hint }));
   }
 
@@ -293,8 +294,7 @@
             form.remove();
             result.textContent = 'Committed ' + saved.file + ' as ' + answer.data.commit + '.';
           } else {
-            showRefusal(error, answer);
-            error.firstChild.textContent = error.firstChild.textContent.replace(/^Not saved/, 'Not committed');
+            showRefusal(error, answer, 'Not committed');
           }
         });
       });
@@ -314,7 +314,13 @@
     region.appendChild(el('p', { class: 'pb-buttons' }, [close]));
     var wrap = document.querySelector('main .wrap') || document.querySelector('main') || document.body;
     wrap.insertBefore(region, wrap.firstChild);
-    region.focus({ preventScroll: false });
+    // Focus comes here once, right after the save; later reloads of the page
+    // (someone else's change) leave the focus where it is.
+    if (!saved.shown) {
+      saved.shown = true;
+      remember(saved);
+      region.focus();
+    }
   }
 
   // ---- Dialogs ----

@@ -55,7 +55,10 @@
       var attendees = field({ name: 'attendees', label: 'Attendees', hint: 'Names separated by commas.' });
       var notes = field({ name: 'notes', label: 'Notes', type: 'textarea', hint: 'Markdown.' });
       [date, title, attendees, notes].forEach(function (f) { form.appendChild(f.wrap); });
-      var items = el('fieldset', {}, [el('legend', { text: 'Action items agreed' })]);
+      var items = el('fieldset', {}, [
+        el('legend', { text: 'Action items agreed' }),
+        el('p', { class: 'pb-note', text: 'An item left empty is not written.' })
+      ]);
       var readers = [];
       var addItem = function () {
         var group = el('fieldset', {}, [el('legend', { text: 'Action item ' + (readers.length + 1) })]);
