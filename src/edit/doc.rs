@@ -185,6 +185,7 @@ impl<'t> Doc<'t> {
                 // The first line's indentation becomes the dash.
                 format!("{prefix}{}", &out[dash + gap.max(1)..])
             }
+            Value::Text(text) if !text.contains('\n') => format!("{prefix}{}{}", scalar::inline(text, false), self.eol),
             other => format!("{prefix}{}{}", self.flow(other), self.eol),
         }
     }
@@ -209,10 +210,13 @@ impl<'t> Doc<'t> {
     /// the entry anew when the value changes shape, or inserts it when missing.
     pub(super) fn set(&self, map: &Node, key: &str, value: &Value) -> Result<Splice, EditError> {
         let Some(entry) = map.entry(key) else { return self.insert_entry(map, key, value) };
-        untouched(&entry.value, key)?;
+        // What is replaced must hold no anchor another value could refer to.
+        if entry.value.has_marks() {
+            return Err(marked(key));
+        }
         let scalar_value = matches!(value, Value::Text(_) | Value::Raw(_));
-        match &entry.value.kind {
-            NodeKind::Scalar { style, .. } if scalar_value && !entry.value.is_empty_null() => {
+        match (&entry.value.kind, value) {
+            (NodeKind::Scalar { style, .. }, _) if scalar_value && !entry.value.is_empty_null() => {
                 let start = if style.is_block() { self.block_header(entry) } else { entry.value.span.start };
                 let text = match value {
                     Value::Text(text) => scalar::like(*style, text, entry.value.in_flow),
@@ -231,6 +235,18 @@ impl<'t> Doc<'t> {
                     return Ok(Splice { range: colon + 1..colon + 1, text: format!(" {value_text}") });
                 }
                 Ok(Splice { range: entry.value.span.clone(), text: value_text })
+            }
+            (NodeKind::Sequence { flow: false, items }, Value::FlowList(new)) if !new.is_empty() => {
+                // A block list stays a block list, at its own indentation.
+                let dash = self.dash(&items[0]).ok_or_else(|| not_a(key, "list"))?;
+                let start = self.line_start(dash);
+                if !self.text[start..dash].trim().is_empty() {
+                    return Err(not_a(key, "block list"));
+                }
+                let (dash_col, gap) = (self.column(dash), items[0].span.start - dash);
+                let text: String =
+                    new.iter().map(|t| self.item_lines(&Value::Text(t.clone()), dash_col, gap)).collect();
+                Ok(Splice { range: start..self.after_line(entry.value.span.end), text })
             }
             _ => {
                 // A new shape: the entry's lines are written anew.
@@ -273,7 +289,7 @@ impl<'t> Doc<'t> {
 
     /// Inserts `key: value` at the end of `map` (which lacks `key`).
     pub(super) fn insert_entry(&self, map: &Node, key: &str, value: &Value) -> Result<Splice, EditError> {
-        untouched_container(map, key)?;
+        untouched(map, key)?;
         let NodeKind::Mapping { flow, entries } = &map.kind else {
             return Err(not_a(key, "mapping"));
         };
@@ -297,7 +313,7 @@ impl<'t> Doc<'t> {
 
     /// Inserts `value` into list `seq` so that it becomes item number `index`.
     pub(super) fn insert_item(&self, seq: &Node, index: usize, value: &Value, what: &str) -> Result<Splice, EditError> {
-        untouched_container(seq, what)?;
+        untouched(seq, what)?;
         let NodeKind::Sequence { flow, items } = &seq.kind else { return Err(not_a(what, "list")) };
         if *flow {
             let v = self.flow(value);
@@ -329,7 +345,6 @@ impl<'t> Doc<'t> {
         let NodeKind::Mapping { flow, entries } = &map.kind else { return Err(not_a(key, "mapping")) };
         let Some(i) = entries.iter().position(|e| e.key.as_str() == Some(key)) else { return Ok(None) };
         let entry = &entries[i];
-        untouched(&entry.value, key)?;
         if entry.value.has_marks() {
             return Err(marked(key));
         }
@@ -363,10 +378,6 @@ fn map_is_flow(map: &Node) -> bool {
 /// change every copy, or nothing of what the reader sees.
 pub(super) fn untouched(node: &Node, what: &str) -> Result<(), EditError> {
     if node.marked || matches!(node.kind, NodeKind::Alias) { Err(marked(what)) } else { Ok(()) }
-}
-
-fn untouched_container(node: &Node, what: &str) -> Result<(), EditError> {
-    untouched(node, what)
 }
 
 fn marked(what: &str) -> EditError {

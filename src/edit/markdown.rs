@@ -26,8 +26,11 @@ pub(crate) fn edit_markdown(text: &str, edit: &MarkdownEdit) -> Result<String, E
     };
     let new = match &yaml_range {
         Some(range) => {
-            let split = front_matter::split(text).map(|s| s.body.start).unwrap_or(text.len());
-            format!("{}{new_yaml}{}{body}", &text[..range.start], &text[range.end..split])
+            let body_start = front_matter::split(text).map_or(text.len(), |s| s.body.start);
+            let closing = &text[range.end..body_start];
+            // A closing `---` at the very end of the file gets a line end before a body.
+            let sep = if closing.ends_with('\n') || body.is_empty() { "" } else { eol };
+            format!("{}{new_yaml}{closing}{sep}{body}", &text[..range.start])
         }
         None if new_yaml.is_empty() => {
             let bom = if text.starts_with('\u{feff}') { "\u{feff}" } else { "" };

@@ -207,6 +207,7 @@ fn markdown_without_front_matter_gets_one_only_when_fields_are_set() {
     };
     assert_eq!(edit_markdown("Old\n", &edit).unwrap(), "---\ntitle: About\n---\nHello\n");
     assert_eq!(edit_markdown("---\n---\nOld\n", &edit).unwrap(), "---\ntitle: About\n---\nHello\n");
+    assert_eq!(edit_markdown("---\r\ntitle: A\r\n---", &edit).unwrap(), "---\r\ntitle: About\r\n---\r\nHello\r\n");
     // A body that would read as front matter is refused.
     let edit = MarkdownEdit { fields: vec![], body: "---\ntitle: x\n---\n".into() };
     assert!(edit_markdown("Old\n", &edit).is_err());
@@ -258,5 +259,47 @@ fn a_folded_summary_is_replaced_whole() {
     assert_eq!(
         edit_markdown(text, &edit).unwrap(),
         "---\ntitle: A\nsummary: \"Two\\nlines\"\n\nstage: meet\n---\nbody\n"
+    );
+}
+
+#[test]
+fn a_block_list_stays_a_block_list() {
+    let text = "---\ntitle: A\ntags:\n    -   one   # first\n    - two\nstage: meet\n---\n";
+    let edit = |tags: Vec<&str>| MarkdownEdit {
+        fields: vec![FieldChange {
+            key: "tags".into(),
+            value: FieldValue::List(tags.into_iter().map(Into::into).collect()),
+        }],
+        body: String::new(),
+    };
+    assert_eq!(
+        edit_markdown(text, &edit(vec!["x, y", "z"])).unwrap(),
+        "---\ntitle: A\ntags:\n    -   x, y\n    -   z\nstage: meet\n---\n"
+    );
+    assert_eq!(edit_markdown(text, &edit(vec![])).unwrap(), "---\ntitle: A\ntags: []\nstage: meet\n---\n");
+    // A list holding an anchor is not replaced.
+    let anchored = "---\ntitle: A\ntags:\n  - &t one\n---\n";
+    assert!(edit_markdown(anchored, &edit(vec!["x"])).unwrap_err().message.contains("anchor"));
+}
+
+#[test]
+fn meetings_kept_newest_first_stay_so() {
+    let text = "name: X\nmeetings:\n  - date: 2026-05-01\n  - date: 2026-03-01\n";
+    let meeting = |d: &str| {
+        PartnerEdit::LogMeeting(NewMeeting { date: day(d), title: None, attendees: vec![], notes: None, items: vec![] })
+    };
+    assert_eq!(
+        ok(text, &meeting("2026-04-01")),
+        "name: X\nmeetings:\n  - date: 2026-05-01\n  - date: 2026-04-01\n  - date: 2026-03-01\n"
+    );
+    assert_eq!(
+        ok(text, &meeting("2026-06-01")),
+        "name: X\nmeetings:\n  - date: 2026-06-01\n  - date: 2026-05-01\n  - date: 2026-03-01\n"
+    );
+    // No order kept: at the end.
+    let mixed = "name: X\nmeetings: [{date: 2026-05-01}, {date: 2026-03-01}, {date: 2026-04-01}]\n";
+    assert_eq!(
+        ok(mixed, &meeting("2026-01-01")),
+        "name: X\nmeetings: [{date: 2026-05-01}, {date: 2026-03-01}, {date: 2026-04-01}, {date: 2026-01-01}]\n"
     );
 }

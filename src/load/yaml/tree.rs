@@ -1,8 +1,9 @@
 //! A YAML text as a tree of nodes that know where they stand: byte ranges,
 //! scalar styles, flow or block layout, anchors and aliases. The edit engine
-//! (`crate::edit`) reads it to change values in place; it never writes YAML
-//! itself through the parser. Only this module and its parent name the
-//! parser crate (granit-parser, the one serde-saphyr reads with).
+//! (`crate::edit`) reads it to find the bytes of a value to change and the
+//! indentation to insert at; values themselves are read by [`super::parse`].
+//! Only this module and its parent name a YAML crate: this one the parser
+//! serde-saphyr reads with (granit-parser), for its events with byte offsets.
 
 use std::ops::Range;
 
