@@ -19,7 +19,8 @@ mkdir -p "$out"
 cargo build --quiet
 profile="$(mktemp -d)"
 log="$(mktemp)"
-target/debug/partnerbook serve content --port 0 "${today[@]}" >"$log" 2>&1 &
+# --read-only: the pages as readers see them, without the editing controls.
+target/debug/partnerbook serve content --port 0 --read-only "${today[@]}" >"$log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$profile" "$log"' EXIT
 
@@ -55,3 +56,10 @@ for page in "${pages[@]}"; do
     done
 done
 ls -l "$out"
+
+# A partner page with the Log a meeting form open, filled in: taken by the
+# browser test that logs a meeting (its fixture guide, a real serve and
+# Chromium through chromedriver), then copied here.
+cargo test --quiet --test testsuite browser::edit::log_a_meeting_with_two_action_items >/dev/null
+cp "${CARGO_TARGET_DIR:-target}/screenshots/edit-log-a-meeting-form.png" "$out/edit-log-a-meeting-desktop.png"
+ls -l "$out/edit-log-a-meeting-desktop.png"

@@ -195,12 +195,16 @@ pub(crate) fn overlay_with(lead: &str, text: &str) -> String {
 
 /// The script that reloads the page on rebuilds, restyles on CSS-only changes,
 /// and shows or updates the overlay. It talks to the server's own origin.
+/// Before reloading it dispatches a cancelable `partnerbook:reload` event on
+/// `window`: the editing script cancels it while a form is open, so that a
+/// change on disk never throws away what someone is typing.
 pub(crate) fn script(generation: u64) -> String {
     format!(
         r#"<script>(function(){{var g={generation};if(!window.EventSource)return;var es;
+function reload(){{if(window.dispatchEvent(new Event("partnerbook:reload",{{cancelable:true}})))location.reload();}}
 function open(){{es=new EventSource("{EVENTS_PATH}");
-es.addEventListener("hello",function(e){{if(+e.data!==g)location.reload();}});
-es.addEventListener("reload",function(){{location.reload();}});
+es.addEventListener("hello",function(e){{if(+e.data!==g)reload();}});
+es.addEventListener("reload",function(){{reload();}});
 es.addEventListener("css",function(e){{g=+e.data;document.querySelectorAll('link[rel="stylesheet"]').forEach(function(l){{var u=new URL(l.href);u.searchParams.set("v",e.data);l.href=u.href;}});}});
 es.addEventListener("overlay",function(e){{var o=document.getElementById("partnerbook-overlay");var t=document.createElement("div");t.innerHTML=e.data;var n=t.firstElementChild;if(!n)return;if(o)o.replaceWith(n);else document.body.appendChild(n);g=-1;}});}}
 open();

@@ -14,8 +14,9 @@ use crate::load::fields::{Kind, Stage, Status};
 /// Where the editing script is served.
 pub(crate) const SCRIPT_PATH: &str = "/_partnerbook/edit.js";
 
-/// The editing script (written for the browser; embedded in the binary).
-pub(crate) const SCRIPT: &str = include_str!("edit.js");
+/// The editing script (written for the browser; embedded in the binary): its
+/// helpers and dialogs, then the forms and controls built on them, as one file.
+pub(crate) const SCRIPT: &str = concat!(include_str!("edit.js"), "\n", include_str!("edit_forms.js"));
 
 /// What a served page shows, found from its site path.
 enum Shown<'g> {

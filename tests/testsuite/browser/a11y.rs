@@ -110,7 +110,7 @@ impl Sites {
 }
 
 /// The source of axe-core, from `node_modules` (installed by `npm ci`).
-fn axe_source() -> String {
+pub(super) fn axe_source() -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
@@ -144,13 +144,13 @@ fn post(port: u16, path: &str, body: &str) -> std::io::Result<(u16, String)> {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Scheme {
+pub(super) enum Scheme {
     Light,
     Dark,
 }
 
 impl Scheme {
-    fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Scheme::Light => "light",
             Scheme::Dark => "dark",
@@ -160,7 +160,7 @@ impl Scheme {
 
 /// Emulates `prefers-color-scheme` (and `prefers-reduced-motion` when
 /// `reduced_motion`) for the session's page, for every page it opens next.
-fn emulate_media(browser: &Browser, scheme: Scheme, reduced_motion: bool) {
+pub(super) fn emulate_media(browser: &Browser, scheme: Scheme, reduced_motion: bool) {
     let features = json!([
         { "name": "prefers-color-scheme", "value": scheme.name() },
         { "name": "prefers-reduced-motion", "value": if reduced_motion { "reduce" } else { "no-preference" } },
@@ -215,7 +215,12 @@ async fn open_page(browser: &Browser, name: &str, url: &str) {
 /// Injects axe-core into the open page and runs the WCAG A/AA rules over
 /// `context` (a JavaScript expression: `document`, or `{ include: [...] }`);
 /// gives one entry per violation, and one per result that needs a person's review.
-async fn axe_violations(browser: &Browser, axe: &str, context: &str, where_: &str) -> (Vec<String>, Vec<String>) {
+pub(super) async fn axe_violations(
+    browser: &Browser,
+    axe: &str,
+    context: &str,
+    where_: &str,
+) -> (Vec<String>, Vec<String>) {
     // Run as the body of the WebDriver script: axe-core defines `window.axe`.
     let inject = format!("{axe}\n;return typeof window.axe;");
     assert_eq!(browser.execute(&inject).await, "object", "axe-core did not load on {where_}");
@@ -401,7 +406,7 @@ async fn the_open_search_passes_axe_in_both_schemes() {
 // ---------------------------------------------------------------------------
 
 /// Presses and releases one key in the page.
-async fn press(browser: &Browser, key: Key) {
+pub(super) async fn press(browser: &Browser, key: Key) {
     let key: char = key.into();
     let actions =
         KeyActions::new("keyboard".into()).then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key });

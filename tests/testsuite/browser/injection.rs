@@ -27,7 +27,9 @@ const HOOK: &str = "(() => { window.__dialogs = []; \
       window[n] = function (m) { window.__dialogs.push(n + ':' + String(m)); return null; }; } \
     delete window.EventSource; window.EventSource = undefined; })();";
 
-/// What a page shows of any payload that got through.
+/// What a page shows of any payload that got through. A script element counts
+/// unless it is JSON: serve's editing data is a JSON island that holds the
+/// page's own text, payloads included, and JSON never runs.
 const EVIDENCE: &str = "(() => { \
     const bad = /^(javascript|vbscript|data):/i; \
     const urlAttrs = ['href', 'src', 'action', 'formaction', 'data', 'srcdoc', 'xlink:href']; \
@@ -41,7 +43,8 @@ const EVIDENCE: &str = "(() => { \
         .filter(v => v !== null && bad.test(v.replace(/[\\u0000-\\u0020]/g, '')))), \
       elements: [...document.querySelectorAll('iframe, object, embed, math, video, frame, img[src=\"x\"], \
         body body, input[autofocus], form button[formaction]')].map(e => e.tagName), \
-      scripts: [...document.scripts].filter(s => /__pwned|alert\\(/.test(s.text + (s.src || ''))).length, \
+      scripts: [...document.scripts].filter(s => !/^application\\/json$/i.test(s.type) \
+        && /__pwned|alert\\(/.test(s.text + (s.src || ''))).length, \
     }; })()";
 
 /// Nothing ran and nothing was made.

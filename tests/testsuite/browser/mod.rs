@@ -31,6 +31,7 @@
 
 mod a11y;
 mod brief;
+mod edit;
 mod glance;
 mod injection;
 mod live_reload;
@@ -110,7 +111,8 @@ impl Serve {
     /// Like [`Serve::start`], with more arguments after the guide.
     #[track_caller]
     pub(crate) fn start_with(guide: &Path, extra: &[&str]) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_partnerbook"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_partnerbook"));
+        command
             .arg("serve")
             .arg(guide)
             .args(["--port", "0", "--today", TODAY])
@@ -118,9 +120,13 @@ impl Serve {
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("could not start partnerbook serve");
+            .stderr(Stdio::piped());
+        // A test's guide is in git only when the test made it a repository,
+        // never because the folder it sits in belongs to one.
+        if let Some(ceiling) = guide.parent().and_then(Path::parent) {
+            command.env("GIT_CEILING_DIRECTORIES", ceiling);
+        }
+        let mut child = command.spawn().expect("could not start partnerbook serve");
 
         let stderr = Arc::new(Mutex::new(String::new()));
         {
@@ -533,6 +539,11 @@ impl Site {
         let site = Site { browser, serve, ready, _guide: guide };
         site.goto(path).await;
         site
+    }
+
+    /// The served guide's folder, for a test that reads or changes its files.
+    pub(crate) fn guide(&self) -> &crate::support::GuideTest {
+        &self._guide
     }
 
     /// Opens a site path and waits until the page is ready.
