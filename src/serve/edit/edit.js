@@ -153,14 +153,33 @@
 
   // ---- Talking to serve ----
 
+  // The editing token. On loopback the page carries it; when serve is shared
+  // on a network (--allow-edit), pages do not, and the person editing types
+  // the one serve printed in its terminal, once per browser tab.
+  var TOKEN_KEY = 'partnerbook:edit-token';
+  function token() {
+    if (config.token) return config.token;
+    var saved = null;
+    try { saved = sessionStorage.getItem(TOKEN_KEY); } catch (e) { saved = null; }
+    if (saved) return saved;
+    var typed = window.prompt('Editing token (partnerbook serve printed it in its terminal after "editing on: token"):') || '';
+    typed = typed.trim();
+    try { if (typed) sessionStorage.setItem(TOKEN_KEY, typed); } catch (e) { /* private mode */ }
+    return typed;
+  }
+
   // POSTs `body` as JSON to an edit endpoint; resolves to {status, data}.
   function post(endpoint, body) {
     return fetch(API + endpoint, {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'X-Partnerbook-Token': config.token },
+      headers: { 'Content-Type': 'application/json', 'X-Partnerbook-Token': token() },
       body: JSON.stringify(body)
     }).then(function (response) {
+      // A refused token is asked for again on the next save.
+      if (response.status === 403 && !config.token) {
+        try { sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* private mode */ }
+      }
       return response.text().then(function (text) {
         var data = null;
         try { data = JSON.parse(text); } catch (e) { data = { message: text || response.statusText }; }

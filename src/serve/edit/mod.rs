@@ -81,6 +81,12 @@ impl Editing {
         &self.token
     }
 
+    /// The token as served pages carry it: only when serve listens on
+    /// loopback, where everyone who can load a page is on this machine.
+    pub(crate) fn token_in_pages(&self) -> Option<&str> {
+        self.bound.ip().is_loopback().then_some(self.token.as_str())
+    }
+
     /// Reads a guide file for page data and remembers the text by its hash.
     fn read_served(&self, rel: &str) -> Option<Arc<str>> {
         let text: Arc<str> = std::fs::read_to_string(self.guide.join(rel)).ok()?.into();

@@ -74,7 +74,10 @@ pub(crate) fn page_data(editing: &Editing, guide: Option<&Guide>, key: &str) -> 
     };
     let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
     json!({
-        "token": editing.token,
+        // On loopback the page carries the token (it guards against other sites'
+        // pages, not other people). Bound for others with --allow-edit, a page
+        // must not hand it out: the person editing types the one serve printed.
+        "token": editing.token_in_pages(),
         "git": editing.git,
         "page": {
             "kind": kind,

@@ -529,3 +529,56 @@ async fn a_partner_page_with_the_log_a_meeting_form_open_passes_axe_in_both_sche
     }
     assert!(violations.is_empty(), "axe-core violations with a form open:\n{}", violations.join("\n"));
 }
+
+/// Shared on a network with `--allow-edit`, pages do not carry the token: the
+/// first save asks for the one serve printed, a wrong one saves nothing, and
+/// the right one is kept for the tab.
+#[tokio::test]
+async fn on_a_shared_bind_the_first_save_asks_for_the_printed_token() {
+    let site =
+        Site::open_guide_with(guide(), &["--bind", "0.0.0.0", "--allow-edit"], READY, "partners/campus-it/").await;
+    let data = "JSON.parse(document.getElementById('partnerbook-edit').textContent).token";
+    assert_eq!(site.eval(data).await, Value::Null, "the page hands out no token");
+    let stderr = site.serve.stderr();
+    let token = stderr.split("editing on: token ").nth(1).and_then(|t| t.lines().next()).expect("a printed token");
+    let before = read(site.guide(), "partners/campus-it.yaml");
+
+    async fn save_status(site: &Site, status: &str) {
+        click(site, "section.pb-edit", "Change status").await;
+        site.wait_for(&format!("{DIALOG} !== null"), REACT).await;
+        control(site, "Status", 0).await.select_by_value(status).await.unwrap();
+        click(site, "dialog[open]", "Save").await;
+    }
+    async fn answer_prompt(site: &Site, text: &str) {
+        let deadline = std::time::Instant::now() + REACT;
+        loop {
+            match site.client().get_alert_text().await {
+                Ok(asked) => {
+                    assert!(asked.contains("token"), "{asked}");
+                    break;
+                }
+                Err(_) if std::time::Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(25)).await,
+                Err(e) => panic!("no prompt for the token: {e}"),
+            }
+        }
+        site.client().send_alert_text(text).await.expect("typing into the prompt");
+        site.client().accept_alert().await.expect("accepting the prompt");
+    }
+
+    // A wrong token: refused, nothing written, the form says so.
+    save_status(&site, "paused").await;
+    answer_prompt(&site, "not-the-token").await;
+    site.wait_for("document.querySelector('dialog[open] [role=alert]') && document.querySelector('dialog[open] [role=alert]').textContent.includes('token')", REACT).await;
+    assert_eq!(read(site.guide(), "partners/campus-it.yaml"), before, "a wrong token wrote the file");
+
+    // The printed token: saved.
+    mark(&site).await;
+    click(&site, "dialog[open]", "Save").await;
+    answer_prompt(&site, token).await;
+    after_reload(&site, "document.querySelector('.status').textContent.trim() === 'Paused'").await;
+    // Kept for the tab: the next save asks nothing.
+    mark(&site).await;
+    save_status(&site, "active").await;
+    after_reload(&site, "document.querySelector('.status').textContent.trim() === 'Active'").await;
+    check_passes(site.guide());
+}

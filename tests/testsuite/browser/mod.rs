@@ -534,7 +534,17 @@ impl Site {
 
     /// Serves `guide` (a fixture copy a test may have added files to) and opens `path` in a fresh browser.
     pub(crate) async fn open_guide(guide: crate::support::GuideTest, ready: &'static str, path: &str) -> Site {
-        let serve = Serve::start(&guide.guide());
+        Self::open_guide_with(guide, &[], ready, path).await
+    }
+
+    /// Like [`Site::open_guide`], with more arguments for `serve`.
+    pub(crate) async fn open_guide_with(
+        guide: crate::support::GuideTest,
+        serve_args: &[&str],
+        ready: &'static str,
+        path: &str,
+    ) -> Site {
+        let serve = Serve::start_with(&guide.guide(), serve_args);
         let browser = Browser::open().await;
         let site = Site { browser, serve, ready, _guide: guide };
         site.goto(path).await;
