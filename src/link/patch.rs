@@ -32,6 +32,9 @@ pub(crate) struct Relinked {
     pub playbooks: Vec<String>,
     /// Slugs of the partners replaced.
     pub partners: Vec<String>,
+    /// Slugs of the owners of those partners' open items, before and after:
+    /// the owners whose list of actions may have changed.
+    pub owners: Vec<String>,
 }
 
 /// One saved file, linked again, not yet put in the guide.
@@ -142,6 +145,9 @@ pub(crate) fn relink(
                 let partner = partner_item(sources, src, profile.clone(), old.playbooks.clone(), &entry.rendered);
                 // The partner's open items first: its warnings read them from the guide.
                 let items = rules::open_items(&partner.slug, &partner.profile, guide.today);
+                let before = guide.actions.of_partner(&src.slug);
+                let owners = before.into_iter().chain(&items).filter_map(|a| a.owner.as_deref());
+                out.owners.extend(owners.map(rules::owner_slug));
                 Arc::make_mut(&mut guide.actions).replace_partner(&src.slug, items);
                 warnings::check_partner(file, text, guide, &partner, &mut found);
                 guide.partners.insert(src.slug.clone(), Arc::new(partner));
@@ -152,6 +158,8 @@ pub(crate) fn relink(
         }
     }
     diags.extend(found);
+    out.owners.sort_unstable();
+    out.owners.dedup();
     Some(out)
 }
 

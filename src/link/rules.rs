@@ -435,6 +435,11 @@ impl Actions {
         self.by_owner.get(owner_slug).map_or(&[], Vec::as_slice)
     }
 
+    /// The owner slug as these actions keep it (for a borrow as long as theirs).
+    pub(crate) fn owner_key(&self, owner_slug: &str) -> Option<&str> {
+        self.by_owner.get_key_value(owner_slug).map(|(k, _)| k.as_str())
+    }
+
     /// A partner's actions: its open items, most urgent first.
     pub(crate) fn of_partner(&self, slug: &str) -> Vec<&OpenItem> {
         self.items_at(self.partner_places(slug))

@@ -119,7 +119,7 @@ fn rerender_reached(
     cache.cards.draw(&Draw { guide, theme, site: &site_ctx, site_hash: site.hash, only: Some(changed) })?;
     let last = cache.last.as_mut().expect("checked by rerender");
     let mut reached: BTreeSet<usize> = BTreeSet::new();
-    for dep in DepKey::dirtied_by(&changed.playbooks, &changed.partners) {
+    for dep in DepKey::dirtied_by(changed) {
         reached.extend(last.readers.get(&dep).into_iter().flatten());
     }
     let reached: Vec<usize> = reached.into_iter().collect();

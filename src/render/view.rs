@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 
 use super::cards::{CardMap, Cards};
 use crate::link::rules::OpenItem;
-use crate::link::{Guide, Page, Partner, Playbook, Settings, Tag, tag_slug};
+use crate::link::{Guide, Page, Partner, Playbook, Relinked, Settings, Tag, tag_slug};
 use crate::routes::ActionFilter;
 
 /// Something of the guide a page read. An edit makes some of these dirty
@@ -29,6 +29,8 @@ pub(crate) enum Dep<'a> {
     AllPlaybooks,
     /// Which partners there are and anything of any of them, their actions included.
     AllPartners,
+    /// The list of one owner's actions (by owner slug): which items it holds.
+    Owner(&'a str),
     /// The tags and what carries them.
     Tags,
     /// Related playbooks.
@@ -48,6 +50,8 @@ pub(crate) enum DepKey {
     AllPlaybooks,
     /// See [`Dep::AllPartners`].
     AllPartners,
+    /// See [`Dep::Owner`].
+    Owner(Box<str>),
     /// See [`Dep::Tags`].
     Tags,
     /// See [`Dep::Relations`].
@@ -64,6 +68,7 @@ impl Dep<'_> {
             Dep::Partner(s) => DepKey::Partner(s.into()),
             Dep::AllPlaybooks => DepKey::AllPlaybooks,
             Dep::AllPartners => DepKey::AllPartners,
+            Dep::Owner(s) => DepKey::Owner(s.into()),
             Dep::Tags => DepKey::Tags,
             Dep::Relations => DepKey::Relations,
             Dep::Pages => DepKey::Pages,
@@ -72,12 +77,15 @@ impl Dep<'_> {
 }
 
 impl DepKey {
-    /// What an edit of these playbooks and partners makes dirty: each of them,
-    /// and the lists of all playbooks or all partners when any changed. Tags,
+    /// What an edit makes dirty: each playbook and partner it replaced, the
+    /// lists of all playbooks or all partners when any changed, and the
+    /// action lists of the owners whose items it may have changed. Tags,
     /// relations and free pages change only in edits that render every page.
-    pub(crate) fn dirtied_by(playbooks: &[String], partners: &[String]) -> Vec<DepKey> {
+    pub(crate) fn dirtied_by(changed: &Relinked) -> Vec<DepKey> {
+        let Relinked { playbooks, partners, owners } = changed;
         let mut keys: Vec<DepKey> = playbooks.iter().map(|s| DepKey::Playbook(s.as_str().into())).collect();
         keys.extend(partners.iter().map(|s| DepKey::Partner(s.as_str().into())));
+        keys.extend(owners.iter().map(|s| DepKey::Owner(s.as_str().into())));
         if !playbooks.is_empty() {
             keys.push(DepKey::AllPlaybooks);
         }
@@ -285,8 +293,11 @@ impl<'a> Rcx<'a> {
                 return (0..actions.len()).collect();
             }
             ActionFilter::Owner(o) => {
-                // Any partner's edit can give an owner an item.
-                self.read(Dep::AllPartners);
+                // Which items the owner has; each item then reads its partner.
+                // An owner without items has no page (a change of pages renders all).
+                if let Some(key) = actions.owner_key(o) {
+                    self.read(Dep::Owner(key));
+                }
                 actions.owner_places(o)
             }
             ActionFilter::Partner(p) => {

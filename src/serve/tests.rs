@@ -416,3 +416,42 @@ fn write(dir: &std::path::Path, path: &str, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
 }
+
+/// An item moved from one owner to another who had none of that partner's
+/// items: the new owner's page lists it after the save, as a fresh serve does
+/// (the owner's page depends on which items the owner has, not only on the
+/// partners of the items it had).
+#[test]
+fn an_owner_given_an_item_shows_it_after_the_save() {
+    let dir = tempfile_dir();
+    let partner = |name: &str, items: &[(&str, &str)]| {
+        let items: String = items
+            .iter()
+            .map(|(task, owner)| format!("  - task: {task}\n    owner: {owner}\n    due: 2026-12-20\n"))
+            .collect();
+        format!("name: {name}\nstatus: active\nlast_contact: 2026-11-25\naction_items:\n{items}")
+    };
+    write(&dir, "site.yaml", "title: Owners\n");
+    write(&dir, "partners/p.yaml", &partner("P", &[("Book a room", "Ana Ruiz")]));
+    write(
+        &dir,
+        "partners/q.yaml",
+        &partner("Q", &[("Send the SLA", "Jo Whitfield"), ("Confirm the date", "Ana Ruiz")]),
+    );
+    let opts = BuildOptions {
+        guide: dir.clone(),
+        out_dir: dir.join("public"),
+        link: link::LinkOptions { base_url: None, drafts: true, today: "2026-12-01".parse().unwrap() },
+    };
+    let mut session = Session::new(opts.clone());
+    assert!(matches!(session.rebuild(&[]), Ok(Outcome::Built { .. })));
+    write(&dir, "partners/p.yaml", &partner("P", &[("Book a room", "Jo Whitfield")]));
+    assert!(matches!(session.rebuild(&["partners/p.yaml".to_string()]), Ok(Outcome::Built { .. })));
+    let served = session.last_site().unwrap();
+    let jo = String::from_utf8_lossy(&served.pages["actions/owner/jo-whitfield/index.html"].bytes).into_owned();
+    assert!(jo.contains("Book a room"), "Jo's page lacks the item moved to Jo");
+    if let Some(diff) = first_difference(&served, &fresh_site(&opts)) {
+        panic!("{diff}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
