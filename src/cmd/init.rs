@@ -155,7 +155,16 @@ mod tests {
     fn starter_site_yaml_names_every_setting() {
         let (_, site) = starter_files().into_iter().find(|(p, _)| p == "site.yaml").unwrap();
         let site = std::str::from_utf8(site).unwrap();
-        for key in ["title", "description", "base_url", "institution", "edit_url", "stale_after_days", "theme"] {
+        for key in [
+            "title",
+            "description",
+            "base_url",
+            "institution",
+            "edit_url",
+            "stale_after_days",
+            "review_every_days",
+            "theme",
+        ] {
             assert!(site.lines().any(|l| l.trim_start_matches("# ").starts_with(&format!("{key}:"))), "{key}");
         }
         assert!(site.contains("{path}"), "edit_url shows {{path}}");

@@ -27,6 +27,8 @@ pub(crate) struct Settings {
     pub edit_url: Option<String>,
     /// Days without contact after which a partner needs attention.
     pub stale_after_days: u32,
+    /// Days after its last review (or update) that a playbook is due for review.
+    pub review_every_days: u32,
 }
 
 /// A playbook ready to render.
@@ -49,6 +51,8 @@ pub(crate) struct Playbook {
     /// Last update: `updated` of the front matter, else the date of the last
     /// commit that touched the file (when the guide is in git).
     pub updated: Option<Date>,
+    /// `reviewed` of the front matter: when an editor last checked it still holds.
+    pub reviewed: Option<Date>,
     /// Order within the stage.
     pub order: i64,
     /// Marked as draft (only present with `--drafts`).

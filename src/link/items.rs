@@ -111,6 +111,7 @@ pub(super) fn playbook_item(
         partners,
         tags: meta.tags.clone(),
         updated,
+        reviewed: meta.reviewed,
         order: meta.order.unwrap_or(i64::MAX),
         draft: meta.draft,
         body,

@@ -162,6 +162,7 @@ fn settings(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> S
         base_url,
         edit_url: config.edit_url.clone(),
         stale_after_days: config.stale_after_days.unwrap_or(60),
+        review_every_days: config.review_every_days.unwrap_or(365),
     }
 }
 

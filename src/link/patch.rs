@@ -127,7 +127,7 @@ pub(crate) fn relink(
                 let old = &guide.playbooks[&src.slug];
                 let body = entry.rendered[0].clone().unwrap_or_default();
                 let playbook = playbook_item(sources, src, meta, old.partners.clone(), body);
-                warnings::check_playbook(src, text, &playbook, &mut found);
+                warnings::check_playbook(src, text, guide, &playbook, &mut found);
                 guide.playbooks.insert(src.slug.clone(), Arc::new(playbook));
                 state.was[file.0 as usize] = Some(Was::Playbook(Some(meta.clone())));
                 out.playbooks.push(src.slug.clone());

@@ -8,6 +8,7 @@
 //! - [`ago`]: how long ago a contact was, in words;
 //! - [`contacts`] and [`contact_gaps`]: a partner's dated contacts, and the
 //!   stretches between them that [`stale_days`] would have called stale;
+//! - [`review_due`]: whether a playbook is due for review, and since when;
 //! - [`Actions::of_partner`] and [`Actions::of_owner`]: what a partner's and
 //!   an owner's list of actions holds.
 //!
@@ -201,6 +202,49 @@ pub(crate) fn contact_gaps(
             Some(Gap { from, to, days, ongoing })
         })
         .collect()
+}
+
+// ----------------------------------------------------------------- review
+
+/// What decides that a playbook is due for review.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ReviewDue {
+    /// The date it was last reviewed or updated, the one that counts.
+    pub(crate) since: Date,
+    /// Which of the playbook's dates that is.
+    pub(crate) by: ReviewBasis,
+    /// Days from `since` to today.
+    pub(crate) days: i64,
+}
+
+/// Which date a review is counted from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ReviewBasis {
+    /// The playbook's `reviewed`.
+    Reviewed,
+    /// Its last update: `updated`, or the date of the last commit that
+    /// touched the file (the playbook's "Last updated").
+    Updated,
+}
+
+/// Whether a playbook is due for review: its `reviewed` date, else its last
+/// update (`updated`, else the git date, as "Last updated" finds it), more
+/// than `every_days` before `today`. A playbook with none of these dates has
+/// nothing to count from and is never due (the same as a partner never
+/// contacted is never stale); a date after today is not due either.
+pub(crate) fn review_due(
+    reviewed: Option<Date>,
+    updated: Option<Date>,
+    today: NaiveDate,
+    every_days: u32,
+) -> Option<ReviewDue> {
+    let (since, by) = match (reviewed, updated) {
+        (Some(r), _) => (r, ReviewBasis::Reviewed),
+        (None, Some(u)) => (u, ReviewBasis::Updated),
+        (None, None) => return None,
+    };
+    let days = today.signed_duration_since(since.0).num_days();
+    (days > i64::from(every_days)).then_some(ReviewDue { since, by, days })
 }
 
 /// Partners talking with the library (contacted, or a meeting under way) but with no next step written down.

@@ -1,6 +1,6 @@
 //! Warnings: things in a guide that build fine but that an editor should fix.
 //! Partners not contacted for too long, overdue next steps and action items,
-//! playbooks without a stage, partners no playbook mentions, missing
+//! playbooks without a stage or due for review, partners no playbook mentions, missing
 //! summaries, malformed contact e-mails and (from `markdown.rs`, where link
 //! positions are known) malformed web links. Each has a stable code, so that
 //! `check --format json` can be filtered and turned into CI annotations.
@@ -13,7 +13,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::guide::{Guide, Partner, Playbook};
-use super::rules::{OpenItem, stale_days};
+use super::rules::{OpenItem, ReviewBasis, review_due, stale_days};
 use super::urls::{is_plain_email, one_line, unsafe_scheme};
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::load::Sources;
@@ -53,7 +53,7 @@ pub(crate) fn check(sources: &Sources, guide: &Guide, diags: &mut Diagnostics) {
         .map(|p| {
             let mut found = Vec::new();
             if let Some(playbook) = guide.playbooks.get(&p.slug) {
-                check_playbook(p, files.get(p.file).text.as_str(), playbook, &mut found);
+                check_playbook(p, files.get(p.file).text.as_str(), guide, playbook, &mut found);
             }
             found
         })
@@ -138,8 +138,14 @@ pub(super) fn check_partner(
     }
 }
 
-/// Pushes the warnings about one playbook, whose file holds `text`.
-pub(super) fn check_playbook(p: &PlaybookSrc, text: &str, playbook: &Playbook, diags: &mut impl Extend<Diagnostic>) {
+/// Pushes the warnings about one playbook of `guide`, whose file holds `text`.
+pub(super) fn check_playbook(
+    p: &PlaybookSrc,
+    text: &str,
+    guide: &Guide,
+    playbook: &Playbook,
+    diags: &mut impl Extend<Diagnostic>,
+) {
     let (slug, file) = (&p.slug, p.file);
     let yaml = p.yaml_start..if p.body.start > p.yaml_start { p.body.start } else { text.len() };
     let mut diags = Pusher(diags);
@@ -157,8 +163,31 @@ pub(super) fn check_playbook(p: &PlaybookSrc, text: &str, playbook: &Playbook, d
             );
         }
         if playbook.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
-            let span = key_span_opt(file, text, yaml, "summary").unwrap_or(title_span);
+            let span = key_span_opt(file, text, yaml.clone(), "summary").unwrap_or_else(|| title_span.clone());
             diags.push(empty_summary(span, "playbook", slug));
+        }
+        let every = guide.settings.review_every_days;
+        if let Some(due) = review_due(playbook.reviewed, playbook.updated, guide.today, every) {
+            // At the date that counts; a git date is written nowhere, so then at the title.
+            let (key, what) = match due.by {
+                ReviewBasis::Reviewed => ("reviewed", "reviewed"),
+                ReviewBasis::Updated => ("updated", "last updated"),
+            };
+            let span = value_span(file, text, yaml, key).unwrap_or(title_span);
+            diags.push(
+                Diagnostic::warning(
+                    span,
+                    format!(
+                        "the playbook `{slug}` was {what} on {} ({} days ago, more than review_every_days, {every})",
+                        due.since, due.days
+                    ),
+                )
+                .with_hint(format!(
+                    "read it through, fix what no longer holds, then set `reviewed: {}`",
+                    Date(guide.today)
+                ))
+                .with_code("review-due"),
+            );
         }
     }
 }

@@ -26,6 +26,9 @@ pub(crate) struct PlaybookMeta {
     pub tags: Vec<String>,
     /// Date of the last real update.
     pub updated: Option<Date>,
+    /// When an editor last checked that the playbook still holds; with
+    /// `review_every_days` it decides when the playbook is due for review.
+    pub reviewed: Option<Date>,
     /// Position within its stage.
     pub order: Option<i64>,
     /// Left out of the site unless `--drafts`.

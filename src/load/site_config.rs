@@ -20,6 +20,8 @@ pub(crate) struct SiteConfig {
     pub edit_url: Option<String>,
     /// Days without contact after which a partner needs attention (default 60).
     pub stale_after_days: Option<u32>,
+    /// Days after its last review (or update) that a playbook is due for review again (default 365).
+    pub review_every_days: Option<u32>,
     /// Theme name: a folder `themes/NAME/` beside the guide (default: the embedded `default`).
     pub theme: Option<Spanned<String>>,
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::context::{PartnerCard, partner_card, partner_url};
 use super::view::Rcx;
 use crate::link::rules::{self, Bucket, OpenItem, Place};
-use crate::link::{Guide, Partner};
+use crate::link::{Guide, Partner, Playbook};
 use crate::load::fields::{Kind, Status};
 use crate::routes::{ActionFilter, Calendar, DirectoryFilter, Route};
 
@@ -246,6 +246,18 @@ pub(crate) struct StaleCtx<'a> {
     last_contact: String,
 }
 
+/// A playbook due for review on the home page (see [`rules::review_due`]).
+#[derive(Serialize)]
+pub(crate) struct ReviewCtx<'a> {
+    title: &'a str,
+    url: String,
+    /// The date that counts, YYYY-MM-DD.
+    since: String,
+    /// "Reviewed" or "Updated": which date that is.
+    by: &'static str,
+    days: i64,
+}
+
 /// The "needs attention" block of the home page.
 #[derive(Serialize)]
 pub(crate) struct Attention<'a> {
@@ -259,6 +271,11 @@ pub(crate) struct Attention<'a> {
     /// How many partners have no next step; the list holds the first [`HOME_LIST`].
     no_next_step_total: usize,
     stale_after_days: u32,
+    /// Playbooks due for review, the [`HOME_LIST`] oldest first.
+    review: Vec<ReviewCtx<'a>>,
+    /// How many playbooks are due for review.
+    review_total: usize,
+    review_every_days: u32,
     actions_url: String,
     /// The "Due within 7 days" group of the actions page, which `this_week` counts.
     this_week_url: String,
@@ -285,6 +302,23 @@ pub(crate) fn attention<'a>(guide: &Rcx<'a>) -> Attention<'a> {
         .collect();
     stale.sort_by(|(da, a), (db, b)| db.cmp(da).then(a.profile.name.cmp(&b.profile.name)));
     let no_next_step: Vec<&Partner> = guide.partners().filter(|p| rules::without_next_step(&p.profile)).collect();
+    let every = guide.settings().review_every_days;
+    let mut review: Vec<(rules::ReviewDue, &Playbook)> = guide
+        .playbooks()
+        .filter_map(|p| Some((rules::review_due(p.reviewed, p.updated, guide.today(), every)?, p)))
+        .collect();
+    // Oldest first; the same date by title, then slug, so the order never depends on the map's.
+    review.sort_by(|(da, a), (db, b)| (da.since, &a.title, &a.slug).cmp(&(db.since, &b.title, &b.slug)));
+    let review_ctx = review.iter().take(HOME_LIST).map(|(due, p)| ReviewCtx {
+        title: &p.title,
+        url: Route::Playbook(p.slug.clone()).url(guide.base()),
+        since: due.since.to_string(),
+        by: match due.by {
+            rules::ReviewBasis::Reviewed => "Reviewed",
+            rules::ReviewBasis::Updated => "Updated",
+        },
+        days: due.days,
+    });
     let stale_ctx = stale.iter().take(HOME_LIST).filter_map(|&(d, p)| {
         Some(StaleCtx {
             card: partner_card(guide, p),
@@ -293,7 +327,7 @@ pub(crate) fn attention<'a>(guide: &Rcx<'a>) -> Attention<'a> {
         })
     });
     Attention {
-        empty: overdue.is_empty() && stale.is_empty() && no_next_step.is_empty(),
+        empty: overdue.is_empty() && stale.is_empty() && no_next_step.is_empty() && review.is_empty(),
         overdue_total: overdue.len(),
         overdue: overdue.into_iter().take(HOME_LIST).map(|a| action(guide, a)).collect(),
         // What the actions page lists under "Due within 7 days".
@@ -303,6 +337,9 @@ pub(crate) fn attention<'a>(guide: &Rcx<'a>) -> Attention<'a> {
         no_next_step_total: no_next_step.len(),
         no_next_step: no_next_step.into_iter().take(HOME_LIST).map(|p| partner_card(guide, p)).collect(),
         stale_after_days: days,
+        review_total: review.len(),
+        review: review_ctx.collect(),
+        review_every_days: every,
         this_week_url: format!("{}#this-week", Route::Actions(ActionFilter::All).url(guide.base())),
         actions_url: Route::Actions(ActionFilter::All).url(guide.base()),
         whose: owner_choices(guide),

@@ -21,6 +21,8 @@ pub(crate) struct PlaybookPage<'a> {
     card: PlaybookCard<'a>,
     stage_id: Option<&'static str>,
     updated: Option<String>,
+    /// `reviewed` of the front matter.
+    reviewed: Option<String>,
     body_html: &'a str,
     toc: &'a [crate::link::markdown::TocEntry],
     tags: Vec<Link>,
@@ -37,6 +39,7 @@ pub(crate) fn playbook<'a>(guide: &Rcx<'a>, p: &'a Playbook) -> PlaybookPage<'a>
         card: playbook_card(guide, p),
         stage_id: p.stage.map(|s| s.as_str()),
         updated: date(p.updated),
+        reviewed: date(p.reviewed),
         body_html: &p.body.html,
         toc: &p.body.toc,
         tags: p.tags.iter().map(|t| Link { title: crate::link::tag_name(t), url: tag_url(guide.base(), t) }).collect(),

@@ -46,6 +46,7 @@ pub(crate) fn playbook_text(fields: &PlaybookFields<'_>, today: NaiveDate, examp
          {partners}\n\
          # tags: [templates, meetings]\n\
          updated: {today}  # the date of the last real change\n\
+         reviewed: {today}  # when it was last read through and found to hold (see review_every_days)\n\
          # order: 1  # position within its stage, smallest first\n\
          # draft: true  # keeps it out of the site until it is ready (`build --drafts` shows it)\n\
          ---\n\

@@ -89,6 +89,7 @@ fn new_playbook_fills_the_given_values_and_parses() {
     assert_eq!(meta.stage, Some(Stage::ReachOut));
     assert_eq!(meta.partners.iter().map(|p| p.value.as_str()).collect::<Vec<_>>(), ["campus-it", "research-computing"]);
     assert_eq!(meta.updated.unwrap().to_string(), "2026-11-29");
+    assert_eq!(meta.reviewed.unwrap().to_string(), "2026-11-29", "a new playbook counts as reviewed today");
     assert!(!meta.draft);
 }
 
@@ -109,7 +110,8 @@ fn new_playbook_lists_every_key_of_the_contract() {
     let yaml_text = front_matter(&text);
     let meta: PlaybookMeta = yaml::parse(FileId(0), yaml_text, 0).unwrap();
     assert!(meta.summary.is_some() && meta.partnership.is_some() && meta.order.is_some() && meta.draft);
-    let expected = ["draft", "order", "partners", "partnership", "stage", "summary", "tags", "title", "updated"];
+    let expected =
+        ["draft", "order", "partners", "partnership", "reviewed", "stage", "summary", "tags", "title", "updated"];
     assert_eq!(keys(yaml_text), expected);
 }
 

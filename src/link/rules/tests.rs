@@ -319,3 +319,21 @@ fn a_meeting_held_after_the_written_last_contact_is_the_last_contact() {
     // The written date alone would have been stale (55 days is not, 115 is).
     assert_eq!(stale_days(pr.last_contact, pr.status, day("2026-04-30"), 60), Some(115));
 }
+
+#[test]
+fn review_is_due_from_reviewed_else_updated_and_only_past_the_interval() {
+    let today = day("2027-06-30");
+    // `reviewed` wins over a later `updated`: an update is not a review.
+    let due = review_due(Some(d("2026-06-29")), Some(d("2027-06-01")), today, 365).unwrap();
+    assert_eq!(due, ReviewDue { since: d("2026-06-29"), by: ReviewBasis::Reviewed, days: 366 });
+    // Exactly `every_days` ago is not yet due.
+    assert_eq!(review_due(Some(d("2026-06-30")), None, today, 365), None);
+    // Without `reviewed`, the last update counts.
+    let due = review_due(None, Some(d("2027-01-01")), today, 90).unwrap();
+    assert_eq!((due.by, due.days), (ReviewBasis::Updated, 180));
+    // A recent review keeps an old playbook off the list.
+    assert_eq!(review_due(Some(d("2027-06-01")), Some(d("2020-01-01")), today, 365), None);
+    // Nothing to count from, or a date ahead of today: never due.
+    assert_eq!(review_due(None, None, today, 0), None);
+    assert_eq!(review_due(Some(d("2028-01-01")), None, today, 0), None);
+}
