@@ -85,6 +85,9 @@ pub struct BuildArgs {
     /// Base URL the site is published at (overrides site.yaml), e.g. https://lib.example.edu/outreach/.
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Show the partners' and meetings' `private_notes` on their pages (for a copy on an intranet; never publish it).
+    #[arg(long)]
+    pub include_private: bool,
 }
 
 /// `partnerbook serve`.
@@ -117,6 +120,8 @@ impl ServeArgs {
     pub fn options(&self) -> BuildOptions {
         let mut opts = self.common.options(PathBuf::new(), None);
         opts.link.drafts = true;
+        // The preview is the editors' own: it shows the private notes they write.
+        opts.link.private = true;
         opts
     }
 
@@ -144,7 +149,7 @@ impl CommonArgs {
     fn options(&self, out_dir: PathBuf, base_url: Option<String>) -> BuildOptions {
         let guide = self.guide.clone().unwrap_or_else(|| default_guide(Path::new(".")));
         let today = self.today.unwrap_or_else(|| chrono::Local::now().date_naive());
-        BuildOptions { guide, out_dir, link: LinkOptions { base_url, drafts: self.drafts, today } }
+        BuildOptions { guide, out_dir, link: LinkOptions { base_url, drafts: self.drafts, today, private: false } }
     }
 }
 
@@ -158,7 +163,9 @@ impl CheckArgs {
 impl BuildArgs {
     /// Resolved options.
     pub fn options(&self) -> BuildOptions {
-        self.common.options(self.output.clone(), self.base_url.clone())
+        let mut opts = self.common.options(self.output.clone(), self.base_url.clone());
+        opts.link.private = self.include_private;
+        opts
     }
 }
 

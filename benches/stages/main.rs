@@ -52,7 +52,7 @@ static SETUP: LazyLock<Setup> = LazyLock::new(|| {
         }
     };
     let today = NaiveDate::from_ymd_opt(2026, 11, 15).expect("a valid date");
-    Setup { scratch, guide, link: LinkOptions { base_url: None, drafts: false, today } }
+    Setup { scratch, guide, link: LinkOptions { base_url: None, drafts: false, today, private: false } }
 });
 
 /// Each stage's input, made once by running the stages before it.

@@ -171,6 +171,20 @@ mod tests {
     }
 
     #[test]
+    fn starter_shows_review_dates_and_a_private_note() {
+        let files = starter_files();
+        let text = |p: &'static str| {
+            files.iter().filter(move |(f, _)| f.starts_with(p)).map(|(_, t)| String::from_utf8_lossy(t))
+        };
+        assert!(text("playbooks/").all(|t| t.contains("\nreviewed: ")), "every starter playbook shows `reviewed`");
+        assert!(text("partners/").any(|t| t.contains("\nprivate_notes: ")), "a starter partner shows `private_notes`");
+        assert!(
+            text("partners/").any(|t| t.contains("    private_notes: ")),
+            "a starter meeting shows `private_notes`"
+        );
+    }
+
+    #[test]
     fn not_empty_message_names_a_few_entries_and_the_way_out() {
         let e = InitError::NotEmpty("g".into(), ["a", "b", "c", "d", "e"].map(String::from).to_vec());
         let text = error_message(&e);

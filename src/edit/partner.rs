@@ -133,6 +133,7 @@ fn meeting_of(m: &NewMeeting) -> Meeting {
         attendees: m.attendees.iter().map(|a| text_of(a)).collect(),
         agenda: Vec::new(),
         notes: m.notes.as_deref().map(|n| Spanned { value: text_of(n), offset: 0, len: 0 }),
+        private_notes: None,
         action_items: m.items.iter().map(item_of).collect(),
     }
 }

@@ -39,6 +39,7 @@ fn expected(old: &PartnerProfile, new: &PartnerProfile, edit: &PartnerEdit) -> P
                 attendees: m.attendees.clone(),
                 agenda: vec![],
                 notes: m.notes.clone().map(|n| Spanned { value: n, offset: 0, len: 0 }),
+                private_notes: None,
                 action_items: m.items.iter().map(action_item).collect(),
             };
             // Where it went is checked apart (date order); here, that it went in whole.

@@ -74,6 +74,11 @@ pub(crate) struct Partner {
     pub notes_html: Option<String>,
     /// Each meeting's notes as HTML, in the order of `profile.meetings`.
     pub meeting_notes_html: Vec<Option<String>>,
+    /// `private_notes` as HTML; `None` unless the guide was linked with
+    /// [`super::LinkOptions::private`], so that no output of a default build can show them.
+    pub private_notes_html: Option<String>,
+    /// Each meeting's `private_notes` as HTML, in the order of `profile.meetings`; all `None` likewise.
+    pub meeting_private_notes_html: Vec<Option<String>>,
     /// Playbook slugs, from both sides of the reference, sorted.
     pub playbooks: Vec<String>,
     /// Date of the last commit that touched the profile (when the guide is in git).

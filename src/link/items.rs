@@ -46,6 +46,7 @@ pub(super) fn partners(
     sources: &Sources,
     texts: &HashMap<String, Entry>,
     refs: &HashMap<&str, BTreeSet<&str>>,
+    private: bool,
 ) -> BTreeMap<String, Arc<Partner>> {
     sources
         .partners
@@ -53,7 +54,7 @@ pub(super) fn partners(
         .filter_map(|p| {
             let profile: Arc<PartnerProfile> = p.profile.clone()?;
             let entry = &texts[&format!("partner:{}", p.slug)];
-            let partner = partner_item(sources, p, profile, refs_of(refs, &p.slug), &entry.rendered);
+            let partner = partner_item(sources, p, profile, refs_of(refs, &p.slug), &entry.rendered, private);
             Some((p.slug.clone(), Arc::new(partner)))
         })
         .collect::<Vec<_>>()
@@ -120,22 +121,28 @@ pub(super) fn playbook_item(
 }
 
 /// A linked partner: its profile, its playbooks from both sides, its notes as HTML
-/// (`texts` as [`partner_texts`] made them).
+/// (`texts` as [`partner_texts`] made them); its private notes only when
+/// `private` (serve, `build --include-private`).
 pub(super) fn partner_item(
     sources: &Sources,
     p: &crate::load::partner::PartnerSrc,
     profile: Arc<PartnerProfile>,
     playbooks: Vec<String>,
     texts: &[Option<Arc<Rendered>>],
+    private: bool,
 ) -> Partner {
     let file = sources.files.get(p.file);
     let html = |r: &Option<Arc<Rendered>>| r.as_ref().map(|r| r.html.clone());
     let updated = sources.git_dates.get(&file.path).copied();
+    let texts = PartnerTexts::split(texts, profile.meetings.len());
+    let private_html = |r: &Option<Arc<Rendered>>| if private { html(r) } else { None };
     Partner {
         slug: p.slug.clone(),
+        notes_html: texts.notes.and_then(html),
+        meeting_notes_html: texts.meeting_notes.iter().map(html).collect(),
+        private_notes_html: texts.private_notes.and_then(private_html),
+        meeting_private_notes_html: texts.meeting_private_notes.iter().map(private_html).collect(),
         profile,
-        notes_html: texts.first().and_then(html),
-        meeting_notes_html: texts.iter().skip(1).map(html).collect(),
         playbooks,
         updated,
         path: file.path.clone(),
@@ -166,4 +173,28 @@ pub(super) fn tags(
 fn dedup(tags: &[String]) -> Vec<(String, &String)> {
     let mut seen = HashSet::new();
     tags.iter().map(|t| (tag_slug(t), t)).filter(|(slug, _)| seen.insert(slug.clone())).collect()
+}
+
+/// A partner's rendered texts in the order [`partner_texts`] makes them:
+/// `notes`, each meeting's `notes`, `private_notes`, each meeting's `private_notes`.
+struct PartnerTexts<'t> {
+    notes: Option<&'t Option<Arc<Rendered>>>,
+    meeting_notes: &'t [Option<Arc<Rendered>>],
+    private_notes: Option<&'t Option<Arc<Rendered>>>,
+    meeting_private_notes: &'t [Option<Arc<Rendered>>],
+}
+
+impl<'t> PartnerTexts<'t> {
+    /// Splits `texts` of a partner with `meetings` meetings (a shorter list
+    /// leaves the missing texts empty rather than shifting them).
+    fn split(texts: &'t [Option<Arc<Rendered>>], meetings: usize) -> Self {
+        let part =
+            |from: usize, len: usize| texts.get(from.min(texts.len())..(from + len).min(texts.len())).unwrap_or(&[]);
+        PartnerTexts {
+            notes: texts.first(),
+            meeting_notes: part(1, meetings),
+            private_notes: texts.get(1 + meetings),
+            meeting_private_notes: part(2 + meetings, meetings),
+        }
+    }
 }

@@ -37,6 +37,9 @@ pub struct LinkOptions {
     pub drafts: bool,
     /// The date that counts as today.
     pub today: NaiveDate,
+    /// Keep the partners' and meetings' `private_notes` (serve, `build
+    /// --include-private`); without it no output can show them.
+    pub private: bool,
 }
 
 /// Partner slugs taken by the directory's own pages.
@@ -69,7 +72,7 @@ pub fn link_with(sources: &Sources, opts: &LinkOptions, cache: &mut Cache, diags
     let texts: HashMap<String, cache::Entry> = texts.into_iter().map(|t| (t.key, t.entry)).collect();
 
     let playbooks = items::playbooks(sources, opts, &texts, &playbook_refs);
-    let partners = items::partners(sources, &texts, &partner_refs);
+    let partners = items::partners(sources, &texts, &partner_refs, opts.private);
     let pages = items::pages(sources, &texts, diags);
     cache.texts = texts;
     cache.state = Some(cache::State::of(sources, partner_slugs, playbook_targets));

@@ -142,7 +142,8 @@ pub(crate) fn relink(
                     }
                 }
                 let old = &guide.partners[&src.slug];
-                let partner = partner_item(sources, src, profile.clone(), old.playbooks.clone(), &entry.rendered);
+                let partner =
+                    partner_item(sources, src, profile.clone(), old.playbooks.clone(), &entry.rendered, opts.private);
                 // The partner's open items first: its warnings read them from the guide.
                 let items = rules::open_items(&partner.slug, &partner.profile, guide.today);
                 let before = guide.actions.of_partner(&src.slug);
@@ -207,7 +208,8 @@ mod tests {
             write(&root, "playbooks/a.md", "---\ntitle: A\npartners: [lab]\n---\n## Setup\nText.\n");
             write(&root, "playbooks/b.md", "---\ntitle: B\n---\nSee [setup](playbook:a#setup).\n");
             write(&root, "partners/lab.yaml", "name: Lab\nsummary: A lab.\n");
-            let opts = LinkOptions { base_url: None, drafts: false, today: "2026-11-29".parse().unwrap() };
+            let opts =
+                LinkOptions { base_url: None, drafts: false, today: "2026-11-29".parse().unwrap(), private: false };
             let (mut load_cache, mut cache, mut diags) =
                 (load::Cache::default(), Cache::default(), Diagnostics::default());
             let sources = load::load_with(&root, &mut load_cache, &mut diags).unwrap();

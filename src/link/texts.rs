@@ -152,5 +152,12 @@ pub(super) fn partner_texts(
     for (i, m) in profile.meetings.iter().enumerate() {
         out.push(m.notes.as_ref().and_then(|t| md(t, &format!("meeting-{}-{i}-", m.date))));
     }
+    // Private notes are rendered (and their links checked) in every build, so
+    // that `check` finds the same problems whether or not they are published;
+    // `items::partner_item` keeps their HTML only when asked to.
+    out.push(profile.private_notes.as_ref().and_then(|t| md(t, "private-notes-")));
+    for (i, m) in profile.meetings.iter().enumerate() {
+        out.push(m.private_notes.as_ref().and_then(|t| md(t, &format!("meeting-{}-{i}-private-", m.date))));
+    }
     out
 }

@@ -50,6 +50,9 @@ pub(crate) struct PartnerProfile {
     pub playbooks: Vec<Spanned<String>>,
     /// Markdown notes.
     pub notes: Option<Spanned<String>>,
+    /// Markdown notes for the library's staff only: shown by `serve` and by
+    /// `build --include-private`, never in a default build.
+    pub private_notes: Option<Spanned<String>>,
 }
 
 /// A person at the partner.
@@ -128,6 +131,8 @@ pub(crate) struct Meeting {
     pub agenda: Vec<String>,
     /// Markdown notes.
     pub notes: Option<Spanned<String>>,
+    /// Markdown notes for staff only (see [`PartnerProfile::private_notes`]).
+    pub private_notes: Option<Spanned<String>>,
     /// Tasks agreed at the meeting.
     #[serde(default)]
     pub action_items: Vec<ActionItem>,

@@ -177,7 +177,7 @@ mod tests {
     fn history_of(yaml: &str, today: &str) -> (Vec<(String, String)>, Vec<String>, usize) {
         let today: NaiveDate = today.parse().unwrap();
         let files = [("site.yaml", "title: Guide\nstale_after_days: 60\n"), ("partners/it.yaml", yaml)];
-        let guide = linked_fixture(&files, &LinkOptions { base_url: None, drafts: false, today });
+        let guide = linked_fixture(&files, &LinkOptions { base_url: None, drafts: false, today, private: false });
         let h = history(&guide.partners["it"].profile, today, 60);
         let entries = h.entries.iter().map(|e| (e.kind.to_string(), e.date.clone())).collect();
         let shades = h.gaps.iter().map(|g| format!("{}+{}", g.x, g.width)).collect();

@@ -122,6 +122,8 @@ struct MeetingCtx<'a> {
     attendees: &'a [String],
     agenda: &'a [String],
     notes_html: Option<&'a str>,
+    /// `private_notes` as HTML: only in serve and `build --include-private`.
+    private_notes_html: Option<&'a str>,
     /// The action items agreed at the meeting, as links to where each is
     /// listed with its status: the page shows each item once.
     agreed: Vec<Pointer<'a>>,
@@ -215,6 +217,8 @@ pub(crate) struct PartnerPage<'a> {
     /// Cards of the other playbooks it relates to.
     general_playbooks: Vec<tera::Value>,
     notes_html: Option<&'a str>,
+    /// `private_notes` as HTML: only in serve and `build --include-private`.
+    private_notes_html: Option<&'a str>,
     edit_url: Option<String>,
     brief_url: String,
     actions_url: Option<String>,
@@ -305,13 +309,15 @@ pub(crate) fn partner<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
             .meetings
             .iter()
             .zip(&p.meeting_notes_html)
-            .map(|(m, notes)| MeetingCtx {
+            .enumerate()
+            .map(|(i, (m, notes))| MeetingCtx {
                 id: meeting_id(m.date),
                 date: m.date.to_string(),
                 title: m.title.as_deref(),
                 attendees: &m.attendees,
                 agenda: &m.agenda,
                 notes_html: notes.as_deref(),
+                private_notes_html: p.meeting_private_notes_html.get(i).and_then(Option::as_deref),
                 agreed: m
                     .action_items
                     .iter()
@@ -327,6 +333,7 @@ pub(crate) fn partner<'a>(guide: &Rcx<'a>, p: &'a Partner) -> PartnerPage<'a> {
         playbooks: named,
         general_playbooks: general,
         notes_html: p.notes_html.as_deref(),
+        private_notes_html: p.private_notes_html.as_deref(),
         edit_url: edit_url(guide.settings(), &p.path),
         brief_url: Route::Brief(p.slug.clone()).url(guide.base()),
         actions_url: (!open.is_empty())
@@ -353,7 +360,12 @@ mod tests {
             ("partners/law.yaml", "name: Law\n"),
         ];
         files.extend(texts.iter().map(|(p, t)| (p.as_str(), t.as_str())));
-        let opts = crate::link::LinkOptions { base_url: None, drafts: false, today: "2026-03-01".parse().unwrap() };
+        let opts = crate::link::LinkOptions {
+            base_url: None,
+            drafts: false,
+            today: "2026-03-01".parse().unwrap(),
+            private: false,
+        };
         crate::link::linked_fixture(&files, &opts)
     }
 

@@ -35,6 +35,8 @@ struct PlaybookModel {
     partners: Vec<usize>,
     tags: Vec<&'static str>,
     body: String,
+    /// `reviewed`: due for review or not, which the home page lists.
+    reviewed: Option<&'static str>,
 }
 
 #[derive(Clone, Debug)]
@@ -47,6 +49,9 @@ struct PartnerModel {
     next_step: Option<ItemModel>,
     items: Vec<ItemModel>,
     meeting_items: Vec<ItemModel>,
+    /// The partner's and its meeting's `private_notes` (serve shows them).
+    private_notes: Option<&'static str>,
+    meeting_private_notes: Option<&'static str>,
 }
 
 #[derive(Clone, Debug)]
@@ -66,6 +71,8 @@ const TASKS: &[&str] = &["Send the SLA", "send the sla", "Book a room", "Confirm
 const OWNERS: &[Option<&str>] = &[None, Some("Ana Ruiz"), Some("Jo Whitfield")];
 const DUES: &[Option<&str>] = &[None, Some("2026-11-20"), Some("2026-12-02"), Some("2027-03-01")];
 const CONTACTS: &[&str] = &["2026-06-01", "2026-11-25"];
+/// `reviewed` dates: none, more than a year before today (due), recent.
+const REVIEWS: &[Option<&str>] = &[None, Some("2024-01-01"), Some("2026-11-01")];
 /// Playbooks and partners 0 and 1 always exist (the others come and go), so references stay valid.
 const KEPT: usize = 2;
 
@@ -78,6 +85,7 @@ impl Model {
             partners: vec![i % KEPT],
             tags: vec![TAGS[i % TAGS.len()]],
             body: "## Steps\n\nDo the thing.\n".into(),
+            reviewed: REVIEWS[i % REVIEWS.len()],
         };
         let partner = |i: usize| PartnerModel {
             name: format!("Partner {i}"),
@@ -88,6 +96,8 @@ impl Model {
             next_step: Some(item("Write to the director", Some("Ana Ruiz"), Some("2026-12-01"))),
             items: vec![item(TASKS[0], Some("Jo Whitfield"), Some("2026-11-20"))],
             meeting_items: vec![item(TASKS[1], None, Some("2026-11-20")), item(TASKS[2], None, None)],
+            private_notes: (i == 0).then_some(WORDS[1]),
+            meeting_private_notes: (i == 1).then_some(WORDS[2]),
         };
         Model {
             site_title: "Good guide".into(),
@@ -117,6 +127,9 @@ impl Model {
         let mut t = format!("---\ntitle: {:?}\nsummary: A summary.\n", p.title);
         if let Some(stage) = p.stage {
             t += &format!("stage: {stage}\n");
+        }
+        if let Some(r) = p.reviewed {
+            t += &format!("reviewed: {r}\n");
         }
         t += &format!("partners: [{}]\ntags: [{}]\n---\n{}", partners.join(", "), p.tags.join(", "), p.body);
         t
@@ -157,7 +170,14 @@ fn partner_text(p: &PartnerModel) -> String {
     if p.items.is_empty() {
         t = t.replace("action_items:\n", "action_items: []\n");
     }
-    t += "meetings:\n  - date: 2026-11-10\n    title: Kick-off\n    action_items:\n";
+    if let Some(n) = p.private_notes {
+        t += &format!("private_notes: {n:?}\n");
+    }
+    t += "meetings:\n  - date: 2026-11-10\n    title: Kick-off\n";
+    if let Some(n) = p.meeting_private_notes {
+        t += &format!("    private_notes: {n:?}\n");
+    }
+    t += "    action_items:\n";
     t += &p.meeting_items.iter().map(|a| item_text("      ", "task", a)).collect::<String>();
     if p.meeting_items.is_empty() {
         t = t.replace("    action_items:\n", "    action_items: []\n");
@@ -184,13 +204,23 @@ enum Edit {
     PlaybookPartners(usize, Vec<usize>),
     PlaybookBody(usize, usize),
     PlaybookAddOrRemove(usize),
+    PlaybookReviewed(usize, usize),
+    /// Partner, words (`None`: no notes), the meeting's notes rather than the partner's.
+    PartnerPrivateNotes(usize, Option<usize>, bool),
     PartnerName(usize, usize),
     PartnerKind(usize, usize),
     PartnerStatus(usize, usize),
     PartnerTags(usize, Vec<usize>),
     PartnerContact(usize, usize),
     PartnerNextStep(usize, Option<(usize, usize, usize)>),
-    PartnerItem { partner: usize, meeting: bool, task: usize, owner: usize, due: usize, done: bool },
+    PartnerItem {
+        partner: usize,
+        meeting: bool,
+        task: usize,
+        owner: usize,
+        due: usize,
+        done: bool,
+    },
     PartnerDropItem(usize, bool),
     PartnerAddOrRemove,
 }
@@ -236,10 +266,20 @@ impl Edit {
                         partners: vec![1],
                         tags: vec!["data"],
                         body: "New.\n".into(),
+                        reviewed: None,
                     }),
                 };
                 pb(i)
             }
+            Edit::PlaybookReviewed(i, r) => {
+                playbook(m, i % n_pb).map(|p| p.reviewed = REVIEWS[r]).map_or(vec![], |_| pb(i % n_pb))
+            }
+            Edit::PartnerPrivateNotes(i, w, meeting) => partner(m, i % n_pa)
+                .map(|p| {
+                    let notes = if meeting { &mut p.meeting_private_notes } else { &mut p.private_notes };
+                    *notes = w.map(|w| WORDS[w]);
+                })
+                .map_or(vec![], |_| pa(i % n_pa)),
             Edit::PartnerName(i, w) => {
                 partner(m, i % n_pa).map(|p| p.name = WORDS[w].into()).map_or(vec![], |_| pa(i % n_pa))
             }
@@ -284,6 +324,8 @@ impl Edit {
                         next_step: None,
                         items: vec![],
                         meeting_items: vec![],
+                        private_notes: None,
+                        meeting_private_notes: None,
                     }),
                 };
                 pa(i)
@@ -305,6 +347,9 @@ fn edit_strategy() -> impl proptest::strategy::Strategy<Value = Edit> {
         (0..4usize, proptest::collection::vec(0..KEPT, 0..3)).prop_map(|(i, p)| Edit::PlaybookPartners(i, p)),
         (0..4usize, w.clone()).prop_map(|(i, w)| Edit::PlaybookBody(i, w)),
         (0..4usize).prop_map(Edit::PlaybookAddOrRemove),
+        (0..4usize, 0..REVIEWS.len()).prop_map(|(i, r)| Edit::PlaybookReviewed(i, r)),
+        (0..3usize, proptest::option::of(w.clone()), any::<bool>())
+            .prop_map(|(i, w, m)| Edit::PartnerPrivateNotes(i, w, m)),
         (0..3usize, w.clone()).prop_map(|(i, w)| Edit::PartnerName(i, w)),
         (0..3usize, 0..KINDS.len()).prop_map(|(i, k)| Edit::PartnerKind(i, k)),
         (0..3usize, 0..STATUSES.len()).prop_map(|(i, s)| Edit::PartnerStatus(i, s)),
@@ -372,7 +417,7 @@ proptest::proptest! {
         let opts = BuildOptions {
             guide: dir.clone(),
             out_dir: dir.join("public"),
-            link: link::LinkOptions { base_url: None, drafts: true, today: "2026-12-01".parse().unwrap() },
+            link: link::LinkOptions { base_url: None, drafts: true, today: "2026-12-01".parse().unwrap(), private: true },
         };
         let mut session = Session::new(opts.clone());
         assert!(matches!(session.rebuild(&[]), Ok(Outcome::Built { .. })));
@@ -441,7 +486,7 @@ fn an_owner_given_an_item_shows_it_after_the_save() {
     let opts = BuildOptions {
         guide: dir.clone(),
         out_dir: dir.join("public"),
-        link: link::LinkOptions { base_url: None, drafts: true, today: "2026-12-01".parse().unwrap() },
+        link: link::LinkOptions { base_url: None, drafts: true, today: "2026-12-01".parse().unwrap(), private: true },
     };
     let mut session = Session::new(opts.clone());
     assert!(matches!(session.rebuild(&[]), Ok(Outcome::Built { .. })));

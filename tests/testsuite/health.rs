@@ -104,3 +104,92 @@ fn without_reviewed_or_updated_the_git_date_counts_at_the_title() {
     );
     assert!(run.stderr.contains(" --> playbooks/from-git.md:2:1"), "at the title:\n{}", run.stderr);
 }
+
+// ---------------------------------------------------------- private notes
+
+/// The phrases only private notes hold: the partner's and a meeting's.
+const SECRET: &str = "Quillfeather budget dispute";
+const MEETING_SECRET: &str = "Marlowe prefers phone";
+
+/// A guide whose partner and one of its meetings carry private notes, with a
+/// link and emphasis so that they are rendered as Markdown.
+fn guide_with_private_notes() -> GuideTest {
+    let t = GuideTest::empty();
+    t.file("site.yaml", "title: Outreach\n")
+        .file("playbooks/meet.md", &playbook("Meet", "partners: [campus-it]\n"))
+        .file(
+            "partners/campus-it.yaml",
+            &format!(
+                "name: Campus IT\nsummary: Runs the network.\nkind: it\nnotes: Public notes.\n\
+                 private_notes: |\n  The **{SECRET}** is not settled; see [the meeting](playbook:meet).\n\
+                 meetings:\n  - date: 2026-10-01\n    title: Kick-off\n    notes: Public meeting notes.\n    \
+                 private_notes: \"{MEETING_SECRET} calls.\"\n    action_items:\n      - task: Send the outline\n        due: 2026-12-20\n"
+            ),
+        );
+    t
+}
+
+/// Every file under `dir` (relative path) whose bytes contain `needle`.
+fn files_holding(dir: &std::path::Path, needle: &str) -> Vec<String> {
+    crate::support::tree(dir)
+        .into_iter()
+        .filter(|(_, bytes)| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        .map(|(path, _)| path)
+        .collect()
+}
+
+#[test]
+fn private_notes_are_in_no_file_of_a_default_build_and_on_the_page_with_include_private() {
+    let t = guide_with_private_notes();
+    t.build_ok();
+    let public = t.public();
+    assert!(public.join("partners/campus-it/index.html").is_file() && public.join("partners.json").is_file());
+    for needle in [SECRET, MEETING_SECRET, "Quillfeather", "Private notes"] {
+        assert_eq!(files_holding(&public, needle), Vec::<String>::new(), "{needle:?} leaked into the default build");
+    }
+    let page = t.main_of("partners/campus-it/index.html");
+    assert!(page.contains("Public notes.") && page.contains("Public meeting notes."), "{page}");
+
+    t.run(&["build", "-o", "intranet", "--include-private"]).success();
+    let intranet = t.root().join("intranet");
+    let page = crate::support::read_text(&intranet.join("partners/campus-it/index.html"));
+    let section = page.split("id=\"private-notes\"").nth(1).expect("a private notes section");
+    assert!(section.contains("Private notes <span class=\"private-mark\">(staff only, not published)</span>"));
+    assert!(section.contains(&format!("The <strong>{SECRET}</strong> is not settled")), "{section}");
+    assert!(section.contains("href=\"/playbooks/meet/\""), "links in private notes resolve:\n{section}");
+    let meeting = page.split("Public meeting notes.").nth(1).unwrap().split("</li>").next().unwrap();
+    assert!(meeting.contains(&format!("{MEETING_SECRET} calls.")) && meeting.contains("Private notes"), "{meeting}");
+    // Only the partner's own page shows them: never the feeds, the index or the brief.
+    assert_eq!(files_holding(&intranet, SECRET), ["partners/campus-it/index.html"]);
+    assert_eq!(files_holding(&intranet, MEETING_SECRET), ["partners/campus-it/index.html"]);
+}
+
+#[test]
+fn a_broken_link_in_private_notes_is_reported_by_check_whether_or_not_they_are_published() {
+    let t = guide_with_private_notes();
+    let yaml = crate::support::read_text(&t.guide().join("partners/campus-it.yaml"));
+    t.file("partners/campus-it.yaml", &yaml.replace("playbook:meet", "playbook:mete"));
+    let run = t.run(&["check"]).failure();
+    assert!(run.stderr.contains("partners/campus-it.yaml:6:"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `meet`"), "{}", run.stderr);
+}
+
+#[test]
+fn serve_shows_private_notes_and_keeps_them_after_an_edit() {
+    let t = guide_with_private_notes();
+    let s = crate::serve::Server::start(&t, &[]);
+    let page = s.get("/partners/campus-it/").text();
+    assert!(page.contains(SECRET) && page.contains(MEETING_SECRET), "{page}");
+    let yaml = crate::support::read_text(&t.guide().join("partners/campus-it.yaml"));
+    t.save("partners/campus-it.yaml", &yaml.replace(SECRET, "Ravensworth budget dispute"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let page = s.get("/partners/campus-it/").text();
+        if page.contains("Ravensworth budget dispute") {
+            assert!(!page.contains(SECRET) && page.contains(MEETING_SECRET), "{page}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the edit never reached the page:\n{page}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

@@ -71,6 +71,15 @@ fn every_published_page_is_valid_html() {
         assert!(fixture_pages.contains(&fixture.public().join(page)), "the fixture build has no {page}");
     }
     files.extend(fixture_pages);
+    // The fixture's partner page with its private notes (a default build leaves them out).
+    fixture.run(&["build", "-o", "intranet", "--include-private"]).success();
+    let private = fixture.root().join("intranet/partners/campus-it/index.html");
+    assert!(
+        crate::support::read_text(&private).contains("id=\"private-notes\""),
+        "no private notes in {}",
+        private.display()
+    );
+    files.push(private);
     assert!(files.len() > 100, "only {} HTML files were built", files.len());
     let css = shipped.public().join("assets/style.css");
     assert!(css.is_file(), "the build has no assets/style.css");

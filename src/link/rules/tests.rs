@@ -14,7 +14,7 @@ fn guide(profiles: &[(&str, &str)], today: &str) -> Guide {
     let paths: Vec<String> = profiles.iter().map(|(slug, _)| format!("partners/{slug}.yaml")).collect();
     let mut files = vec![("site.yaml", "title: Guide\n")];
     files.extend(paths.iter().map(String::as_str).zip(profiles.iter().map(|(_, text)| *text)));
-    linked_fixture(&files, &LinkOptions { base_url: None, drafts: false, today: day(today) })
+    linked_fixture(&files, &LinkOptions { base_url: None, drafts: false, today: day(today), private: false })
 }
 
 #[test]

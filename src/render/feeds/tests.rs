@@ -89,7 +89,12 @@ fn fixture(base_url: Option<&str>) -> Guide {
         ("partners/research/hpc.yaml", HPC),
         ("partners/zeta.yaml", "name: Zeta Office\n"),
     ];
-    let opts = LinkOptions { base_url: base_url.map(Into::into), drafts: false, today: TODAY.parse().unwrap() };
+    let opts = LinkOptions {
+        base_url: base_url.map(Into::into),
+        drafts: false,
+        today: TODAY.parse().unwrap(),
+        private: false,
+    };
     crate::link::linked_fixture(&files, &opts)
 }
 
@@ -424,7 +429,7 @@ fn partners_json_is_safe_to_inline_in_html() {
 
 #[test]
 fn partners_json_is_pretty_printed_for_any_number_of_partners() {
-    let opts = LinkOptions { base_url: None, drafts: false, today: TODAY.parse().unwrap() };
+    let opts = LinkOptions { base_url: None, drafts: false, today: TODAY.parse().unwrap(), private: false };
     let empty = crate::link::linked_fixture(&[("site.yaml", "title: Empty\n")], &opts);
     for guide in [guide(), fixture(None), empty] {
         let json = partners_json(&guide);

@@ -42,6 +42,7 @@ fn guide_with(extra: &[(&str, &str)]) -> Guide {
         base_url: Some("https://lib.example.edu/outreach/".into()),
         drafts: false,
         today: "2026-03-01".parse().unwrap(),
+        private: false,
     };
     crate::link::linked_fixture(&files, &opts)
 }
