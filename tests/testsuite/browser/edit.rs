@@ -467,6 +467,9 @@ async fn create_a_playbook_and_land_on_its_page() {
     assert_eq!(read(site.guide(), "playbooks/close-the-loop.md"), md);
     // The same file as `partnerbook new playbook "Close the loop" --stage follow-up`.
     assert!(md.contains("title: \"Close the loop\"\n") && md.contains("\nstage: follow-up "), "{md}");
+    // Written today, so reviewed today: not due for review.
+    let today = crate::support::TODAY;
+    assert!(md.contains(&format!("\nupdated: {today} ")) && md.contains(&format!("\nreviewed: {today} ")), "{md}");
     check_passes(site.guide());
 }
 
