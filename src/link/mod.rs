@@ -43,7 +43,7 @@ pub struct LinkOptions {
 const PARTNER_RESERVED: &[&str] = &["kind", "status", "tag", "pipeline"];
 
 /// Route names that free pages may not take.
-const RESERVED: &[&str] = &["playbooks", "partners", "tags", "actions", "assets", "search", "static", "404"];
+const RESERVED: &[&str] = &["playbooks", "partners", "tags", "actions", "assets", "search", "static", "404", "print"];
 
 /// Links the guide.
 pub fn link(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> Guide {

@@ -21,6 +21,7 @@ mod page;
 mod page_context;
 mod pages;
 mod pipeline;
+mod print;
 pub mod search_index;
 mod site;
 mod syndication;

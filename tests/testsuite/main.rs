@@ -15,6 +15,7 @@ mod injection;
 mod install;
 mod outreach;
 mod partner_page;
+mod print;
 mod properties;
 mod render;
 mod rules;

@@ -67,6 +67,7 @@ fn every_published_page_is_valid_html() {
         "tags/index.html",
         "tags/templates/index.html",
         "about/index.html",
+        "print/index.html",
     ] {
         assert!(fixture_pages.contains(&fixture.public().join(page)), "the fixture build has no {page}");
     }

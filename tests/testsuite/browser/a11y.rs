@@ -46,6 +46,7 @@ const SHIPPED_PAGES: PageList = &[
     ("tags", "tags/"),
     ("tag", "tags/templates/"),
     ("page", "about/"),
+    ("print", "print/"),
     ("404", "no-such-page/"),
 ];
 
@@ -67,6 +68,7 @@ const FIXTURE_PAGES: PageList = &[
     ("tag", "tags/templates/"),
     ("page", "about/"),
     ("page-heading-skip", "contributing/"),
+    ("print", "print/"),
     ("404", "no-such-page/"),
 ];
 
