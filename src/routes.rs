@@ -35,6 +35,8 @@ pub(crate) enum Route {
     Tag(String),
     /// `/print/`: the whole guide on one page, for printing.
     Print,
+    /// `/report/`: the activity report.
+    Report,
     /// `/SLUG/`: a free page.
     Page(String),
     /// `/404.html`.
@@ -86,6 +88,7 @@ impl Route {
             Route::Tags => "tags/".into(),
             Route::Tag(s) => format!("tags/{s}/"),
             Route::Print => "print/".into(),
+            Route::Report => "report/".into(),
             Route::Page(s) => format!("{s}/"),
             Route::NotFound => return None,
         })
@@ -215,6 +218,7 @@ mod tests {
             (Route::Tags, "tags/index.html", "/o/tags/"),
             (Route::Tag("hpc".into()), "tags/hpc/index.html", "/o/tags/hpc/"),
             (Route::Print, "print/index.html", "/o/print/"),
+            (Route::Report, "report/index.html", "/o/report/"),
             (Route::Page("about".into()), "about/index.html", "/o/about/"),
             (Route::NotFound, "404.html", "/o/404.html"),
         ];

@@ -20,6 +20,8 @@ pub(crate) struct SiteConfig {
     pub edit_url: Option<String>,
     /// Days without contact after which a partner needs attention (default 60).
     pub stale_after_days: Option<u32>,
+    /// The first day of the fiscal year as `MM-DD` (default `07-01`), for the activity report.
+    pub fiscal_year_start: Option<Spanned<String>>,
     /// Theme name: a folder `themes/NAME/` beside the guide (default: the embedded `default`).
     pub theme: Option<Spanned<String>>,
 }

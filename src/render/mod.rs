@@ -22,6 +22,7 @@ mod page_context;
 mod pages;
 mod pipeline;
 mod print;
+mod report;
 pub mod search_index;
 mod site;
 mod syndication;

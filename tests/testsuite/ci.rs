@@ -258,7 +258,7 @@ fn an_environment_error_prints_nothing_on_stdout_in_json_mode() {
 
 /// Runs git in `[ROOT]` on the repository `[ROOT]/.git` only, with no user or
 /// system configuration, at a fixed date.
-fn git(t: &GuideTest, date: &str, args: &[&str]) {
+pub(crate) fn git(t: &GuideTest, date: &str, args: &[&str]) {
     let root = t.root();
     let status = Command::new("git")
         .args(["-c", "user.name=Partnerbook Test", "-c", "user.email=test@example.edu", "-c", "commit.gpgsign=false"])
@@ -277,7 +277,7 @@ fn git(t: &GuideTest, date: &str, args: &[&str]) {
     assert!(status.success(), "git {args:?} failed");
 }
 
-fn git_available() -> bool {
+pub(crate) fn git_available() -> bool {
     Command::new("git").arg("--version").output().is_ok_and(|o| o.status.success())
 }
 

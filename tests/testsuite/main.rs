@@ -18,6 +18,7 @@ mod partner_page;
 mod print;
 mod properties;
 mod render;
+mod report;
 mod rules;
 mod serve;
 mod shipped;

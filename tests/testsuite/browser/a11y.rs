@@ -47,6 +47,7 @@ const SHIPPED_PAGES: PageList = &[
     ("tag", "tags/templates/"),
     ("page", "about/"),
     ("print", "print/"),
+    ("report", "report/"),
     ("404", "no-such-page/"),
 ];
 
@@ -69,6 +70,7 @@ const FIXTURE_PAGES: PageList = &[
     ("page", "about/"),
     ("page-heading-skip", "contributing/"),
     ("print", "print/"),
+    ("report", "report/"),
     ("404", "no-such-page/"),
 ];
 
