@@ -8,8 +8,9 @@
 //!   from its start.
 //! - A meeting counts when it was held: dated on or before today.
 //! - An action item is one entry of a partner's `action_items` or of a
-//!   meeting's; the same task (same words) of one partner counts once, done
-//!   if any of its copies is done. A done item counts in the year and quarter
+//!   meeting's; the same task of one partner (same words, whatever the case,
+//!   as everywhere in the guide: `link::rules::task_key`) counts once, done if
+//!   any of its copies is done (`done_on` alone also means done). A done item counts in the year and quarter
 //!   of its `done_on`, or as "done, date unknown" without one; an open item
 //!   counts as open now (items have no history of being open).
 //! - Partners by status and kind are counted as they are now.
@@ -21,6 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::link::rules::task_key;
 use crate::link::{FiscalYearStart, Partner, Playbook};
 use crate::load::fields::{Kind, Status};
 
@@ -113,11 +115,11 @@ pub(crate) struct Counts {
 
 /// A partner's action items, each task once: (owner, done, done on).
 fn items(p: &Partner) -> Vec<(String, bool, Option<NaiveDate>)> {
-    let mut by_task: BTreeMap<&str, (String, bool, Option<NaiveDate>)> = BTreeMap::new();
+    let mut by_task: BTreeMap<String, (String, bool, Option<NaiveDate>)> = BTreeMap::new();
     let all = p.profile.action_items.iter().chain(p.profile.meetings.iter().flat_map(|m| &m.action_items));
     for a in all {
         let owner = a.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()).unwrap_or(NO_OWNER);
-        let e = by_task.entry(a.task.trim()).or_insert_with(|| (owner.to_string(), false, None));
+        let e = by_task.entry(task_key(&a.task)).or_insert_with(|| (owner.to_string(), false, None));
         e.1 |= a.done || a.done_on.is_some();
         e.2 = e.2.or(a.done_on.as_ref().map(|d| d.value.0));
     }
@@ -265,6 +267,45 @@ mod tests {
         for bad in ["7-1", "13-01", "02-29", "00-10", "07-00", "July 1", "", "07-01-2026"] {
             assert_eq!(FiscalYearStart::parse(bad), None, "{bad}");
         }
+    }
+
+    fn counted(partner: &str) -> Counts {
+        use crate::link::{LinkOptions, linked_fixture};
+        let today = d("2026-11-29");
+        let files = [("site.yaml", "title: Guide\n"), ("partners/it.yaml", partner)];
+        let guide = linked_fixture(&files, &LinkOptions { base_url: None, drafts: false, today });
+        let partners = guide.partners.values().map(|p| &**p);
+        count(partners, guide.playbooks.values().map(|p| &**p), FiscalYearStart::default(), today)
+    }
+
+    #[test]
+    fn an_item_written_twice_counts_once_and_done_on_alone_means_done() {
+        let yaml = "name: IT\nkind: it\nstatus: active\naction_items:\n  \
+                    - task: Send the SLA\n    owner: Ana\n  \
+                    - task: File it\n    owner: Ana\n    done_on: 2026-08-01\n  \
+                    - task: Old\n    done: true\n\
+                    meetings:\n  - date: 2026-07-02\n    action_items:\n      \
+                    - task: send the SLA \n        owner: Ana\n  - date: 2026-11-30\n";
+        let c = counted(yaml);
+        let owners: Vec<(&str, u32, u32, u32)> =
+            c.owners.iter().map(|o| (o.owner.as_str(), o.open, o.done_dated, o.done_undated)).collect();
+        assert_eq!(owners, [(NO_OWNER, 0, 0, 1), ("Ana", 1, 1, 0)]);
+        // The meeting of tomorrow is not held yet.
+        assert_eq!(c.years.len(), 1);
+        let y = &c.years[0];
+        assert_eq!(y.year, 2027);
+        assert_eq!(y.meetings_by_partner, [Row { label: "IT".into(), quarters: [1, 0, 0, 0] }]);
+        assert_eq!(y.done_by_owner, [Row { label: "Ana".into(), quarters: [1, 0, 0, 0] }]);
+        assert_eq!(c.kinds, ["Campus IT"]);
+        assert_eq!(c.partners, [StatusRow { status: "Active", by_kind: vec![1] }]);
+    }
+
+    #[test]
+    fn a_guide_without_dated_activity_has_no_years() {
+        let c = counted("name: IT\n");
+        assert!(c.years.is_empty());
+        assert_eq!(c.kinds, [NOT_SET]);
+        assert_eq!(c.partners, [StatusRow { status: NOT_SET, by_kind: vec![1] }]);
     }
 
     #[test]
