@@ -33,6 +33,10 @@ pub(crate) enum Route {
     Tags,
     /// `/tags/TAG/` (by tag slug).
     Tag(String),
+    /// `/print/`: the whole guide on one page, for printing.
+    Print,
+    /// `/report/`: the activity report.
+    Report,
     /// `/SLUG/`: a free page.
     Page(String),
     /// `/404.html`.
@@ -83,6 +87,8 @@ impl Route {
             Route::Actions(ActionFilter::Partner(p)) => format!("actions/partner/{p}/"),
             Route::Tags => "tags/".into(),
             Route::Tag(s) => format!("tags/{s}/"),
+            Route::Print => "print/".into(),
+            Route::Report => "report/".into(),
             Route::Page(s) => format!("{s}/"),
             Route::NotFound => return None,
         })
@@ -211,6 +217,8 @@ mod tests {
             ),
             (Route::Tags, "tags/index.html", "/o/tags/"),
             (Route::Tag("hpc".into()), "tags/hpc/index.html", "/o/tags/hpc/"),
+            (Route::Print, "print/index.html", "/o/print/"),
+            (Route::Report, "report/index.html", "/o/report/"),
             (Route::Page("about".into()), "about/index.html", "/o/about/"),
             (Route::NotFound, "404.html", "/o/404.html"),
         ];

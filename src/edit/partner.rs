@@ -112,6 +112,7 @@ fn item_of(item: &NewItem) -> ActionItem {
         owner: item.owner.as_deref().map(text_of),
         due: item.due.map(|d| Spanned { value: Date(d), offset: 0, len: 0 }),
         done: false,
+        done_on: None,
     }
 }
 

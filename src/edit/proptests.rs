@@ -25,7 +25,7 @@ fn spanned(date: NaiveDate) -> Spanned<Date> {
 }
 
 fn action_item(i: &NewItem) -> ActionItem {
-    ActionItem { task: i.task.clone(), owner: i.owner.clone(), due: i.due.map(spanned), done: false }
+    ActionItem { task: i.task.clone(), owner: i.owner.clone(), due: i.due.map(spanned), done: false, done_on: None }
 }
 
 /// The profile `old` with `edit` applied, by the guide format's rules.

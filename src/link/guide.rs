@@ -29,6 +29,37 @@ pub(crate) struct Settings {
     pub stale_after_days: u32,
     /// Days after its last review (or update) that a playbook is due for review.
     pub review_every_days: u32,
+    /// The first day of the fiscal year.
+    pub fiscal_year_start: FiscalYearStart,
+}
+
+/// The first day of the fiscal year: a month and a day (1 to 28, so that
+/// every year and every quarter has it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct FiscalYearStart {
+    /// 1 to 12.
+    pub month: u32,
+    /// 1 to 28.
+    pub day: u32,
+}
+
+impl Default for FiscalYearStart {
+    /// July 1, the start of most US universities' fiscal year.
+    fn default() -> Self {
+        FiscalYearStart { month: 7, day: 1 }
+    }
+}
+
+impl FiscalYearStart {
+    /// Reads `MM-DD` (`07-01`); `None` for anything else, or a day past 28.
+    pub(crate) fn parse(text: &str) -> Option<FiscalYearStart> {
+        let (m, d) = text.trim().split_once('-')?;
+        if m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        let (month, day) = (m.parse().ok()?, d.parse().ok()?);
+        ((1..=12).contains(&month) && (1..=28).contains(&day)).then_some(FiscalYearStart { month, day })
+    }
 }
 
 /// A playbook ready to render.
@@ -53,6 +84,9 @@ pub(crate) struct Playbook {
     pub updated: Option<Date>,
     /// `reviewed` of the front matter: when an editor last checked it still holds.
     pub reviewed: Option<Date>,
+    /// When it was added: the date of the first commit of its file (when the
+    /// guide is in git), for the activity report.
+    pub added: Option<Date>,
     /// Order within the stage.
     pub order: i64,
     /// Marked as draft (only present with `--drafts`).

@@ -102,7 +102,7 @@ pub(super) fn playbook_item(
     body: Arc<Rendered>,
 ) -> Playbook {
     let file = sources.files.get(p.file);
-    let updated = meta.updated.or_else(|| sources.git_dates.get(&file.path).copied());
+    let updated = meta.updated.or_else(|| sources.git_dates.last.get(&file.path).copied());
     Playbook {
         slug: p.slug.clone(),
         title: meta.title.clone(),
@@ -113,6 +113,7 @@ pub(super) fn playbook_item(
         tags: meta.tags.clone(),
         updated,
         reviewed: meta.reviewed,
+        added: sources.git_dates.first.get(&file.path).copied(),
         order: meta.order.unwrap_or(i64::MAX),
         draft: meta.draft,
         body,
@@ -133,7 +134,7 @@ pub(super) fn partner_item(
 ) -> Partner {
     let file = sources.files.get(p.file);
     let html = |r: &Option<Arc<Rendered>>| r.as_ref().map(|r| r.html.clone());
-    let updated = sources.git_dates.get(&file.path).copied();
+    let updated = sources.git_dates.last.get(&file.path).copied();
     let texts = PartnerTexts::split(texts, profile.meetings.len());
     let private_html = |r: &Option<Arc<Rendered>>| if private { html(r) } else { None };
     Partner {

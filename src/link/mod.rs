@@ -23,7 +23,7 @@ use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::load::Sources;
 pub(crate) use cache::Cache;
 pub use guide::Guide;
-pub(crate) use guide::{Page, Partner, Playbook, Settings, Tag};
+pub(crate) use guide::{FiscalYearStart, Page, Partner, Playbook, Settings, Tag};
 use markdown::{Targets, heading_id};
 pub(crate) use patch::{Relinked, relink};
 use refs::References;
@@ -46,7 +46,8 @@ pub struct LinkOptions {
 const PARTNER_RESERVED: &[&str] = &["kind", "status", "tag", "pipeline"];
 
 /// Route names that free pages may not take.
-const RESERVED: &[&str] = &["playbooks", "partners", "tags", "actions", "assets", "search", "static", "404"];
+const RESERVED: &[&str] =
+    &["playbooks", "partners", "tags", "actions", "assets", "search", "static", "404", "print", "report"];
 
 /// Links the guide.
 pub fn link(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> Guide {
@@ -166,7 +167,28 @@ fn settings(sources: &Sources, opts: &LinkOptions, diags: &mut Diagnostics) -> S
         edit_url: config.edit_url.clone(),
         stale_after_days: config.stale_after_days.unwrap_or(60),
         review_every_days: config.review_every_days.unwrap_or(365),
+        fiscal_year_start: fiscal_year_start(sources, diags),
     }
+}
+
+/// `fiscal_year_start` of site.yaml, or July 1; a value that is not `MM-DD`
+/// with a day from 1 to 28 is an error at its place.
+fn fiscal_year_start(sources: &Sources, diags: &mut Diagnostics) -> FiscalYearStart {
+    let Some(raw) = &sources.config.fiscal_year_start else { return FiscalYearStart::default() };
+    if let Some(start) = FiscalYearStart::parse(&raw.value) {
+        return start;
+    }
+    if let Some(file) = sources.config_file {
+        diags.push(
+            Diagnostic::error(
+                Span::new(file, raw.offset, raw.len),
+                format!("`{}` is not a month and a day", raw.value),
+            )
+            .with_hint("write the first day of the fiscal year as MM-DD in quotes, e.g. \"07-01\" (days 1 to 28)")
+            .with_code("bad-fiscal-year-start"),
+        );
+    }
+    FiscalYearStart::default()
 }
 
 /// Splits a base URL into the absolute URL (if it has a scheme) and the path

@@ -1,5 +1,6 @@
-//! "Last updated" from git: the date of the newest commit that touched each
-//! file of the guide, when the guide is inside a git repository. One
+//! "Last updated" and "added" from git: the dates of the newest and the
+//! oldest commit that touched each file of the guide, when the guide is
+//! inside a git repository. One
 //! `git log` over the history, run once per load (not once per file), parsed
 //! into a map from the path relative to the guide to the date. When git is
 //! not installed, or the folder is not in a repository, the map is empty and
@@ -14,9 +15,19 @@ use super::fields::{Date, parse_date};
 /// Marks the line of a commit's date in the output (a path never holds it).
 const MARK: char = '\u{1}';
 
-/// The date of the last commit that touched each file below `guide`, by path
-/// relative to `guide` (`/`-separated). Empty when git cannot tell.
-pub(crate) fn last_commit_dates(guide: &Path) -> HashMap<String, Date> {
+/// The dates of each file's commits, by path relative to the guide
+/// (`/`-separated). Empty when git cannot tell.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct GitDates {
+    /// The date of the newest commit that touched the file.
+    pub(crate) last: HashMap<String, Date>,
+    /// The date of the oldest commit that touched the file: when it was
+    /// added, or renamed to its path (renames are not followed).
+    pub(crate) first: HashMap<String, Date>,
+}
+
+/// The commit dates of each file below `guide`.
+pub(crate) fn commit_dates(guide: &Path) -> GitDates {
     // --relative prints paths relative to the current folder (the guide) and
     // keeps only those below it; --no-renames lists a renamed file as added
     // in the commit that renamed it (so it gets that date) and is faster.
@@ -31,15 +42,15 @@ pub(crate) fn last_commit_dates(guide: &Path) -> HashMap<String, Date> {
         .output();
     match output {
         Ok(out) if out.status.success() => parse_log(&String::from_utf8_lossy(&out.stdout)),
-        _ => HashMap::new(),
+        _ => GitDates::default(),
     }
 }
 
 /// Parses `git log --name-only --format=%x01%cI` output: a marked line with a
 /// commit date (ISO 8601, the committer's time zone), a blank line, then the
-/// paths that commit touched. The newest date wins whatever the log order.
-fn parse_log(text: &str) -> HashMap<String, Date> {
-    let mut dates: HashMap<String, Date> = HashMap::new();
+/// paths that commit touched. The newest and the oldest date win whatever the log order.
+fn parse_log(text: &str) -> GitDates {
+    let mut dates = GitDates::default();
     let mut current: Option<Date> = None;
     for line in text.lines() {
         if let Some(stamp) = line.strip_prefix(MARK) {
@@ -48,7 +59,8 @@ fn parse_log(text: &str) -> HashMap<String, Date> {
         }
         let (Some(date), false) = (current, line.is_empty()) else { continue };
         let Some(path) = unquote(line) else { continue };
-        dates.entry(path).and_modify(|d| *d = (*d).max(date)).or_insert(date);
+        dates.first.entry(path.clone()).and_modify(|d| *d = (*d).min(date)).or_insert(date);
+        dates.last.entry(path).and_modify(|d| *d = (*d).max(date)).or_insert(date);
     }
     dates
 }
@@ -102,7 +114,11 @@ mod tests {
                    \"playbooks/q\\\"t\\303\\251.md\"\n\
                    \u{1}2026-01-02T10:00:00Z\n\nplaybooks/a.md\nsite.yaml\n\
                    \u{1}2026-03-01T00:00:00Z\n\nsite.yaml\n";
-        let dates = parse_log(log);
+        let all = parse_log(log);
+        let dates = &all.last;
+        assert_eq!(all.first.get("playbooks/a.md"), Some(&d("2026-01-02")), "the oldest commit added it");
+        assert_eq!(all.first.get("site.yaml"), Some(&d("2026-01-02")));
+        assert_eq!(all.first.get("playbooks/c.md"), Some(&d("2026-02-03")));
         let want = [
             ("playbooks/a.md", "2026-02-03"),
             ("playbooks/c.md", "2026-02-03"),
@@ -118,12 +134,12 @@ mod tests {
     #[test]
     fn paths_before_any_date_and_garbage_dates_are_skipped() {
         let dates = parse_log("stray.md\n\u{1}not a date\n\nplaybooks/a.md\n");
-        assert!(dates.is_empty(), "{dates:?}");
+        assert!(dates.last.is_empty() && dates.first.is_empty(), "{dates:?}");
     }
 
     #[test]
     fn a_folder_git_cannot_run_in_has_no_dates() {
         let missing = std::env::temp_dir().join(format!("partnerbook-no-such-folder-{}", std::process::id()));
-        assert!(last_commit_dates(&missing).is_empty());
+        assert_eq!(commit_dates(&missing), GitDates::default());
     }
 }

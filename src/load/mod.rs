@@ -24,7 +24,6 @@ use serde::de::DeserializeOwned;
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::fs::{self, IoError};
 use crate::source::{FileId, SourceFile, SourceFiles};
-use fields::Date;
 use page::{PageMeta, PageSrc};
 use partner::{PartnerProfile, PartnerSrc};
 use playbook::{PlaybookMeta, PlaybookSrc};
@@ -55,9 +54,9 @@ pub struct Sources {
     /// The theme `site.yaml` names, read from `themes/NAME/` beside the guide;
     /// `None` for the embedded default theme.
     pub(crate) theme: Option<Arc<ThemeSrc>>,
-    /// Date of the last commit that touched each file, by path relative to
-    /// the guide; empty when the guide is not in a git repository.
-    pub(crate) git_dates: Arc<HashMap<String, Date>>,
+    /// Dates of the last and first commits that touched each file, by path
+    /// relative to the guide; empty when the guide is not in a git repository.
+    pub(crate) git_dates: Arc<git::GitDates>,
 }
 
 /// An environment failure that stops the load (content problems never do).
@@ -116,7 +115,7 @@ pub struct Cache {
     /// Read from git once per cache: saves do not change the history, and
     /// `serve` does not watch `.git` (a commit made while serving shows at the
     /// next start).
-    git_dates: Option<Arc<HashMap<String, Date>>>,
+    git_dates: Option<Arc<git::GitDates>>,
     /// The files the last walk found, in walk order, with their stamps.
     entries: Vec<Entry>,
     /// What the last walk warned about (links that loop), repeated by every load that skips the walk.
@@ -292,7 +291,7 @@ fn load_entries(
                 })
                 .collect()
         },
-        || known_dates.unwrap_or_else(|| Arc::new(git::last_commit_dates(root))),
+        || known_dates.unwrap_or_else(|| Arc::new(git::commit_dates(root))),
     );
     cache.git_dates = Some(git_dates.clone());
     sources.git_dates = git_dates;

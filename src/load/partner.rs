@@ -106,6 +106,10 @@ pub(crate) struct ActionItem {
     /// Done yet.
     #[serde(default)]
     pub done: bool,
+    /// When it was done, for the activity report (an item done without it
+    /// counts as "done, date unknown").
+    #[serde(default)]
+    pub done_on: Option<Spanned<Date>>,
 }
 
 impl ActionItem {

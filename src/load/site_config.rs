@@ -22,6 +22,8 @@ pub(crate) struct SiteConfig {
     pub stale_after_days: Option<u32>,
     /// Days after its last review (or update) that a playbook is due for review again (default 365).
     pub review_every_days: Option<u32>,
+    /// The first day of the fiscal year as `MM-DD` (default `07-01`), for the activity report.
+    pub fiscal_year_start: Option<Spanned<String>>,
     /// Theme name: a folder `themes/NAME/` beside the guide (default: the embedded `default`).
     pub theme: Option<Spanned<String>>,
 }

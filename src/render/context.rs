@@ -88,7 +88,7 @@ pub(crate) fn stage_lists(guide: &Rcx<'_>) -> Vec<StageList> {
 }
 
 /// The playbooks of each stage that has any, each list in `order`, then title.
-fn stage_playbooks<'a>(guide: &Rcx<'a>) -> Vec<(Option<Stage>, Vec<&'a Playbook>)> {
+pub(crate) fn stage_playbooks<'a>(guide: &Rcx<'a>) -> Vec<(Option<Stage>, Vec<&'a Playbook>)> {
     let mut lists: Vec<(Option<Stage>, Vec<&Playbook>)> =
         Stage::ALL.iter().map(|s| Some(*s)).chain(std::iter::once(None)).map(|s| (s, Vec::new())).collect();
     for p in guide.playbooks() {

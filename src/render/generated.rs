@@ -14,7 +14,8 @@ use crate::routes::{Calendar, Route};
 /// and the partners' JSON are megabytes on a large guide), and a save would
 /// otherwise wait for them. The owners' calendars are made on request too
 /// (see [`is_on_request`]).
-pub(crate) const ON_REQUEST: [&str; 4] = ["calendar.ics", "partners.json", "feed.xml", "sitemap.xml"];
+pub(crate) const ON_REQUEST: [&str; 5] =
+    ["calendar.ics", "partners.json", "feed.xml", "sitemap.xml", super::report::REPORT_CSV];
 
 /// Whether `path` (below the site root, unencoded) is one of the files that
 /// `serve` makes when asked for: one of [`ON_REQUEST`] or an owner's calendar.
@@ -43,16 +44,18 @@ pub(super) enum Generated {
     Calendar,
     OwnerCalendars,
     PartnersJson,
+    ReportCsv,
 }
 
 impl Generated {
-    const ALL: [Generated; 6] = [
+    const ALL: [Generated; 7] = [
         Generated::Feed,
         Generated::Sitemap,
         Generated::Robots,
         Generated::Calendar,
         Generated::OwnerCalendars,
         Generated::PartnersJson,
+        Generated::ReportCsv,
     ];
 
     /// The file it makes; `None` for a set of files.
@@ -63,6 +66,7 @@ impl Generated {
             Generated::Robots => "robots.txt",
             Generated::Calendar => "calendar.ics",
             Generated::PartnersJson => "partners.json",
+            Generated::ReportCsv => super::report::REPORT_CSV,
             Generated::OwnerCalendars => return None,
         })
     }
@@ -114,6 +118,7 @@ fn make(g: Generated, guide: &Guide, pages: &[Route]) -> Vec<Made> {
         Generated::Robots => syndication::robots(guide),
         Generated::Calendar => feeds::calendar(guide),
         Generated::PartnersJson => feeds::partners_json(guide),
+        Generated::ReportCsv => super::report::csv(guide),
         Generated::OwnerCalendars => {
             return feeds::owner_calendars(guide)
                 .into_iter()

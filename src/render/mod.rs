@@ -21,6 +21,8 @@ mod page;
 mod page_context;
 mod pages;
 mod pipeline;
+mod print;
+mod report;
 pub mod search_index;
 mod site;
 mod syndication;

@@ -9,7 +9,7 @@ use super::context::{self, Link, tag_url};
 use super::page_context::{PageContext, SiteValue};
 use super::theme::{self, Theme};
 use super::view::Rcx;
-use super::{brief, outreach, pages, pipeline, syndication};
+use super::{brief, outreach, pages, pipeline, print, report, syndication};
 use std::collections::BTreeSet;
 
 use crate::link::Guide;
@@ -29,6 +29,8 @@ pub(super) fn routes(guide: &Guide) -> Vec<Route> {
         Route::Pipeline,
         Route::Actions(ActionFilter::All),
         Route::Tags,
+        Route::Print,
+        Route::Report,
         Route::NotFound,
     ];
     r.extend(outreach::directory_routes(guide).into_iter().map(Route::Partners));
@@ -168,6 +170,16 @@ pub(crate) fn context(guide: &Rcx<'_>, site: &SiteValue, route: &Route, hashed: 
             ctx.insert("toc", &p.body.toc);
             ctx.insert("edit_url", &context::edit_url(guide.settings(), &p.path));
             ("page.html", meta(&p.title, p.summary.as_deref().unwrap_or(desc), ""))
+        }
+        Route::Print => {
+            ctx.insert("print", &print::print(guide));
+            let about = "The whole guide on one page, to print or save as PDF.";
+            ("print.html", meta("The whole guide", about, ""))
+        }
+        Route::Report => {
+            ctx.insert("report", &report::page(guide));
+            let about = "Meetings, partners, action items and playbooks counted by fiscal year and quarter.";
+            ("report.html", meta("Activity report", about, ""))
         }
         Route::NotFound => ("404.html", meta("Page not found", desc, "")),
     };

@@ -500,3 +500,31 @@ fn an_owner_given_an_item_shows_it_after_the_save() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `/print/` holds every playbook and partner whole: a save of either shows
+/// on it, as a fresh serve shows it.
+#[test]
+fn the_print_page_shows_a_saved_playbook_and_partner() {
+    let dir = tempfile_dir();
+    write(&dir, "site.yaml", "title: Print\n");
+    write(&dir, "playbooks/a.md", "---\ntitle: A\nstage: meet\n---\nFirst words.\n");
+    write(&dir, "partners/p.yaml", "name: P\nsummary: First summary.\n");
+    let opts = BuildOptions {
+        guide: dir.clone(),
+        out_dir: dir.join("public"),
+        link: link::LinkOptions { base_url: None, drafts: true, today: "2026-12-01".parse().unwrap() },
+    };
+    let mut session = Session::new(opts.clone());
+    assert!(matches!(session.rebuild(&[]), Ok(Outcome::Built { .. })));
+    write(&dir, "playbooks/a.md", "---\ntitle: A\nstage: meet\n---\nSecond words.\n");
+    write(&dir, "partners/p.yaml", "name: P\nsummary: Second summary.\n");
+    let changed = ["playbooks/a.md".to_string(), "partners/p.yaml".to_string()];
+    assert!(matches!(session.rebuild(&changed), Ok(Outcome::Built { .. })));
+    let served = session.last_site().unwrap();
+    let print = String::from_utf8_lossy(&served.pages["print/index.html"].bytes).into_owned();
+    assert!(print.contains("Second words.") && print.contains("Second summary."), "{print}");
+    if let Some(diff) = first_difference(&served, &fresh_site(&opts)) {
+        panic!("{diff}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

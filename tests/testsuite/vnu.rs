@@ -67,6 +67,8 @@ fn every_published_page_is_valid_html() {
         "tags/index.html",
         "tags/templates/index.html",
         "about/index.html",
+        "print/index.html",
+        "report/index.html",
     ] {
         assert!(fixture_pages.contains(&fixture.public().join(page)), "the fixture build has no {page}");
     }

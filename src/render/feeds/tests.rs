@@ -222,6 +222,7 @@ fn calendar_uids_are_unique_and_stable() {
             owner: None,
             due: Some(Spanned::unplaced(Date(g.today))),
             done: false,
+            done_on: None,
         },
     );
     profile.meetings[0].action_items[1].due = Some(Spanned::unplaced(Date("2026-05-05".parse().unwrap())));
@@ -247,7 +248,7 @@ fn tasks_written_with_other_capitals_are_one_event() {
     let profile = Arc::make_mut(&mut Arc::make_mut(p).profile);
     for (task, due) in [("Send minutes", "2026-06-01"), (" send MINUTES", "2026-07-01")] {
         let due = Some(Spanned::unplaced(Date(due.parse().unwrap())));
-        profile.action_items.push(ActionItem { task: task.into(), owner: None, due, done: false });
+        profile.action_items.push(ActionItem { task: task.into(), owner: None, due, done: false, done_on: None });
     }
     let g = relinked(g);
     let events = parsed_events(&calendar(&g));

@@ -46,6 +46,8 @@ const SHIPPED_PAGES: PageList = &[
     ("tags", "tags/"),
     ("tag", "tags/templates/"),
     ("page", "about/"),
+    ("print", "print/"),
+    ("report", "report/"),
     ("404", "no-such-page/"),
 ];
 
@@ -67,6 +69,8 @@ const FIXTURE_PAGES: PageList = &[
     ("tag", "tags/templates/"),
     ("page", "about/"),
     ("page-heading-skip", "contributing/"),
+    ("print", "print/"),
+    ("report", "report/"),
     ("404", "no-such-page/"),
 ];
 

@@ -37,6 +37,7 @@ mod injection;
 mod live_reload;
 mod outreach;
 mod partner;
+mod print;
 mod search;
 
 use std::io::{BufRead, BufReader, Read, Write};
