@@ -512,7 +512,7 @@ fn the_print_page_shows_a_saved_playbook_and_partner() {
     let opts = BuildOptions {
         guide: dir.clone(),
         out_dir: dir.join("public"),
-        link: link::LinkOptions { base_url: None, drafts: true, today: "2026-12-01".parse().unwrap() },
+        link: link::LinkOptions { base_url: None, drafts: true, today: "2026-12-01".parse().unwrap(), private: false },
     };
     let mut session = Session::new(opts.clone());
     assert!(matches!(session.rebuild(&[]), Ok(Outcome::Built { .. })));

@@ -86,10 +86,7 @@ fn the_review_list_is_bounded_and_the_interval_defaults_to_a_year() {
 
 #[test]
 fn without_reviewed_or_updated_the_git_date_counts_at_the_title() {
-    if !git_available() {
-        eprintln!("skipped: git is not installed");
-        return;
-    }
+    assert!(git_available(), "git is needed: the playbook is dated by its commit");
     let t = GuideTest::empty();
     t.file("site.yaml", "title: Outreach\nreview_every_days: 30\n")
         .file("playbooks/from-git.md", &playbook("From git", ""));

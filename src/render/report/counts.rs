@@ -17,6 +17,8 @@
 //! - A playbook is added on the date of the first commit of its file (git);
 //!   a guide outside git, or a file not yet committed, has no such date and
 //!   the playbook is not counted as added in any year.
+//! - A playbook is reviewed on its `reviewed` date (only the last review is
+//!   written down, so earlier ones are not counted).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -79,6 +81,8 @@ pub(crate) struct Year {
     pub(crate) done_by_owner: Vec<Row>,
     /// Playbooks added (one row).
     pub(crate) playbooks_added: Row,
+    /// Playbooks reviewed (one row).
+    pub(crate) playbooks_reviewed: Row,
 }
 
 /// One owner's items as they are now.
@@ -151,6 +155,7 @@ pub(crate) fn count<'a>(
         by_partner: BTreeMap<String, [u32; 4]>,
         done: BTreeMap<String, [u32; 4]>,
         added: [u32; 4],
+        reviewed: [u32; 4],
     }
     let mut years: BTreeMap<i32, Gathering> = BTreeMap::new();
     let mut owners: BTreeMap<String, OwnerNow> = BTreeMap::new();
@@ -192,6 +197,10 @@ pub(crate) fn count<'a>(
             let at = period(d.0, start);
             years.entry(at.year).or_default().added[at.quarter] += 1;
         }
+        if let Some(d) = p.reviewed {
+            let at = period(d.0, start);
+            years.entry(at.year).or_default().reviewed[at.quarter] += 1;
+        }
     }
     let kinds: Vec<Option<Kind>> = kinds.into_iter().collect();
     let kind_label = |k: Option<Kind>| k.map_or(NOT_SET, Kind::label);
@@ -219,6 +228,7 @@ pub(crate) fn count<'a>(
                     meetings_by_partner: rows(g.by_partner),
                     done_by_owner: rows(g.done),
                     playbooks_added: Row { label: "Playbooks added".into(), quarters: g.added },
+                    playbooks_reviewed: Row { label: "Playbooks reviewed".into(), quarters: g.reviewed },
                 }
             })
             .collect(),
@@ -273,7 +283,7 @@ mod tests {
         use crate::link::{LinkOptions, linked_fixture};
         let today = d("2026-11-29");
         let files = [("site.yaml", "title: Guide\n"), ("partners/it.yaml", partner)];
-        let guide = linked_fixture(&files, &LinkOptions { base_url: None, drafts: false, today });
+        let guide = linked_fixture(&files, &LinkOptions { base_url: None, drafts: false, today, private: false });
         let partners = guide.partners.values().map(|p| &**p);
         count(partners, guide.playbooks.values().map(|p| &**p), FiscalYearStart::default(), today)
     }

@@ -92,7 +92,7 @@ fn year_tables(y: &counts::Year) -> Vec<(&'static str, &'static str, Vec<Row>)> 
         ("meetings-by-kind", "Meetings held by partner kind", y.meetings_by_kind.clone()),
         ("meetings-by-partner", "Meetings held by partner", y.meetings_by_partner.clone()),
         ("items-done-by-owner", "Action items done by owner", y.done_by_owner.clone()),
-        ("playbooks-added", "Playbooks added", vec![y.playbooks_added.clone()]),
+        ("playbooks", "Playbooks added and reviewed", vec![y.playbooks_added.clone(), y.playbooks_reviewed.clone()]),
     ]
 }
 
