@@ -62,6 +62,12 @@ pub struct CheckArgs {
     /// How to print the problems: `text` for people, `json` for tools (one JSON object per line on stdout).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Also ask every http(s) link's server whether the page (and its #part) is there; answers are kept in .partnerbook/links.json for link_cache_days.
+    #[arg(long)]
+    pub external: bool,
+    /// How long one link's request may take, in milliseconds (for tests).
+    #[arg(long, hide = true, default_value_t = 10_000)]
+    pub link_timeout_ms: u64,
 }
 
 /// How `check` prints what it found.

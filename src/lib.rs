@@ -10,6 +10,7 @@ pub mod cli;
 pub mod cmd;
 pub mod diag;
 pub(crate) mod edit;
+pub(crate) mod external;
 pub mod fs;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -1,9 +1,11 @@
 //! `partnerbook check`: load -> link, report every problem, write nothing.
 //! With `--format json` the problems go to stdout as JSON Lines (for CI
 //! annotations and editors) and only the summary line goes to stderr; with
-//! `--deny-warnings` warnings fail the check like errors.
+//! `--deny-warnings` warnings fail the check like errors. With `--external`
+//! the guide's web links are asked for too (see `crate::external`).
 
 use std::io::Write;
+use std::time::Duration;
 
 use super::{Outcome, color, describe, plural};
 use crate::Failure;
@@ -15,8 +17,14 @@ use crate::source::SourceFiles;
 pub fn run(args: &CheckArgs) -> Outcome {
     let json = args.format == Format::Json;
     match crate::check(&args.options()) {
-        Ok((sources, guide, warnings)) => {
+        Ok((sources, guide, mut warnings)) => {
+            let mut note = None;
+            if args.external {
+                let opts = crate::external::ExternalOptions { timeout: Duration::from_millis(args.link_timeout_ms) };
+                note = crate::external::check(&args.options().guide, &sources, &opts, &mut warnings);
+            }
             let mut text = report(&warnings, &sources.files, json);
+            text.push_str(note.as_deref().unwrap_or_default());
             let w = warnings.warning_count();
             let counts = format!(
                 "{} playbooks, {} partners, {} pages",

@@ -24,6 +24,10 @@ pub(crate) struct SiteConfig {
     pub review_every_days: Option<u32>,
     /// The first day of the fiscal year as `MM-DD` (default `07-01`), for the activity report.
     pub fiscal_year_start: Option<Spanned<String>>,
+    /// Days an answer of `check --external` is kept in `.partnerbook/links.json` (default 7).
+    pub link_cache_days: Option<u32>,
+    /// Address prefixes `check --external` never asks for (a proxy server, sign-in pages).
+    pub skip_links: Option<Vec<String>>,
     /// Theme name: a folder `themes/NAME/` beside the guide (default: the embedded `default`).
     pub theme: Option<Spanned<String>>,
 }

@@ -10,6 +10,7 @@ mod ci;
 mod crash;
 mod discovery;
 mod edit;
+mod external;
 mod health;
 mod hostile;
 mod injection;
