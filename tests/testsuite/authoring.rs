@@ -50,11 +50,23 @@ fn init_into_an_empty_folder_gives_a_guide_that_checks_and_builds() {
 fn init_writes_settings_gitignore_and_ci_examples() {
     let t = initialised();
     let site = guide_file(&t, "site.yaml");
-    for key in ["title:", "description:", "base_url:", "institution:", "# edit_url:", "stale_after_days:", "theme:"] {
+    for key in [
+        "title:",
+        "description:",
+        "base_url:",
+        "institution:",
+        "# edit_url:",
+        "stale_after_days:",
+        "link_cache_days:",
+        "skip_links:",
+        "theme:",
+    ] {
         assert!(site.lines().any(|l| l.starts_with(key)), "site.yaml lacks `{key}`:\n{site}");
     }
     assert!(site.contains("{path}"), "{site}");
     assert!(guide_file(&t, ".gitignore").lines().any(|l| l == "public/"));
+    // The answers of `check --external` stay out of the repository.
+    assert!(guide_file(&t, ".gitignore").lines().any(|l| l == ".partnerbook/"));
     for ci in [".gitlab-ci.yml", ".github/workflows/check.yml"] {
         let text = guide_file(&t, ci);
         assert!(text.contains("partnerbook check"), "{ci}");
