@@ -58,7 +58,7 @@ fn answer(mut stream: TcpStream, seen: &Mutex<Vec<String>>, base: &str) {
         "/no-head" if method == "HEAD" => ("405 Method Not Allowed", String::new(), ""),
         "/no-head" => ("200 OK", String::new(), page),
         "/slow" => {
-            std::thread::sleep(Duration::from_millis(1500));
+            std::thread::sleep(Duration::from_millis(2500));
             ("200 OK", String::new(), page)
         }
         _ => ("404 Not Found", String::new(), "no such page"),
@@ -95,7 +95,8 @@ fn guide(base: &str, settings: &str) -> GuideTest {
     t
 }
 
-const FAST: &str = "--link-timeout-ms=400";
+// Short enough for a quick test, long enough for loopback on a busy machine.
+const FAST: &str = "--link-timeout-ms=1000";
 
 #[test]
 fn broken_links_are_warned_at_their_place_with_status_and_final_url() {
