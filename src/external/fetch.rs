@@ -177,8 +177,14 @@ fn ask(agent: &ureq::Agent, method: &str, url: &str) -> Answer {
     Answer::Silence { error: last }
 }
 
-/// Whether `html` has an element with `id` or `name` equal to `anchor`.
+/// Whether `html` has an element with `id` or `name` equal to `anchor`
+/// (as written, or percent-decoded: `#caf%C3%A9` finds `id="café"`).
 fn has_anchor(html: &str, anchor: &str) -> bool {
+    let decoded = percent_encoding::percent_decode_str(anchor).decode_utf8_lossy();
+    has_exact_anchor(html, anchor) || has_exact_anchor(html, &decoded)
+}
+
+fn has_exact_anchor(html: &str, anchor: &str) -> bool {
     ["id", "name"].iter().any(|attr| {
         [format!("{attr}=\"{anchor}\""), format!("{attr}='{anchor}'")].iter().any(|needle| {
             html.match_indices(needle.as_str())
@@ -198,6 +204,7 @@ mod tests {
         assert!(!has_anchor("<h2 id=\"hours-2\">", "hours"));
         assert!(!has_anchor("<h2 data-id=\"hours\">", "hours"));
         assert!(!has_anchor("<p>hours</p>", "hours"));
+        assert!(has_anchor("<h2 id=\"café\">", "caf%C3%A9"));
     }
 
     #[test]

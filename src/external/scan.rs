@@ -2,7 +2,9 @@
 //! partner profiles, with where each is written. The files are read as text
 //! rather than as Markdown or YAML so that every place an address can sit is
 //! covered alike: a Markdown link or autolink, a partner's `website`, a
-//! contact's page, notes inside a profile.
+//! contact's page, notes inside a profile. Code in a playbook's or a page's
+//! Markdown body (a `curl` example, an address written to be typed) is not a
+//! link and is left out.
 
 use std::ops::Range;
 
@@ -22,17 +24,37 @@ pub(crate) struct ExternalLink {
 
 /// Every address in the guide's playbooks, partner profiles and pages, in file order.
 pub(crate) fn links(sources: &Sources) -> Vec<ExternalLink> {
+    // Each file with the byte range of its Markdown body, if it has one.
     let files = sources
         .playbooks
         .iter()
-        .map(|p| p.file)
-        .chain(sources.partners.iter().map(|p| p.file))
-        .chain(sources.pages.iter().map(|p| p.file));
+        .map(|p| (p.file, Some(p.body.clone())))
+        .chain(sources.partners.iter().map(|p| (p.file, None)))
+        .chain(sources.pages.iter().map(|p| (p.file, Some(p.body.clone()))));
     let mut out = Vec::new();
-    for file in files {
-        for bytes in addresses(&sources.files.get(file).text) {
-            let url = sources.files.get(file).text[bytes.clone()].to_string();
-            out.push(ExternalLink { url, file, bytes });
+    for (file, body) in files {
+        let text = sources.files.get(file).text.as_str();
+        let code = body.map(|b| code_ranges(text, b)).unwrap_or_default();
+        for bytes in addresses(text) {
+            if code.iter().any(|c| c.start <= bytes.start && bytes.end <= c.end) {
+                continue;
+            }
+            out.push(ExternalLink { url: text[bytes.clone()].to_string(), file, bytes });
+        }
+    }
+    out
+}
+
+/// The byte ranges (in the whole `text`) of the code spans and code blocks of
+/// the Markdown body at `body`.
+fn code_ranges(text: &str, body: Range<usize>) -> Vec<Range<usize>> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let Some(markdown) = text.get(body.clone()) else { return Vec::new() };
+    let mut out = Vec::new();
+    for (event, range) in Parser::new(markdown).into_offset_iter() {
+        // A block's start event carries the whole block's range.
+        if matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))) {
+            out.push(body.start + range.start..body.start + range.end);
         }
     }
     out
@@ -89,6 +111,18 @@ mod tests {
             ["https://c.example/p", "https://d.example"]
         );
         assert_eq!(found("Ends a sentence: https://e.example/a. Next"), ["https://e.example/a"]);
+    }
+
+    #[test]
+    fn code_in_a_body_is_not_a_link() {
+        let text = "---\ntitle: T\n---\nSee <https://a.example/> and `https://b.example/`.\n\n```sh\ncurl https://c.example/\n```\n";
+        let code = super::code_ranges(text, text.find("See").unwrap()..text.len());
+        let kept: Vec<&str> = addresses(text)
+            .into_iter()
+            .filter(|r| !code.iter().any(|c| c.start <= r.start && r.end <= c.end))
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(kept, ["https://a.example/"]);
     }
 
     #[test]

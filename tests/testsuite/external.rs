@@ -87,7 +87,9 @@ fn guide(base: &str, settings: &str) -> GuideTest {
                  Removed: {base}/removed.\n\
                  Slow: [slow]({base}/slow).\n\
                  Anchor: [missing]({base}/page#missing).\n\
-                 Skipped: [sign in]({base}/skipped/login).\n"
+                 Skipped: [sign in]({base}/skipped/login).\n\n\
+                 Code is not a link: `{base}/in-code`\n\n\
+                 ```sh\ncurl {base}/in-a-block\n```\n"
             ),
         )
         .file("pages/about.md", &format!("---\ntitle: About\n---\n\nAgain: [gone]({base}/gone) and [ok]({base}/ok).\n"))
@@ -125,6 +127,7 @@ fn broken_links_are_warned_at_their_place_with_status_and_final_url() {
 
     let asked = server.requests();
     assert!(!asked.iter().any(|r| r.contains("/skipped/")), "a skip_links prefix was asked for: {asked:?}");
+    assert!(!asked.iter().any(|r| r.contains("/in-")), "an address in code was asked for: {asked:?}");
     // HEAD first; GET where HEAD is refused and where a #part must be looked for.
     assert!(asked.contains(&"HEAD /no-head".to_string()) && asked.contains(&"GET /no-head".to_string()), "{asked:?}");
     assert!(asked.contains(&"GET /page".to_string()) && !asked.contains(&"HEAD /page".to_string()), "{asked:?}");
