@@ -49,7 +49,7 @@ fn is_fresh(checked: u64, now: u64, days: u32) -> bool {
 impl Cache {
     /// The cache of the guide in `guide`; empty when there is none or it cannot be read.
     pub(crate) fn read(guide: &Path) -> Self {
-        std::fs::read_to_string(path(guide)).ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default()
+        crate::fs::read(&path(guide)).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
     }
 
     /// The answer for `url` if it was given less than `days` days before `now`.
@@ -63,17 +63,16 @@ impl Cache {
     }
 
     /// Writes the answers still fresh into the guide's cache file (written
-    /// whole to a temporary file first, so a check stopped halfway never
-    /// leaves half a file).
-    pub(crate) fn write(mut self, guide: &Path, now: u64, days: u32) -> std::io::Result<()> {
+    /// whole to a temporary file first, then renamed, so a check stopped
+    /// halfway never leaves half a file).
+    pub(crate) fn write(mut self, guide: &Path, now: u64, days: u32) -> Result<(), crate::fs::IoError> {
         self.links.retain(|_, e| is_fresh(e.checked, now, days));
         let file = path(guide);
-        let dir = file.parent().expect("the cache file is inside a folder");
-        std::fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        serde_json::to_writer_pretty(&mut tmp, &self).map_err(std::io::Error::other)?;
-        tmp.persist(&file).map_err(|e| e.error)?;
-        Ok(())
+        crate::fs::create_dir_all(file.parent().expect("the cache file is inside a folder"))?;
+        let tmp = file.with_extension(format!("json.tmp-{}", std::process::id()));
+        let json = serde_json::to_vec_pretty(&self).expect("the cache is plain strings and numbers");
+        crate::fs::write(&tmp, &json)?;
+        crate::fs::rename(&tmp, &file)
     }
 }
 
