@@ -3,15 +3,25 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::support::GuideTest;
 
-/// A server on loopback that answers by path and records each request as `METHOD /path`.
+/// A server on loopback that answers by path, records each request as
+/// `METHOD /path`, and keeps the most connections it had open at once.
 struct Server {
     base: String,
     requests: Arc<Mutex<Vec<String>>>,
+    most_at_once: Arc<InFlight>,
+}
+
+/// Connections open now and the most ever open at once.
+#[derive(Default)]
+struct InFlight {
+    now: AtomicUsize,
+    most: AtomicUsize,
 }
 
 impl Server {
@@ -19,14 +29,20 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let requests = Arc::new(Mutex::new(Vec::new()));
-        let (seen, location) = (Arc::clone(&requests), base.clone());
+        let most_at_once = Arc::new(InFlight::default());
+        let (seen, location, flight) = (Arc::clone(&requests), base.clone(), Arc::clone(&most_at_once));
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (seen, location) = (Arc::clone(&seen), location.clone());
-                std::thread::spawn(move || answer(stream, &seen, &location));
+                let (seen, location, flight) = (Arc::clone(&seen), location.clone(), Arc::clone(&flight));
+                std::thread::spawn(move || {
+                    let open = flight.now.fetch_add(1, Ordering::SeqCst) + 1;
+                    flight.most.fetch_max(open, Ordering::SeqCst);
+                    answer(stream, &seen, &location);
+                    flight.now.fetch_sub(1, Ordering::SeqCst);
+                });
             }
         });
-        Server { base, requests }
+        Server { base, requests, most_at_once }
     }
 
     fn requests(&self) -> Vec<String> {
@@ -136,6 +152,9 @@ fn broken_links_are_warned_at_their_place_with_status_and_final_url() {
     assert_eq!(asked.iter().filter(|r| *r == "HEAD /ok").count(), 1, "{asked:?}");
     assert_eq!(asked.iter().filter(|r| *r == "HEAD /slow").count(), 2, "{asked:?}");
     assert!(t.guide().join(".partnerbook/links.json").is_file());
+    // Every address is on one host: never more than two requests to it at once.
+    let most = server.most_at_once.most.load(Ordering::SeqCst);
+    assert!((1..=2).contains(&most), "{most} requests at once to one host");
 
     // JSON: the same warnings, one object a line.
     let before = server.requests().len();
