@@ -35,6 +35,8 @@ pub(crate) enum PartnerEdit {
     MarkDone {
         /// The task as the page shows it.
         task: String,
+        /// The day it was done, written as the item's `done_on` (for the activity report).
+        on: Option<chrono::NaiveDate>,
     },
     /// Replaces or creates `next_step` (action, owner, due).
     NextStep(NewNextStep),

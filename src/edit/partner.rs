@@ -57,7 +57,7 @@ fn plan(
             intended.action_items.push(item_of(item));
             vec![append(doc, root, "action_items", index, item_value(item))?]
         }
-        PartnerEdit::MarkDone { task } => mark_done(doc, root, intended, task)?,
+        PartnerEdit::MarkDone { task, on } => mark_done(doc, root, intended, task, *on)?,
         PartnerEdit::NextStep(step) => next_step(doc, root, intended, step)?,
         PartnerEdit::Status(status) => {
             let Some(value) = Status::ALL.iter().copied().find(|s| s.as_str() == status) else {
@@ -157,7 +157,13 @@ fn meeting_value(m: &NewMeeting) -> Value {
 }
 
 /// Marks done the winning copy of the open item `task` (see `link::rules::open_items`).
-fn mark_done(doc: &Doc<'_>, root: &Node, intended: &mut PartnerProfile, task: &str) -> Result<Vec<Splice>, EditError> {
+fn mark_done(
+    doc: &Doc<'_>,
+    root: &Node,
+    intended: &mut PartnerProfile,
+    task: &str,
+    on: Option<chrono::NaiveDate>,
+) -> Result<Vec<Splice>, EditError> {
     use crate::link::rules::{Place, open_items, same_task};
     let open = open_items("", intended, chrono::NaiveDate::MIN);
     let Some(winner) = open.iter().find(|o| same_task(&o.task, task)) else {
@@ -179,7 +185,12 @@ fn mark_done(doc: &Doc<'_>, root: &Node, intended: &mut PartnerProfile, task: &s
         }
     };
     item.done = true;
-    Ok(vec![doc.set(item_node, "done", &Value::Raw("true".into()))?])
+    let mut splices = vec![doc.set(item_node, "done", &Value::Raw("true".into()))?];
+    if let Some(day) = on {
+        item.done_on = Some(crate::load::yaml::Spanned { value: crate::load::fields::Date(day), offset: 0, len: 0 });
+        splices.push(doc.set(item_node, "done_on", &Value::Raw(day.to_string()))?);
+    }
+    Ok(splices)
 }
 
 /// Item `index` of the list at `path` below `node`, checked free of anchors on the way.

@@ -47,13 +47,21 @@ fn expected(old: &PartnerProfile, new: &PartnerProfile, edit: &PartnerEdit) -> P
             want.meetings.insert(at.min(want.meetings.len()), meeting);
         }
         PartnerEdit::AddItem(i) => want.action_items.push(action_item(i)),
-        PartnerEdit::MarkDone { task } => {
+        PartnerEdit::MarkDone { task, on } => {
             let open = open_items("", old, NaiveDate::MIN);
             let winner = open.iter().find(|o| crate::link::rules::same_task(&o.task, task)).expect("an open task");
-            match winner.place {
-                Place::NextStep => want.next_step = None,
-                Place::Profile { item } => want.action_items[item].done = true,
-                Place::Meeting { meeting, item, .. } => want.meetings[meeting].action_items[item].done = true,
+            let done_on = on.map(|d| Spanned { value: Date(d), offset: 0, len: 0 });
+            let item = match winner.place {
+                Place::NextStep => {
+                    want.next_step = None;
+                    return want;
+                }
+                Place::Profile { item } => &mut want.action_items[item],
+                Place::Meeting { meeting, item, .. } => &mut want.meetings[meeting].action_items[item],
+            };
+            item.done = true;
+            if done_on.is_some() {
+                item.done_on = done_on;
             }
         }
         PartnerEdit::NextStep(n) => {
@@ -227,8 +235,14 @@ fn edit() -> impl Strategy<Value = PartnerEdit> {
 fn mark_each_done(text: &str) {
     let profile = load(text).unwrap();
     for item in open_items("", &profile, NaiveDate::MIN) {
-        check(text, &PartnerEdit::MarkDone { task: item.task.to_ascii_uppercase() })
-            .unwrap_or_else(|e| panic!("marking `{}` done was refused: {e}\n{text}", item.task));
+        check(
+            text,
+            &PartnerEdit::MarkDone {
+                task: item.task.to_ascii_uppercase(),
+                on: Some(NaiveDate::from_ymd_opt(2026, 12, 7).unwrap()),
+            },
+        )
+        .unwrap_or_else(|e| panic!("marking `{}` done was refused: {e}\n{text}", item.task));
     }
 }
 

@@ -86,23 +86,23 @@ fn a_meeting_goes_in_date_order_with_a_notes_block() {
 #[test]
 fn mark_done_finds_the_winning_copy() {
     // A profile item: `done: true` is added to it.
-    let got = ok(PROFILE, &PartnerEdit::MarkDone { task: "send THE floor plan ".into() });
+    let got = ok(PROFILE, &PartnerEdit::MarkDone { task: "send THE floor plan ".into(), on: None });
     assert_eq!(got, PROFILE.replace("      owner: Ann\n", "      owner: Ann\n      done: true\n"));
     // A meeting's item in flow style.
-    let got = ok(PROFILE, &PartnerEdit::MarkDone { task: "Draft the SLA".into() });
+    let got = ok(PROFILE, &PartnerEdit::MarkDone { task: "Draft the SLA".into(), on: None });
     assert_eq!(got, PROFILE.replace("owner: Priya}", "owner: Priya, done: true}"));
     // The next step is removed, its comment with it.
-    let got = ok(PROFILE, &PartnerEdit::MarkDone { task: "call luis".into() });
+    let got = ok(PROFILE, &PartnerEdit::MarkDone { task: "call luis".into(), on: None });
     assert_eq!(got, PROFILE.replace("next_step:\n    action: Call Luis  # by phone\n    due: 2026-12-08\n", ""));
     // An existing `done: false` is flipped in place.
     let text = "name: X\naction_items:\n  - {task: A, done: false}\n";
     assert_eq!(
-        ok(text, &PartnerEdit::MarkDone { task: "a".into() }),
+        ok(text, &PartnerEdit::MarkDone { task: "a".into(), on: None }),
         "name: X\naction_items:\n  - {task: A, done: true}\n"
     );
     // A done item or an unknown one is refused.
     for task in ["Book the room", "Nothing like it"] {
-        let e = edit_partner(PROFILE, &PartnerEdit::MarkDone { task: task.into() }).unwrap_err();
+        let e = edit_partner(PROFILE, &PartnerEdit::MarkDone { task: task.into(), on: None }).unwrap_err();
         assert!(e.message.contains("no open item"), "{e}");
     }
 }
@@ -154,7 +154,7 @@ fn anchors_aliases_and_unknown_values_are_refused() {
     let cases = [
         ("name: X\naction_items: &items\n  - task: A\n", PartnerEdit::AddItem(item("B", None, None)), "anchor"),
         ("name: X\nstatus: &s active\n", PartnerEdit::Status("paused".into()), "anchor"),
-        ("name: X\naction_items:\n  - &a {task: A}\n", PartnerEdit::MarkDone { task: "A".into() }, "anchor"),
+        ("name: X\naction_items:\n  - &a {task: A}\n", PartnerEdit::MarkDone { task: "A".into(), on: None }, "anchor"),
         ("name: X\nstatus: active\n", PartnerEdit::Status("asleep".into()), "unknown status"),
         ("name: [X\n", PartnerEdit::Status("active".into()), "does not load"),
         ("name: X\naction_items: none\n", PartnerEdit::AddItem(item("B", None, None)), "does not load"),
@@ -171,7 +171,7 @@ fn a_result_that_reads_back_differently_is_refused() {
     // `|+` keeps its trailing blank lines as text: an item appended after them
     // would take them away, so the engine refuses rather than change the notes.
     let text = "name: X\nmeetings:\n  - date: 2026-01-01\n    notes: |+\n      a\n\n";
-    let e = edit_partner(text, &PartnerEdit::MarkDone { task: "x".into() }).unwrap_err();
+    let e = edit_partner(text, &PartnerEdit::MarkDone { task: "x".into(), on: None }).unwrap_err();
     assert!(e.message.contains("no open item"));
     let meeting = NewMeeting { date: day("2026-02-01"), title: None, attendees: vec![], notes: None, items: vec![] };
     let e = edit_partner(text, &PartnerEdit::LogMeeting(meeting)).unwrap_err();

@@ -131,6 +131,11 @@ fn each_partner_edit_writes_the_file_and_the_page_shows_it_after_the_reload() {
     let tasks: Vec<&str> =
         data["page"]["partner"]["open_items"].as_array().unwrap().iter().map(|i| i["task"].as_str().unwrap()).collect();
     assert!(!tasks.contains(&"Share the budget") && tasks.contains(&"Draft the MOU"), "{tasks:?}");
+    // Marked done today (serve's --today), for the activity report.
+    let text = std::fs::read_to_string(t.guide().join(PARTNER_FILE)).unwrap();
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let at = lines.iter().position(|l| *l == format!("done_on: {}", crate::support::TODAY)).expect(&text);
+    assert_eq!(lines[at - 1], "done: true", "{text}");
     check_passes(&t);
 
     let (_, data) = edit_partner(&s, json!({ "kind": "mark-done", "task": "Book the lab" }));

@@ -123,7 +123,8 @@ fn item(i: &ItemRequest) -> Result<NewItem, Refusal> {
 
 impl EditRequest {
     /// The engine's edit.
-    pub(crate) fn to_edit(&self) -> Result<PartnerEdit, Refusal> {
+    /// `today` is the day a Mark done is written as done (`done_on`).
+    pub(crate) fn to_edit(&self, today: chrono::NaiveDate) -> Result<PartnerEdit, Refusal> {
         Ok(match self {
             EditRequest::LogMeeting { date: d, title, attendees, notes, items } => {
                 let date = date(d, "Date")?.ok_or_else(|| Refusal::invalid("Date is required", None))?;
@@ -137,7 +138,7 @@ impl EditRequest {
                 PartnerEdit::LogMeeting(NewMeeting { date, title: given(title), attendees, notes: given(notes), items })
             }
             EditRequest::AddItem(i) => PartnerEdit::AddItem(item(i)?),
-            EditRequest::MarkDone { task } => PartnerEdit::MarkDone { task: required(task, "Task")? },
+            EditRequest::MarkDone { task } => PartnerEdit::MarkDone { task: required(task, "Task")?, on: Some(today) },
             EditRequest::NextStep { action, owner, due } => PartnerEdit::NextStep(NewNextStep {
                 action: required(action, "Action")?,
                 owner: given(owner),

@@ -218,7 +218,7 @@ fn engine_refusal(e: crate::edit::EditError) -> Refusal {
 
 fn edit_partner(editing: &Editing, req: PartnerRequest) -> Result<Answer, Refusal> {
     guard::check_path(&req.file, Editable::Partner)?;
-    let edit = req.edit.to_edit()?;
+    let edit = req.edit.to_edit(editing.today)?;
     write_checked(
         editing,
         &req.file,
