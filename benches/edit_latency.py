@@ -17,25 +17,11 @@ import os
 import re
 import shutil
 import signal
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
-
-def start(cmd, cwd):
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        if m:
-            return proc, int(m.group(1))
-    proc.kill()
-    sys.exit("the server did not start")
+from serve_latency import start, summary
 
 
 def page_data(conn, url):
@@ -60,7 +46,7 @@ def main():
         slug = sorted(f[:-5] for f in os.listdir(os.path.join(root, "partners")) if f.endswith(".yaml"))[0]
         url = f"/partners/{slug}/"
         cmd = [os.path.abspath(args.bin), "serve", root, "--port", "0", "--today", "2026-11-29"]
-        proc, port = start(cmd, work)
+        proc, port = start(cmd, work, r"http://127\.0\.0\.1:(\d+)/")
         origin = f"http://127.0.0.1:{port}"
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         post = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -87,9 +73,7 @@ def main():
                     sys.exit("the edit was never served")
             times.append((time.perf_counter() - started) * 1000)
             time.sleep(0.05)
-        times.sort()
-        p90 = times[int(len(times) * 0.9) - 1]
-        print(f"edits={len(times)} median={statistics.median(times):.1f}ms p90={p90:.1f}ms max={times[-1]:.1f}ms")
+        print(summary(times))
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
     finally:

@@ -22,6 +22,13 @@ import tempfile
 import time
 
 
+def summary(times):
+    """One line: how many edits, and the median, 90th percentile and maximum in ms."""
+    times = sorted(times)
+    p90 = times[int(len(times) * 0.9) - 1]
+    return f"edits={len(times)} median={statistics.median(times):.1f}ms p90={p90:.1f}ms max={times[-1]:.1f}ms"
+
+
 def start(cmd, cwd, pattern):
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + 300
@@ -80,9 +87,7 @@ def main():
                     sys.exit("the edit was never served")
             times.append((time.perf_counter() - started) * 1000)
             time.sleep(0.05)
-        times.sort()
-        p90 = times[int(len(times) * 0.9) - 1]
-        print(f"edits={len(times)} median={statistics.median(times):.1f}ms p90={p90:.1f}ms max={times[-1]:.1f}ms")
+        print(summary(times))
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
     finally:

@@ -29,6 +29,24 @@ mod syndication;
 pub(crate) mod theme;
 mod view;
 
+/// Escapes text for HTML, SVG and attribute values, for the HTML we write
+/// ourselves (templates escape on their own): the report's charts, serve's
+/// error overlay.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 use crate::link::Guide;
 use crate::routes::Route;
 use cards::Draw;

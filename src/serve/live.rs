@@ -7,7 +7,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, RwLock};
 
 use crate::link::Guide;
-use crate::render::Site;
+use crate::render::{Site, escape};
 
 /// Where the event stream is served, on the same origin as the pages.
 pub(crate) const EVENTS_PATH: &str = "/__partnerbook/events";
@@ -229,24 +229,9 @@ pub(crate) fn inject(html: &[u8], live: &LiveSite) -> Vec<u8> {
     out
 }
 
-fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+/// Where `needle` last starts in `hay`, compared without ASCII case.
+pub(crate) fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w.eq_ignore_ascii_case(needle))
-}
-
-/// HTML-escapes text.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub(crate) mod counts;
 
 use serde::Serialize;
 
+use super::escape;
 use super::view::Rcx;
 use crate::link::Guide;
 use counts::{Counts, Row};
@@ -207,22 +208,6 @@ fn no_formula(field: &str) -> std::borrow::Cow<'_, str> {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{field}").into(),
         _ => field.into(),
     }
-}
-
-/// Escapes text for HTML and SVG.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A horizontal bar chart of `bars` (label, count) as inline SVG: `role="img"`

@@ -112,7 +112,7 @@ impl Editing {
 pub(crate) fn inject(html: Vec<u8>, key: &str, editing: &Editing, live: &super::live::LiveSite) -> Vec<u8> {
     let guide = live.guide.as_ref().map(|(_, g)| &**g);
     let island = page::island(&page::page_data(editing, guide, key));
-    let at = html.windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")).unwrap_or(html.len());
+    let at = super::live::find_last(&html, b"</body>").unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + island.len());
     out.extend_from_slice(&html[..at]);
     out.extend_from_slice(island.as_bytes());
